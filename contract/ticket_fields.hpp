@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "contract/ticket.hpp"
+
+namespace usms {
+
+/// How a field's text is checked.
+enum class field_kind : uint8_t {
+  text,        ///< any string
+  priority,    ///< integer 1..5 (Priority, Impact, Urgency)
+  boolean,     ///< `true` / `false`
+  date_time,   ///< xsd:dateTime
+  change_type, ///< Standard | Normal | Emergency
+  status,      ///< one of the ticket type's status values
+};
+
+/// One element of the flat `Ticket` type.
+struct field_def {
+  std::string_view soap_name; ///< `ConfigurationItem`
+  std::string_view json_name; ///< `configuration_item`
+  field_kind kind;
+  bool incident;  ///< allowed on incidents
+  bool change;    ///< allowed on changes
+  bool problem;   ///< allowed on problems
+  bool read_only; ///< set by USMS only (TicketId, CreatedAt, UpdatedAt)
+};
+
+/// Every field of `Ticket`, in the schema's `xsd:sequence` order.
+const std::vector<field_def>& ticket_field_defs();
+
+/// Looks a field up by its SOAP or its JSON name; nullptr when unknown.
+const field_def* field_by_soap_name(std::string_view name);
+const field_def* field_by_json_name(std::string_view name);
+
+/// Whether `def` belongs to tickets of type `type`.
+bool field_allowed(const field_def& def, ticket_type type);
+
+/// The status values of a ticket type, in the order SPEC section 3 lists them.
+const std::vector<std::string_view>& status_values(ticket_type type);
+
+/// Checks one value against its field's kind; an empty string when valid,
+/// else a sentence naming what is wrong ("Priority must be 1..5").
+std::string check_field_value(const field_def& def, ticket_type type,
+                              std::string_view value);
+
+/// The query `Filter` elements, in schema order.
+const std::vector<std::string_view>& query_filter_fields();
+
+} // namespace usms
