@@ -47,6 +47,14 @@ const std::vector<std::string_view>& status_values(ticket_type type);
 std::string check_field_value(const field_def& def, ticket_type type,
                               std::string_view value);
 
+/// The lexical checks behind `check_field_value`, as XML Schema defines them
+/// (surrounding whitespace allowed): an xsd:int from 1 to 5, an xsd:boolean
+/// (`true`, `false`, `1`, `0`), an xsd:dateTime (`2026-11-27T10:00:00Z`,
+/// optional fraction and offset; years before 1 refused).
+bool is_valid_priority(std::string_view value);
+bool is_valid_boolean(std::string_view value);
+bool is_valid_date_time(std::string_view value);
+
 /// The query `Filter` elements, in schema order.
 const std::vector<std::string_view>& query_filter_fields();
 
