@@ -10,6 +10,7 @@
 #include "contract/ticket_fields.hpp"
 #include "contract/xml_guard.hpp"
 #include "contract/xml_reader.hpp"
+#include "contract/xml_text.hpp"
 
 namespace usms::soap {
 
@@ -165,15 +166,15 @@ fault read_fault(const node* f, std::string_view contract) {
     out.server = local.substr(0, 6) == "Server";
   }
   if (auto s = fault_child(f, "faultstring"))
-    out.faultstring = xml::text(s);
+    out.faultstring = sanitize_text(xml::text(s));
   if (auto detail = fault_child(f, "detail")) {
     // ErrorCode/ErrorMessage directly under detail, or in a wrapper element
     // (our FaultDetail) one level down.
     auto take = [&](const node* n) {
       if (xml::is(n, contract, "ErrorCode"))
-        out.error_code = std::string{trim(xml::text(n))};
+        out.error_code = sanitize_text(trim(xml::text(n)));
       else if (xml::is(n, contract, "ErrorMessage"))
-        out.error_message = xml::text(n);
+        out.error_message = sanitize_text(xml::text(n));
     };
     for (auto c = xml::first_element(detail); c; c = xml::next_element(c)) {
       take(c);
@@ -186,18 +187,25 @@ fault read_fault(const node* f, std::string_view contract) {
 
 // A Ticket in an answer: known fields are kept; anything else is ignored so
 // a USMS that adds fields does not break the gateway.
-ticket_fields read_answer_ticket(const node* t, std::string_view contract) {
-  ticket_fields out;
+// Values must be XML 1.0 text: RapidXML decodes `&#1;` and passes bytes
+// through without checking their encoding.
+std::string read_answer_ticket(const node* t, std::string_view contract,
+                               ticket_fields& out) {
   for (auto c = xml::first_element(t); c; c = xml::next_element(c)) {
     auto local = xml::local_name(c);
     auto def = field_by_soap_name(local);
     if (!def)
       continue;
     auto ns = xml::namespace_of(c);
-    if (ns && *ns == contract)
-      out[std::string{local}] = xml::text(c);
+    if (!ns || *ns != contract)
+      continue;
+    auto value = xml::text(c);
+    if (auto p = check_xml_text(value); !p.empty())
+      return "USMS answer has a Ticket whose " + std::string{local}
+             + " holds " + p;
+    out[std::string{local}] = std::move(value);
   }
-  return out;
+  return {};
 }
 
 } // namespace
@@ -246,13 +254,18 @@ result<reply> parse_response(operation op, int api_version,
       if (out.ok.ticket_id.empty())
         return fail("not_soap", "USMS answer " + expected
                                   + " has an empty TicketId");
+      if (auto p = check_xml_text(out.ok.ticket_id); !p.empty())
+        return fail("malformed", "USMS answer has a TicketId that holds " + p);
       break;
     }
     case operation::update_ticket: {
       auto t = xml::find_child(top, contract, "Ticket");
       if (!t)
         return missing("Ticket");
-      out.ok.tickets.push_back(read_answer_ticket(t, contract));
+      out.ok.tickets.emplace_back();
+      if (auto e = read_answer_ticket(t, contract, out.ok.tickets.back());
+          !e.empty())
+        return fail("malformed", std::move(e));
       break;
     }
     case operation::query_tickets: {
@@ -264,9 +277,14 @@ result<reply> parse_response(operation op, int api_version,
         return fail("not_soap", "USMS answer QueryTicketsResponse has a "
                                 "TotalCount that is not a count");
       out.ok.total_count = static_cast<int>(n);
-      for (auto c = xml::first_element(top); c; c = xml::next_element(c))
-        if (xml::is(c, contract, "Ticket"))
-          out.ok.tickets.push_back(read_answer_ticket(c, contract));
+      for (auto c = xml::first_element(top); c; c = xml::next_element(c)) {
+        if (!xml::is(c, contract, "Ticket"))
+          continue;
+        out.ok.tickets.emplace_back();
+        if (auto e = read_answer_ticket(c, contract, out.ok.tickets.back());
+            !e.empty())
+          return fail("malformed", std::move(e));
+      }
       break;
     }
   }

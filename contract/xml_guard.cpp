@@ -36,7 +36,8 @@ std::size_t find_nocase(std::string_view s, std::string_view needle,
 // A short, printable quote of untrusted text for an error message.
 std::string quote_start(std::string_view s, std::size_t max_len) {
   std::string out;
-  for (std::size_t i = 0; i < s.size() && out.size() < max_len; ++i) {
+  std::size_t i = 0;
+  for (; i < s.size() && out.size() < max_len; ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (is_space(s[i])) {
       if (!out.empty() && out.back() != ' ')
@@ -47,14 +48,18 @@ std::string quote_start(std::string_view s, std::size_t max_len) {
       out += s[i];
     }
   }
-  // Do not cut a UTF-8 sequence in half.
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
-    out.pop_back();
-  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0)
-    out.pop_back();
+  bool cut = s.find_first_not_of(" \t\r\n", i) != std::string_view::npos;
+  if (cut) {
+    // Do not cut a UTF-8 sequence in half.
+    while (!out.empty()
+           && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+      out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0)
+      out.pop_back();
+  }
   while (!out.empty() && out.back() == ' ')
     out.pop_back();
-  if (out.size() < s.size())
+  if (cut)
     out += "...";
   return out;
 }

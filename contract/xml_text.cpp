@@ -127,11 +127,9 @@ void append_escaped(std::string& out, std::string_view text) {
   out.append(text.data() + run, text.size() - run);
 }
 
-void append_escaped_lossy(std::string& out, std::string_view text) {
-  if (check_xml_text(text).empty()) {
-    append_escaped(out, text);
-    return;
-  }
+std::string sanitize_text(std::string_view text) {
+  if (check_xml_text(text).empty())
+    return std::string{text};
   std::string clean;
   clean.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
@@ -145,7 +143,14 @@ void append_escaped_lossy(std::string& out, std::string_view text) {
       pos += len;
     }
   }
-  append_escaped(out, clean);
+  return clean;
+}
+
+void append_escaped_lossy(std::string& out, std::string_view text) {
+  if (check_xml_text(text).empty())
+    append_escaped(out, text);
+  else
+    append_escaped(out, sanitize_text(text));
 }
 
 std::string xml_escape(std::string_view text) {

@@ -25,4 +25,8 @@ void append_escaped(std::string& out, std::string_view text);
 /// with U+FFFD: for answers that cannot fail.
 void append_escaped_lossy(std::string& out, std::string_view text);
 
+/// `text` with characters XML 1.0 does not allow (and invalid UTF-8)
+/// replaced by U+FFFD.
+std::string sanitize_text(std::string_view text);
+
 } // namespace usms::soap
