@@ -4,6 +4,18 @@ namespace usms::sim {
 
 fault_injector::fault_injector(fault_settings settings, uint64_t seed)
   : settings_(settings), rng_(seed) {
+  update_quiet();
+}
+
+void fault_injector::update_quiet() {
+  const auto& s = settings_;
+  quiet_.store(s.latency_ms <= 0 && s.latency_jitter_ms <= 0
+                 && s.server_fault_rate <= 0 && s.unavailable_rate <= 0
+                 && s.reset_after_create_rate <= 0
+                 && s.hang_after_create_rate <= 0 && s.server_fault_next == 0
+                 && s.unavailable_next == 0 && s.reset_after_create_next == 0
+                 && s.hang_after_create_next == 0 && !s.down,
+               std::memory_order_release);
 }
 
 bool fault_injector::chance(double rate) {
@@ -15,6 +27,8 @@ bool fault_injector::chance(double rate) {
 }
 
 std::chrono::microseconds fault_injector::draw_latency() {
+  if (quiet_.load(std::memory_order_acquire))
+    return std::chrono::microseconds(0);
   std::lock_guard<std::mutex> guard(mtx_);
   double ms = settings_.latency_ms;
   if (settings_.latency_jitter_ms > 0)
@@ -24,6 +38,8 @@ std::chrono::microseconds fault_injector::draw_latency() {
 }
 
 pre_fault fault_injector::draw_pre_fault() {
+  if (quiet_.load(std::memory_order_acquire))
+    return pre_fault::none;
   std::lock_guard<std::mutex> guard(mtx_);
   auto& s = settings_;
   if (s.down) {
@@ -32,11 +48,13 @@ pre_fault fault_injector::draw_pre_fault() {
   }
   if (s.server_fault_next > 0) {
     --s.server_fault_next;
+    update_quiet();
     ++counts_.server_fault;
     return pre_fault::server_fault;
   }
   if (s.unavailable_next > 0) {
     --s.unavailable_next;
+    update_quiet();
     ++counts_.unavailable;
     return pre_fault::unavailable;
   }
@@ -52,15 +70,19 @@ pre_fault fault_injector::draw_pre_fault() {
 }
 
 post_create_fault fault_injector::draw_post_create_fault() {
+  if (quiet_.load(std::memory_order_acquire))
+    return post_create_fault::none;
   std::lock_guard<std::mutex> guard(mtx_);
   auto& s = settings_;
   if (s.reset_after_create_next > 0) {
     --s.reset_after_create_next;
+    update_quiet();
     ++counts_.reset_after_create;
     return post_create_fault::reset;
   }
   if (s.hang_after_create_next > 0) {
     --s.hang_after_create_next;
+    update_quiet();
     ++counts_.hang_after_create;
     return post_create_fault::hang;
   }
@@ -83,6 +105,7 @@ fault_settings fault_injector::settings() const {
 void fault_injector::set_settings(const fault_settings& settings) {
   std::lock_guard<std::mutex> guard(mtx_);
   settings_ = settings;
+  update_quiet();
 }
 
 fault_counts fault_injector::counts() const {

@@ -4,6 +4,7 @@
 /// random latency, random fault rates, and deterministic "the next N calls"
 /// counters that tests use to get exact behaviour.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -70,6 +71,10 @@ public:
 
 private:
   bool chance(double rate); // call with mtx_ held
+  void update_quiet();       // call with mtx_ held
+
+  // True while nothing is configured: the common case then takes no lock.
+  std::atomic<bool> quiet_{true};
 
   mutable std::mutex mtx_;
   fault_settings settings_;

@@ -61,15 +61,16 @@ ticket_store::parse_id(const std::string& id) {
   return std::make_pair(type, seq);
 }
 
-std::string ticket_store::create(ticket_type type, ticket_fields fields) {
+std::string ticket_store::create(ticket_type type,
+                                 const ticket_fields& fields) {
   int64_t now = now_ms();
   std::string stamp = format_xsd_datetime(now);
+  compact_fields packed(fields);
   if (fields.find("Status") == fields.end())
-    fields["Status"] = type == ticket_type::change ? "Draft" : "New";
-  fields["CreatedAt"] = stamp;
-  fields["UpdatedAt"] = stamp;
+    packed.set("Status", type == ticket_type::change ? "Draft" : "New");
+  packed.set("CreatedAt", stamp);
+  packed.set("UpdatedAt", stamp);
   auto ref = fields.find("ExternalReference");
-  std::string ext_ref = ref == fields.end() ? std::string{} : ref->second;
 
   std::string id;
   {
@@ -77,13 +78,14 @@ std::string ticket_store::create(ticket_type type, ticket_fields fields) {
     std::lock_guard<std::mutex> guard(s.mtx);
     uint64_t seq = s.next_seq++;
     id = make_id(type, seq);
-    fields["TicketId"] = id;
-    s.tickets.emplace(seq, record{std::move(fields), {}, now});
+    packed.set("TicketId", id);
+    s.tickets.emplace_hint(s.tickets.end(), seq,
+                           record{std::move(packed), {}, now});
   }
   count_.fetch_add(1, std::memory_order_relaxed);
-  if (!ext_ref.empty()) {
+  if (ref != fields.end() && !ref->second.empty()) {
     std::lock_guard<std::mutex> guard(refs_mtx_);
-    ++creates_by_ref_[ext_ref];
+    ++creates_by_ref_[ref->second];
   }
   return id;
 }
@@ -105,19 +107,19 @@ result<ticket_fields> ticket_store::update(ticket_type type,
   auto& rec = it->second;
   auto status = changes.find("Status");
   if (status != changes.end()) {
-    const auto& current = rec.fields["Status"];
+    std::string current(rec.fields.get("Status").value_or(""));
     if (terminal_status(current) && status->second != current)
       return failure{id + " is " + current + " and cannot move to "
                        + status->second,
                      "TRANSITION"};
   }
   for (const auto& [name, value] : changes)
-    rec.fields[name] = value;
+    rec.fields.set(name, value);
   if (!work_note.empty())
     rec.work_notes.push_back(work_note);
   rec.updated_ms = now_ms();
-  rec.fields["UpdatedAt"] = format_xsd_datetime(rec.updated_ms);
-  return rec.fields;
+  rec.fields.set("UpdatedAt", format_xsd_datetime(rec.updated_ms));
+  return rec.fields.unpack();
 }
 
 query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
@@ -130,8 +132,8 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
     for (const auto& [name, value] : filter) {
       if (name == "UpdatedSince")
         continue;
-      auto field = rec.fields.find(name);
-      if (field == rec.fields.end() || field->second != value)
+      auto field = rec.fields.get(name);
+      if (!field || *field != value)
         return false;
     }
     return true;
@@ -141,7 +143,7 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
       return;
     ++page.total_count;
     if (static_cast<int>(page.tickets.size()) < max_results)
-      page.tickets.push_back(rec.fields);
+      page.tickets.push_back(rec.fields.unpack());
   };
   const auto& s = shard_for(type);
   std::lock_guard<std::mutex> guard(s.mtx);

@@ -16,6 +16,7 @@
 
 #include "contract/result.hpp"
 #include "contract/ticket.hpp"
+#include "sim/compact_fields.hpp"
 
 namespace usms::sim {
 
@@ -32,7 +33,7 @@ public:
   /// Stores a new ticket from validated `fields`; sets `TicketId`,
   /// `CreatedAt`, `UpdatedAt` and the initial `Status` (New, or Draft for
   /// changes) when none is given. Returns the new id (`INC0000001`).
-  std::string create(ticket_type type, ticket_fields fields);
+  std::string create(ticket_type type, const ticket_fields& fields);
 
   /// Applies validated `changes` and appends `work_note` (when not empty).
   /// Fails with `NOT_FOUND` (unknown id, or an id of another type) or
@@ -68,7 +69,7 @@ public:
 
 private:
   struct record {
-    ticket_fields fields;
+    compact_fields fields;
     std::vector<std::string> work_notes;
     int64_t updated_ms = 0;
   };
