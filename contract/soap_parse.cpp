@@ -157,7 +157,8 @@ result<envelope_parts> open_envelope(xml::document& doc, std::string_view body,
 fault read_fault(const node* f, std::string_view contract) {
   fault out;
   if (auto code = fault_child(f, "faultcode")) {
-    auto qname = trim(xml::text(code));
+    auto text = xml::text(code);
+    auto qname = trim(text);
     auto colon = qname.find(':');
     auto local = colon == std::string_view::npos ? qname
                                                  : qname.substr(colon + 1);
