@@ -1,0 +1,57 @@
+#pragma once
+
+/// The typed interfaces of the gateway's long-lived actors. Light on
+/// purpose: only forward declarations and the message vocabulary.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/fwd.hpp"
+#include "caf/replies_to.hpp"
+#include "messages/type_ids.hpp"
+
+namespace usms {
+
+/// Owns the write connection; answers after the group commit that made the
+/// write durable.
+using journal_actor = caf::typed_actor<
+  caf::replies_to<append_atom, ticket_request>::with<std::string, bool>,
+  caf::replies_to<progress_atom, std::string, request_progress>::with<bool>,
+  caf::replies_to<finish_atom, ticket_request, request_outcome,
+                  std::string>::with<status_row>,
+  caf::replies_to<confirmed_atom, std::string>::with<int64_t>,
+  caf::replies_to<resume_atom>::with<std::vector<request_record>>,
+  caf::replies_to<requeue_atom, std::string>::with<
+    std::vector<request_record>>,
+  caf::replies_to<caf::get_atom, std::string>::with<
+    std::vector<request_record>>>;
+
+/// Bounds SOAP calls in flight and per second; performs them.
+using dispatcher_actor = caf::typed_actor<
+  caf::replies_to<acquire_atom>::with<bool>,
+  caf::replies_to<dispatch_atom, soap::call>::with<call_result>,
+  caf::reacts_to<release_atom>,
+  caf::reacts_to<settings_atom, dispatcher_settings>>;
+
+/// Accepts requests, supervises one actor per request, answers waiters.
+using intake_actor = caf::typed_actor<
+  caf::replies_to<submit_atom, ticket_request>::with<std::string, bool>,
+  caf::replies_to<wait_atom, std::string, int64_t>::with<bool>,
+  caf::replies_to<cancel_atom, std::string>::with<bool>,
+  caf::replies_to<retry_atom, std::string>::with<bool>,
+  caf::reacts_to<done_atom, request_record>,
+  caf::reacts_to<settings_atom, pipeline_settings>,
+  caf::reacts_to<start_atom>,
+  caf::replies_to<stats_atom>::with<int64_t, int64_t>>;
+
+/// One request from intake to outcome.
+using supervisor_actor
+  = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>>;
+
+/// Read-only queries on a connection of its own.
+using reader_actor = caf::typed_actor<
+  caf::replies_to<caf::get_atom, std::string>::with<
+    std::vector<request_record>>>;
+
+} // namespace usms

@@ -1,0 +1,25 @@
+#pragma once
+
+/// Error codes that cross actor boundaries.
+
+#include <cstdint>
+#include <string>
+
+#include "caf/error.hpp"
+#include "caf/make_message.hpp"
+
+namespace usms {
+
+enum class gateway_errc : uint8_t {
+  intake_full = 1, ///< too many unfinished requests: 503
+  not_found,       ///< unknown request id: 404
+  conflict,        ///< not possible in the request's state: 409
+  storage,         ///< the database failed: 500
+  shutting_down,   ///< the gateway is stopping: 503
+};
+
+std::string to_string(gateway_errc x);
+
+} // namespace usms
+
+CAF_ERROR_CODE_ENUM(usms::gateway_errc, "usms")

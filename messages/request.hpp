@@ -1,0 +1,117 @@
+#pragma once
+
+/// The gateway's request records: plain structs with `inspect`, so they can
+/// travel in CAF messages, and no CAF include beyond the light meta header.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caf/meta/type_name.hpp"
+#include "caf/optional.hpp"
+#include "contract/ticket.hpp"
+
+namespace usms {
+
+/// Where a request stands (SPEC section 4).
+enum class request_state : uint8_t {
+  queued,
+  in_flight,
+  waiting_retry,
+  succeeded,
+  failed,
+  cancelled,
+};
+
+std::string_view to_string(request_state x);
+std::optional<request_state> parse_request_state(std::string_view text);
+
+/// True for succeeded, failed and cancelled.
+bool is_finished(request_state x);
+
+/// One accepted ticket request, as journaled before the 202.
+struct ticket_request {
+  std::string id;
+  action act = action::create;
+  ticket_type type = ticket_type::incident;
+  ticket_fields fields;      ///< create / update: SOAP-named fields
+  std::string ticket_id;     ///< update: the ticket to change
+  std::string work_note;     ///< update
+  ticket_fields filter;      ///< query: SOAP-named filter elements
+  int32_t limit = 0;         ///< query: most tickets wanted (0: the cap)
+  std::string source;
+  std::string correlation_id;
+  std::string reply_to;
+  std::string idempotency_key;
+  std::string external_reference; ///< create: correlation id or request id
+  int64_t accepted_at = 0;        ///< unix milliseconds
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ticket_request& x) {
+  return f(caf::meta::type_name("ticket_request"), x.id, x.act, x.type,
+           x.fields, x.ticket_id, x.work_note, x.filter, x.limit, x.source,
+           x.correlation_id, x.reply_to, x.idempotency_key,
+           x.external_reference, x.accepted_at);
+}
+
+/// The moving parts of an unfinished request.
+struct request_progress {
+  request_state state = request_state::queued;
+  int32_t attempts = 0;
+  int64_t next_attempt_at = 0; ///< unix ms; 0 when not waiting
+  std::string last_error;
+  /// Bytes of a create may have left: after a crash the outcome is unknown.
+  bool sending = false;
+  /// The last create attempt was ambiguous: look up before re-sending.
+  bool lookup_first = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_progress& x) {
+  return f(caf::meta::type_name("request_progress"), x.state, x.attempts,
+           x.next_attempt_at, x.last_error, x.sending, x.lookup_first);
+}
+
+/// How a request ended.
+struct request_outcome {
+  request_state state = request_state::succeeded; ///< a finished state
+  std::string ticket_id;
+  std::vector<ticket_fields> tickets; ///< update: one; query: the page
+  int32_t total_count = 0;            ///< query
+  std::string reason;                 ///< failed / cancelled: why
+  int32_t attempts = 0;
+  int64_t finished_at = 0; ///< unix ms
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
+  return f(caf::meta::type_name("request_outcome"), x.state, x.ticket_id,
+           x.tickets, x.total_count, x.reason, x.attempts, x.finished_at);
+}
+
+/// A journaled request with where it stands: what restart resumes and what
+/// `GET /api/v1/requests/{id}` shows.
+struct request_record {
+  ticket_request request;
+  request_progress progress;
+  caf::optional<request_outcome> outcome;
+  int64_t updated_at = 0;
+  std::string reply_state; ///< "", pending, delivered, failed
+  int32_t reply_attempts = 0;
+  std::string reply_error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_record& x) {
+  return f(caf::meta::type_name("request_record"), x.request, x.progress,
+           x.outcome, x.updated_at, x.reply_state, x.reply_attempts,
+           x.reply_error);
+}
+
+/// Unix time in milliseconds (system clock).
+int64_t now_ms();
+
+} // namespace usms

@@ -1,0 +1,46 @@
+#pragma once
+
+/// Settings snapshots the pipeline actors receive at spawn and on change.
+
+#include <cstdint>
+#include <string>
+
+#include "caf/meta/type_name.hpp"
+
+namespace usms {
+
+/// What a request supervisor needs to know; immutable per request.
+struct pipeline_settings {
+  int32_t api_version = 2;
+  int32_t retries = 3;
+  int32_t query_limit = 100;
+  int64_t backoff_base_ms = 500;
+  int64_t backoff_max_ms = 30000;
+  bool jitter = true;
+  int64_t max_pending = 1000000;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
+  return f(caf::meta::type_name("pipeline_settings"), x.api_version,
+           x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
+           x.jitter, x.max_pending);
+}
+
+/// What the SOAP dispatcher needs: where, as whom, how much at once.
+/// Holds the password: never log it (no deep_to_string of this type).
+struct dispatcher_settings {
+  std::string url;
+  std::string username;
+  std::string password;
+  int32_t max_in_flight = 32;
+  double max_rate = 0; ///< calls per second, 0 = unlimited
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
+  return f(caf::meta::type_name("dispatcher_settings"), x.url, x.username,
+           x.password, x.max_in_flight, x.max_rate);
+}
+
+} // namespace usms

@@ -1,0 +1,49 @@
+#pragma once
+
+/// The gateway's CAF message vocabulary: one type-ID block with every atom
+/// and message type. Light on purpose (no typed_actor.hpp here).
+
+#include "caf/fwd.hpp"
+#include "caf/type_id.hpp"
+#include "messages/dispatch.hpp"
+#include "messages/request.hpp"
+#include "messages/settings.hpp"
+#include "messages/status_row.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
+  // journal
+  CAF_ADD_ATOM(usms_gateway, usms, append_atom, "append")
+  CAF_ADD_ATOM(usms_gateway, usms, progress_atom, "progress")
+  CAF_ADD_ATOM(usms_gateway, usms, finish_atom, "finish")
+  CAF_ADD_ATOM(usms_gateway, usms, confirmed_atom, "confirmed")
+  CAF_ADD_ATOM(usms_gateway, usms, resume_atom, "resume")
+  CAF_ADD_ATOM(usms_gateway, usms, flush_atom, "flush")
+  CAF_ADD_ATOM(usms_gateway, usms, requeue_atom, "requeue")
+  // intake and supervision
+  CAF_ADD_ATOM(usms_gateway, usms, submit_atom, "submit")
+  CAF_ADD_ATOM(usms_gateway, usms, wait_atom, "wait")
+  CAF_ADD_ATOM(usms_gateway, usms, cancel_atom, "cancel")
+  CAF_ADD_ATOM(usms_gateway, usms, retry_atom, "retry")
+  CAF_ADD_ATOM(usms_gateway, usms, done_atom, "done")
+  CAF_ADD_ATOM(usms_gateway, usms, start_atom, "start")
+  CAF_ADD_ATOM(usms_gateway, usms, timeout_atom, "timeout")
+  CAF_ADD_ATOM(usms_gateway, usms, drain_atom, "drain")
+  // dispatch
+  CAF_ADD_ATOM(usms_gateway, usms, acquire_atom, "acquire")
+  CAF_ADD_ATOM(usms_gateway, usms, release_atom, "release")
+  CAF_ADD_ATOM(usms_gateway, usms, dispatch_atom, "dispatch")
+  CAF_ADD_ATOM(usms_gateway, usms, call_done_atom, "call_done")
+  CAF_ADD_ATOM(usms_gateway, usms, tick_atom, "tick")
+  CAF_ADD_ATOM(usms_gateway, usms, settings_atom, "settings")
+  CAF_ADD_ATOM(usms_gateway, usms, stats_atom, "stats")
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::ticket_request))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::request_progress))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::request_outcome))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::request_record))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::soap::call))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::call_result))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::request_record>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::status_row))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::pipeline_settings))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::dispatcher_settings))
+CAF_END_TYPE_ID_BLOCK(usms_gateway)

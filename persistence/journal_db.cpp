@@ -1,0 +1,261 @@
+#include "persistence/journal_db.hpp"
+
+#include "persistence/record_json.hpp"
+#include "persistence/schema.hpp"
+
+namespace usms::db {
+
+const char* const request_columns
+  = "id, action, type, payload, source, correlation_id, reply_to, "
+    "idempotency_key, external_reference, state, attempts, next_attempt_at, "
+    "last_error, sending, lookup_first, accepted_at, updated_at, finished_at, "
+    "result, reason, reply_state, reply_attempts, reply_error";
+
+struct journal_db::statements {
+  statement find_key;
+  statement insert;
+  statement progress;
+  statement finish;
+  statement insert_status;
+  statement bump_reference;
+  statement confirmed;
+  statement requeue;
+  statement load_one;
+};
+
+namespace {
+
+std::string select_from_requests(const char* where) {
+  return std::string{"SELECT "} + request_columns + " FROM requests " + where;
+}
+
+} // namespace
+
+journal_db::journal_db(const std::string& path) : db_(path) {
+  prepare_database(db_);
+  st_.reset(new statements{
+    db_.prepare("SELECT id FROM requests WHERE idempotency_key = ?1"),
+    db_.prepare(
+      "INSERT INTO requests (id, action, type, payload, source, "
+      "correlation_id, reply_to, idempotency_key, external_reference, state, "
+      "accepted_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)"),
+    db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
+                "next_attempt_at = ?4, last_error = ?5, sending = ?6, "
+                "lookup_first = ?7, updated_at = ?8 WHERE id = ?1"),
+    db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
+                "next_attempt_at = 0, sending = 0, lookup_first = 0, "
+                "finished_at = ?4, updated_at = ?4, result = ?5, reason = ?6, "
+                "reply_state = ?7, reply_attempts = 0, reply_error = '' "
+                "WHERE id = ?1"),
+    db_.prepare("INSERT INTO status_rows (request_id, accepted_at, "
+                "finished_at, action, type, ticket_id, status, reason, "
+                "source, correlation_id, attempts) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+    db_.prepare("INSERT INTO external_references (external_reference, "
+                "confirmed) VALUES (?1, 1) ON CONFLICT(external_reference) "
+                "DO UPDATE SET confirmed = confirmed + 1"),
+    db_.prepare("SELECT confirmed FROM external_references "
+                "WHERE external_reference = ?1"),
+    db_.prepare("UPDATE requests SET state = 'queued', attempts = 0, "
+                "next_attempt_at = 0, last_error = '', sending = 0, "
+                "lookup_first = 0, finished_at = 0, result = '', reason = '', "
+                "updated_at = ?2 WHERE id = ?1 AND state IN ('succeeded', "
+                "'failed', 'cancelled')"),
+    db_.prepare(select_from_requests("WHERE id = ?1")),
+  });
+}
+
+journal_db::~journal_db() {
+  if (in_tx_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // closing anyway
+    }
+  }
+}
+
+void journal_db::begin() {
+  if (!in_tx_) {
+    db_.exec("BEGIN IMMEDIATE");
+    in_tx_ = true;
+  }
+}
+
+void journal_db::commit() {
+  if (in_tx_) {
+    in_tx_ = false;
+    db_.exec("COMMIT");
+  }
+}
+
+void journal_db::rollback() {
+  if (in_tx_) {
+    in_tx_ = false;
+    db_.exec("ROLLBACK");
+  }
+}
+
+journal_db::append_result journal_db::append(const ticket_request& req) {
+  if (!req.idempotency_key.empty()) {
+    auto& q = st_->find_key.reset();
+    q.bind(1, req.idempotency_key);
+    if (q.step())
+      return {q.text(0), true};
+  }
+  auto& s = st_->insert.reset();
+  s.bind(1, req.id)
+    .bind(2, to_string(req.act))
+    .bind(3, to_string(req.type))
+    .bind(4, encode_payload(req))
+    .bind(5, req.source)
+    .bind(6, req.correlation_id)
+    .bind(7, req.reply_to);
+  if (req.idempotency_key.empty())
+    s.bind_null(8);
+  else
+    s.bind(8, req.idempotency_key);
+  s.bind(9, req.external_reference).bind(10, req.accepted_at);
+  s.run();
+  return {req.id, false};
+}
+
+void journal_db::update_progress(const std::string& id,
+                                 const request_progress& p) {
+  auto& s = st_->progress.reset();
+  s.bind(1, id)
+    .bind(2, to_string(p.state))
+    .bind_int(3, p.attempts)
+    .bind(4, p.next_attempt_at)
+    .bind(5, p.last_error)
+    .bind_int(6, p.sending ? 1 : 0)
+    .bind_int(7, p.lookup_first ? 1 : 0)
+    .bind(8, now_ms());
+  s.run();
+}
+
+std::string status_text(request_state s) {
+  return s == request_state::succeeded ? "Succeeded" : "Failed";
+}
+
+status_row journal_db::finish(const ticket_request& req,
+                              const request_outcome& out,
+                              const std::string& reply_state) {
+  auto& s = st_->finish.reset();
+  s.bind(1, req.id)
+    .bind(2, to_string(out.state))
+    .bind_int(3, out.attempts)
+    .bind(4, out.finished_at)
+    .bind(5, encode_result(out))
+    .bind(6, out.reason)
+    .bind(7, reply_state);
+  s.run();
+  status_row row;
+  row.request_id = req.id;
+  row.accepted_at = req.accepted_at;
+  row.finished_at = out.finished_at;
+  row.action = std::string{to_string(req.act)};
+  row.type = std::string{to_string(req.type)};
+  row.ticket_id = !out.ticket_id.empty() ? out.ticket_id : req.ticket_id;
+  row.status = status_text(out.state);
+  row.reason = out.reason;
+  row.source = req.source;
+  row.correlation_id = req.correlation_id;
+  row.attempts = out.attempts;
+  auto& r = st_->insert_status.reset();
+  r.bind(1, row.request_id)
+    .bind(2, row.accepted_at)
+    .bind(3, row.finished_at)
+    .bind(4, row.action)
+    .bind(5, row.type)
+    .bind(6, row.ticket_id)
+    .bind(7, row.status)
+    .bind(8, row.reason)
+    .bind(9, row.source)
+    .bind(10, row.correlation_id)
+    .bind_int(11, row.attempts);
+  r.run();
+  row.row_id = db_.last_insert_rowid();
+  if (req.act == action::create && out.state == request_state::succeeded
+      && !req.external_reference.empty()) {
+    auto& b = st_->bump_reference.reset();
+    b.bind(1, req.external_reference);
+    b.run();
+  }
+  return row;
+}
+
+int64_t journal_db::confirmed_creates(const std::string& external_reference) {
+  auto& q = st_->confirmed.reset();
+  q.bind(1, external_reference);
+  return q.step() ? q.int64(0) : 0;
+}
+
+bool journal_db::requeue(const std::string& id) {
+  auto& s = st_->requeue.reset();
+  s.bind(1, id).bind(2, now_ms());
+  s.run();
+  return db_.changes() > 0;
+}
+
+request_record read_request_row(const statement& s) {
+  request_record rec;
+  auto& r = rec.request;
+  r.id = s.text(0);
+  r.act = parse_action(s.text(1)).value_or(action::create);
+  r.type = parse_ticket_type(s.text(2)).value_or(ticket_type::incident);
+  decode_payload(s.text(3), r);
+  r.source = s.text(4);
+  r.correlation_id = s.text(5);
+  r.reply_to = s.text(6);
+  r.idempotency_key = s.text(7);
+  r.external_reference = s.text(8);
+  auto state = parse_request_state(s.text(9)).value_or(request_state::queued);
+  auto& p = rec.progress;
+  p.state = state;
+  p.attempts = static_cast<int32_t>(s.int64(10));
+  p.next_attempt_at = s.int64(11);
+  p.last_error = s.text(12);
+  p.sending = s.int64(13) != 0;
+  p.lookup_first = s.int64(14) != 0;
+  r.accepted_at = s.int64(15);
+  rec.updated_at = s.int64(16);
+  if (is_finished(state)) {
+    request_outcome out;
+    out.state = state;
+    out.attempts = p.attempts;
+    out.finished_at = s.int64(17);
+    decode_result(s.text(18), out);
+    out.reason = s.text(19);
+    rec.outcome = std::move(out);
+  }
+  rec.reply_state = s.text(20);
+  rec.reply_attempts = static_cast<int32_t>(s.int64(21));
+  rec.reply_error = s.text(22);
+  return rec;
+}
+
+std::vector<request_record> journal_db::load_unfinished() {
+  auto q = db_.prepare(select_from_requests(
+    "WHERE state IN ('queued', 'in_flight', 'waiting_retry') ORDER BY seq"));
+  std::vector<request_record> out;
+  while (q.step())
+    out.push_back(read_request_row(q));
+  return out;
+}
+
+std::optional<request_record> journal_db::load(const std::string& id) {
+  auto& q = st_->load_one.reset();
+  q.bind(1, id);
+  if (!q.step())
+    return std::nullopt;
+  return read_request_row(q);
+}
+
+int64_t journal_db::max_seq() {
+  auto q = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM requests");
+  return q.step() ? q.int64(0) : 0;
+}
+
+} // namespace usms::db

@@ -1,0 +1,169 @@
+#include "persistence/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace usms::db {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  std::string msg{what};
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : "out of memory";
+  throw sqlite_error(msg);
+}
+
+} // namespace
+
+database::database(const std::string& path, bool read_only) {
+  int flags = read_only ? SQLITE_OPEN_READONLY
+                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // Each connection is used by one thread only (its detached actor).
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = "cannot open database " + path + ": "
+                      + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw sqlite_error(msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+database::~database() {
+  if (db_)
+    sqlite3_close_v2(db_);
+}
+
+database::database(database&& other) noexcept
+  : db_(std::exchange(other.db_, nullptr)) {
+}
+
+database& database::operator=(database&& other) noexcept {
+  if (this != &other) {
+    if (db_)
+      sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+void database::exec(std::string_view sql) {
+  std::string text{sql};
+  char* err = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw sqlite_error(msg + " (in: " + text.substr(0, 80) + ")");
+  }
+}
+
+statement database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr)
+      != SQLITE_OK)
+    fail(db_, "cannot prepare " + std::string{sql.substr(0, 80)});
+  return statement{db_, stmt};
+}
+
+int64_t database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+int database::changes() const {
+  return sqlite3_changes(db_);
+}
+
+statement::~statement() {
+  if (stmt_)
+    sqlite3_finalize(stmt_);
+}
+
+statement::statement(statement&& other) noexcept
+  : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {
+}
+
+statement& statement::operator=(statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_)
+      sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+statement& statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return *this;
+}
+
+statement& statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_, index, text.data(),
+                        static_cast<int>(text.size()), SQLITE_TRANSIENT)
+      != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+
+statement& statement::bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+
+statement& statement::bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+
+statement& statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+
+bool statement::step() {
+  switch (sqlite3_step(stmt_)) {
+    case SQLITE_ROW:
+      return true;
+    case SQLITE_DONE:
+      return false;
+    default:
+      fail(db_, "step");
+  }
+}
+
+void statement::run() {
+  while (step()) {
+    // drain rows nobody asked for
+  }
+}
+
+std::string statement::text(int column) const {
+  auto* p = sqlite3_column_text(stmt_, column);
+  auto n = sqlite3_column_bytes(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(n))
+           : std::string{};
+}
+
+int64_t statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+double statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
+bool statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+} // namespace usms::db
