@@ -1,0 +1,115 @@
+// Unit tests of the simulator's pure parts (no process, no network).
+
+#include <catch2/catch.hpp>
+
+#include "sim/cli_values.hpp"
+#include "sim/compact_fields.hpp"
+#include "sim/sim_service.hpp"
+#include "sim/ticket_store.hpp"
+#include "sim/xsd_time.hpp"
+
+using namespace usms;
+using namespace usms::sim;
+
+TEST_CASE("xsd:dateTime round trip and zones", "[sim][unit]") {
+  CHECK(format_xsd_datetime(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_xsd_datetime(1700000000123) == "2023-11-14T22:13:20.123Z");
+  CHECK(parse_xsd_datetime("2023-11-14T22:13:20.123Z") == 1700000000123);
+  CHECK(parse_xsd_datetime("2023-11-14T22:13:20Z") == 1700000000000);
+  CHECK(parse_xsd_datetime("2023-11-14T22:13:20") == 1700000000000);
+  CHECK(parse_xsd_datetime("2023-11-15T00:13:20+02:00") == 1700000000000);
+  CHECK(parse_xsd_datetime("2023-11-14T21:13:20-01:00") == 1700000000000);
+  CHECK_FALSE(parse_xsd_datetime("2023-11-14"));
+  CHECK_FALSE(parse_xsd_datetime("yesterday"));
+  CHECK_FALSE(parse_xsd_datetime("2023-13-14T22:13:20Z"));
+  CHECK_FALSE(parse_xsd_datetime("2023-11-14T22:13:20Zjunk"));
+  auto now = now_ms();
+  CHECK(parse_xsd_datetime(format_xsd_datetime(now)) == now);
+}
+
+TEST_CASE("durations and listen addresses", "[sim][unit]") {
+  using std::chrono::microseconds;
+  CHECK(parse_duration("5ms") == microseconds(5000));
+  CHECK(parse_duration("1.5s") == microseconds(1500000));
+  CHECK(parse_duration("250us") == microseconds(250));
+  CHECK(parse_duration("2m") == microseconds(120000000));
+  CHECK(parse_duration("40") == microseconds(40000));
+  CHECK_FALSE(parse_duration("fast"));
+  CHECK_FALSE(parse_duration("5 ms"));
+  CHECK_FALSE(parse_duration("-5ms"));
+  auto hp = parse_host_port("127.0.0.1:0");
+  REQUIRE(hp);
+  CHECK(hp->host == "127.0.0.1");
+  CHECK(hp->port == 0);
+  auto v6 = parse_host_port("[::1]:8081");
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 8081);
+  CHECK_FALSE(parse_host_port("localhost"));
+  CHECK_FALSE(parse_host_port("localhost:99999"));
+  CHECK_FALSE(parse_host_port("::1:80"));
+}
+
+TEST_CASE("compact fields keep every value", "[sim][unit]") {
+  ticket_fields in{{"Summary", "a summary longer than sixteen bytes"},
+                   {"Priority", "3"},
+                   {"Description", ""},
+                   {"NotAField", "dropped"}};
+  compact_fields packed(in);
+  CHECK(packed.get("Summary") == std::string_view(in["Summary"]));
+  CHECK(packed.get("Description") == std::string_view(""));
+  CHECK_FALSE(packed.get("Assignee"));
+  packed.set("Priority", "1");
+  packed.set("Assignee", "bob");
+  auto out = packed.unpack();
+  CHECK(out.size() == 4);
+  CHECK(out["Priority"] == "1");
+  CHECK(out["Assignee"] == "bob");
+  CHECK(out.count("NotAField") == 0);
+}
+
+TEST_CASE("ticket store ids, statuses and queries", "[sim][unit]") {
+  ticket_store store;
+  CHECK(store.create(ticket_type::incident, {{"Summary", "a"}})
+        == "INC0000001");
+  CHECK(store.create(ticket_type::change, {{"Summary", "b"}})
+        == "CHG0000001");
+  CHECK(store.create(ticket_type::problem, {{"Summary", "c"},
+                                            {"ExternalReference", "r"}})
+        == "PRB0000001");
+  CHECK(store.size() == 3);
+  CHECK(store.creates_by_external_reference().at("r") == 1);
+  auto page = store.query(ticket_type::change, {}, std::nullopt, 10);
+  REQUIRE(page.tickets.size() == 1);
+  CHECK(page.tickets[0]["Status"] == "Draft");
+  auto updated = store.update(ticket_type::incident, "INC0000001",
+                              {{"Status", "Closed"}}, "note 1");
+  REQUIRE(updated.ok());
+  CHECK((*updated)["Status"] == "Closed");
+  CHECK(store.work_notes("INC0000001") == std::vector<std::string>{"note 1"});
+  auto reopen = store.update(ticket_type::incident, "INC0000001",
+                             {{"Status", "New"}}, {});
+  REQUIRE_FALSE(reopen.ok());
+  CHECK(reopen.error().code == "TRANSITION");
+  CHECK(store.update(ticket_type::incident, "INC1", {}, {}).error().code
+        == "NOT_FOUND");
+  CHECK(store.update(ticket_type::change, "INC0000001", {}, {}).error().code
+        == "NOT_FOUND");
+  store.clear();
+  CHECK(store.size() == 0);
+  CHECK(store.create(ticket_type::incident, {{"Summary", "d"}})
+        == "INC0000002");
+}
+
+TEST_CASE("WSDL address rewriting and SOAPAction matching", "[sim][unit]") {
+  std::string wsdl = "<x><soap:address location=\"http://old/usms\"/>"
+                     "<soap12:address location='http://old2'/></x>";
+  auto out = rewrite_wsdl_address(wsdl, "http://127.0.0.1:5/usms");
+  CHECK(out == "<x><soap:address location=\"http://127.0.0.1:5/usms\"/>"
+               "<soap12:address location='http://127.0.0.1:5/usms'/></x>");
+  CHECK(soap_action_matches("CreateTicket", "CreateTicket"));
+  CHECK(soap_action_matches("urn:usms:ticket:v2/CreateTicket", "CreateTicket"));
+  CHECK(soap_action_matches("urn:usms:ticket:v2#CreateTicket", "CreateTicket"));
+  CHECK_FALSE(soap_action_matches("XCreateTicket", "CreateTicket"));
+  CHECK_FALSE(soap_action_matches("QueryTickets", "CreateTicket"));
+}
