@@ -36,6 +36,9 @@ struct loaded {
 /// Every value is checked where it is read; the failure's code is the
 /// dotted key and the message names key and source, e.g. `soap.retries from
 /// USMS_GW_SOAP_RETRIES: 'abc' is not an integer`. Secrets are never quoted.
+/// Other codes: `config_file` (the file cannot be read or is not TOML), the
+/// section name (an unknown `[section]`), the variable name (an unknown
+/// `USMS_GW_<SECTION>_…` variable).
 usms::result<loaded>
 load_settings(const std::string& toml_path,
               const std::map<std::string, std::string>& env,
