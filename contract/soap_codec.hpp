@@ -84,11 +84,27 @@ struct parse_limits {
 
 // -- gateway side -----------------------------------------------------------
 
-/// The envelope for `c`. Fails when a value holds characters XML 1.0 does
-/// not allow, or a field does not belong to the ticket type.
+/// The envelope for `c`. Fails (code `VALIDATION`, message naming the
+/// field) when a value holds characters XML 1.0 does not allow, a field does
+/// not belong to the ticket type or operation, is read-only or has a bad
+/// value, or Summary is missing on a create; code `UNSUPPORTED` when `c.op`
+/// is not offered by `c.api_version`. Only valid envelopes leave.
 result<std::string> build_request(const call& c, const credentials& creds);
 
 /// Parses USMS's answer to an `op` call (HTTP body, any status).
+///
+/// A fault is a successful parse (`reply::fault_info`). Failures carry a
+/// sentence for people and a code for branching:
+/// - `empty_body`: "USMS answered with an empty body"
+/// - `html`: "USMS answered with an HTML page, not SOAP: <title>"
+/// - `not_xml`: text that does not start like XML (quoted in the message)
+/// - `too_large`: over `limits.max_bytes`
+/// - `hostile`: NUL bytes, nesting deeper than `limits.max_depth`, a DOCTYPE
+///   or ENTITY declaration, a processing instruction
+/// - `malformed`: truncated or not well-formed XML, invalid characters
+/// - `not_soap`: well-formed but not the contract (no Envelope or Body,
+///   wrong namespace, wrong or missing element)
+/// - `UNSUPPORTED`: `op` is not offered by `api_version`
 result<reply> parse_response(operation op, int api_version,
                              std::string_view body,
                              const parse_limits& limits = {});

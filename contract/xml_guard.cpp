@@ -23,13 +23,17 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+// Finds a tag-like `needle` (it starts with '<'), jumping between '<'s.
 std::size_t find_nocase(std::string_view s, std::string_view needle,
                         std::size_t from = 0) {
-  if (needle.size() > s.size())
-    return std::string_view::npos;
-  for (std::size_t i = from; i + needle.size() <= s.size(); ++i)
-    if (starts_with_nocase(s.substr(i), needle))
-      return i;
+  while (from < s.size()) {
+    auto lt = s.find('<', from);
+    if (lt == std::string_view::npos)
+      return lt;
+    if (starts_with_nocase(s.substr(lt), needle))
+      return lt;
+    from = lt + 1;
+  }
   return std::string_view::npos;
 }
 
