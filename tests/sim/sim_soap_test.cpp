@@ -198,8 +198,9 @@ TEST_CASE("a v1 simulator offers CreateIncident only", "[sim][soap]") {
   INFO(v2.http.body);
   CHECK(v2.http.status == 500);
   CHECK(v2.http.body.find("UNSUPPORTED") != std::string::npos);
+  // Parsed as a v1 answer (a v1 client knows no UpdateTicket answer).
   auto raw = sim.call_raw(
-    soap::operation::update_ticket, 1,
+    soap::operation::create_incident, 1,
     raw_envelope(1, "<u:UpdateTicketRequest><u:TicketType>Incident"
                     "</u:TicketType><u:TicketId>INC0000001</u:TicketId>"
                     "<u:Ticket/></u:UpdateTicketRequest>"),
