@@ -115,7 +115,7 @@ TEST_CASE("bad flags fail with a clear message", "[sim][process]") {
   fails({"--password", "p"}, "--user");
 }
 
-TEST_CASE("--version prints the version", "[sim][process]") {
+TEST_CASE("the version flag prints the version", "[sim][process]") {
   // --version exits at once: start() sees no "listening on" line.
   try {
     child_process::start(bin_path("usms-sim"), {"--version"}, {}, {},
