@@ -80,6 +80,9 @@ struct reply {
 struct parse_limits {
   std::size_t max_bytes = 16 * 1024 * 1024;
   std::size_t max_depth = 64;
+  /// Elements plus attributes: RapidXML spends ~100 bytes on each, so a
+  /// body of `<a/><a/>...` would otherwise cost 25 times its size.
+  std::size_t max_nodes = 250000;
 };
 
 // -- gateway side -----------------------------------------------------------
@@ -99,7 +102,8 @@ result<std::string> build_request(const call& c, const credentials& creds);
 /// - `html`: "USMS answered with an HTML page, not SOAP: <title>"
 /// - `not_xml`: text that does not start like XML (quoted in the message)
 /// - `too_large`: over `limits.max_bytes`
-/// - `hostile`: NUL bytes, nesting deeper than `limits.max_depth`, a DOCTYPE
+/// - `hostile`: NUL bytes, nesting deeper than `limits.max_depth`, more
+///   than `limits.max_nodes` elements and attributes, a DOCTYPE
 ///   or ENTITY declaration, a processing instruction
 /// - `malformed`: truncated or not well-formed XML, invalid characters
 /// - `not_soap`: well-formed but not the contract (no Envelope or Body,

@@ -98,6 +98,7 @@ failure guard_failure(const xml::guard_result& g, const subject& who) {
     case guard_error::nul_byte:
       return fail(code("hostile"), name + " refused: " + g.detail);
     case guard_error::too_deep:
+    case guard_error::too_many:
       return fail(code("hostile"), name + " refused: " + g.detail);
     case guard_error::doctype:
       return fail(code("hostile"), name + " refused: it holds " + g.detail
@@ -124,7 +125,8 @@ struct envelope_parts {
 result<envelope_parts> open_envelope(xml::document& doc, std::string_view body,
                                      const parse_limits& limits,
                                      const subject& who) {
-  auto g = xml::check_body(body, limits.max_bytes, limits.max_depth);
+  auto g = xml::check_body(body, limits.max_bytes, limits.max_depth,
+                           limits.max_nodes);
   if (!g)
     return guard_failure(g, who);
   std::string name{who.name};

@@ -106,7 +106,7 @@ std::string html_title(std::string_view body) {
 }
 
 guard_result check_body(std::string_view body, std::size_t max_bytes,
-                        std::size_t max_depth) {
+                        std::size_t max_depth, std::size_t max_nodes) {
   if (body.size() > max_bytes)
     return fail(guard_error::too_large,
                 "body of " + std::to_string(body.size())
@@ -127,6 +127,7 @@ guard_result check_body(std::string_view body, std::size_t max_bytes,
   const char* p = s.data();
   const char* end = p + s.size();
   std::size_t depth = 0;
+  std::size_t nodes = 0;
   bool seen_root = false;
   bool seen_anything = false;
   auto remaining = [&] { return static_cast<std::size_t>(end - p); };
@@ -202,6 +203,7 @@ guard_result check_body(std::string_view body, std::size_t max_bytes,
       return fail(guard_error::malformed, "a second root element");
     const char* q = p + 1;
     char quote = 0;
+    ++nodes;
     for (; q < end; ++q) {
       char c = *q;
       if (quote) {
@@ -209,6 +211,7 @@ guard_result check_body(std::string_view body, std::size_t max_bytes,
           quote = 0;
       } else if (c == '"' || c == '\'') {
         quote = c;
+        ++nodes; // an attribute value
       } else if (c == '>') {
         break;
       } else if (c == '<') {
@@ -217,6 +220,10 @@ guard_result check_body(std::string_view body, std::size_t max_bytes,
     }
     if (q == end)
       return fail(guard_error::truncated, "ends inside a start tag");
+    if (nodes > max_nodes)
+      return fail(guard_error::too_many,
+                  "more than " + std::to_string(max_nodes)
+                    + " elements and attributes");
     bool empty_element = q[-1] == '/' && q - 1 > p + 1;
     p = q + 1;
     if (empty_element) {

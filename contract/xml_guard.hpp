@@ -20,6 +20,7 @@ enum class guard_error : uint8_t {
   html,        ///< an HTML page (detail: its title)
   not_xml,     ///< does not start like XML (detail: the first characters)
   too_deep,    ///< nesting deeper than `max_depth`
+  too_many,    ///< more than `max_nodes` elements and attributes
   doctype,     ///< a DOCTYPE (or ENTITY) declaration
   pi,          ///< a processing instruction other than the XML declaration
   truncated,   ///< ends inside a tag, comment or before the root closes
@@ -34,10 +35,10 @@ struct guard_result {
 };
 
 /// Scans `body` once: size, NUL bytes, HTML, leading garbage, element depth,
-/// DOCTYPE, processing instructions, unterminated constructs, content after
-/// the root element.
+/// element and attribute count, DOCTYPE, processing instructions,
+/// unterminated constructs, content after the root element.
 guard_result check_body(std::string_view body, std::size_t max_bytes,
-                        std::size_t max_depth);
+                        std::size_t max_depth, std::size_t max_nodes);
 
 /// The `<title>` of an HTML page, whitespace collapsed and shortened; empty
 /// when there is none.

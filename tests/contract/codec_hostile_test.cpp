@@ -157,6 +157,28 @@ TEST_CASE("deep nesting is refused before RapidXML recurses") {
                  "deeper than 3 levels"));
 }
 
+TEST_CASE("wide documents are refused before RapidXML allocates nodes") {
+  // 3 million empty elements in 12 MB would cost RapidXML ~300 MB.
+  std::string wide = "<r>";
+  wide.reserve(12u * 1024 * 1024 + 16);
+  while (wide.size() < 12u * 1024 * 1024)
+    wide += "<a/>";
+  wide += "</r>";
+  auto e = rejected(wide);
+  CHECK(e.message == "USMS answer refused: more than 250000 elements and "
+                     "attributes");
+  CHECK(e.code == "hostile");
+  std::string attrs = "<r";
+  for (int i = 0; i < 300000; ++i)
+    attrs += " a" + std::to_string(i) + "=''";
+  attrs += "/>";
+  CHECK(rejected(attrs).code == "hostile");
+  parse_limits few;
+  few.max_nodes = 5;
+  CHECK(contains(rejected(wrap("<a/><b/><c/><d/>"), few).message,
+                 "more than 5 elements"));
+}
+
 TEST_CASE("DOCTYPE, entities and processing instructions are refused") {
   auto laughs
     = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY "
