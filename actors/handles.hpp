@@ -43,7 +43,8 @@ using intake_actor = caf::typed_actor<
   caf::reacts_to<done_atom, request_record>,
   caf::reacts_to<settings_atom, pipeline_settings>,
   caf::reacts_to<start_atom>,
-  caf::replies_to<stats_atom>::with<int64_t, int64_t>>;
+  caf::replies_to<stats_atom>::with<int64_t, int64_t>,
+  caf::replies_to<drain_atom>::with<bool>>;
 
 /// One request from intake to outcome.
 using supervisor_actor

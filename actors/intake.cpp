@@ -265,6 +265,22 @@ intake_impl::behavior_type intake(self_ptr self, journal_actor journal,
                              to_string(err));
           });
     },
+    [=](drain_atom) -> bool {
+      // Shutdown: stop every supervisor. What they had not finished stays
+      // journaled and resumes at the next start.
+      auto& st = self->state;
+      for (auto& [id, entry] : st.live)
+        if (entry.supervisor)
+          self->send_exit(entry.supervisor, caf::exit_reason::user_shutdown);
+      for (auto& [id, list] : st.waiters)
+        for (auto& w : list)
+          w.promise.deliver(false);
+      st.waiters.clear();
+      st.by_addr.clear();
+      st.live.clear();
+      st.key_queue.clear();
+      return true;
+    },
     [=](stats_atom) -> caf::result<int64_t, int64_t> {
       return {static_cast<int64_t>(self->state.live.size()),
               self->state.accepted};

@@ -1,0 +1,452 @@
+#include "api/request_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "api/json_writer.hpp"
+#include "contract/soap_codec.hpp"
+#include "contract/soap_rules.hpp"
+#include "contract/ticket_fields.hpp"
+#include "transport/url.hpp"
+
+namespace usms::api {
+
+std::string to_json(const api_error& e) {
+  json_writer w;
+  w.begin_object().key("error").begin_object();
+  w.member("code", e.code).member("message", e.message);
+  if (!e.field.empty())
+    w.member("field", e.field);
+  w.end_object().end_object();
+  return w.str();
+}
+
+namespace {
+
+constexpr size_t max_text_length = 256;
+
+std::string str(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
+api_error bad_type(std::string_view type) {
+  return {404, "unknown_ticket_type",
+          "unknown ticket type '" + std::string{type}
+            + "': use incident, change or problem",
+          "type"};
+}
+
+api_error v1_refusal(std::string_view what) {
+  return {422, "unsupported_by_usms_api",
+          std::string{what}
+            + " is not supported by USMS API v1 (usms.api_version = 1 "
+              "offers only creating incidents)",
+          ""};
+}
+
+/// A field's JSON value as the text the SOAP element carries.
+std::variant<std::string, api_error>
+field_text(const field_def& def, const rapidjson::Value& v,
+           const std::string& path) {
+  switch (def.kind) {
+    case field_kind::priority:
+      if (v.IsInt())
+        return std::to_string(v.GetInt());
+      if (v.IsString())
+        return str(v);
+      return bad_field(path, std::string{def.json_name}
+                               + " must be an integer from 1 to 5");
+    case field_kind::boolean:
+      if (v.IsBool())
+        return std::string{v.GetBool() ? "true" : "false"};
+      if (v.IsString())
+        return str(v);
+      return bad_field(path, std::string{def.json_name}
+                               + " must be true or false");
+    default:
+      if (v.IsString())
+        return str(v);
+      return bad_field(path, std::string{def.json_name} + " must be a string");
+  }
+}
+
+/// Reads `fields` into SOAP-named fields, checking each one.
+std::optional<api_error> read_fields(const rapidjson::Value& obj,
+                                     ticket_type type, bool v1_create,
+                                     ticket_fields& out) {
+  if (!obj.IsObject())
+    return bad_field("fields", "fields must be an object");
+  for (auto& m : obj.GetObject()) {
+    auto name = str(m.name);
+    auto path = "fields." + name;
+    auto* def = field_by_json_name(name);
+    if (!def)
+      return bad_field(path, name + " is not a ticket field");
+    if (def->read_only)
+      return bad_field(path, name + " is set by USMS and cannot be sent");
+    if (!field_allowed(*def, type))
+      return bad_field(path, name + " is not a field of "
+                               + std::string{to_string(type)} + " tickets");
+    if (v1_create) {
+      auto& allowed = soap::create_incident_fields();
+      if (std::find(allowed.begin(), allowed.end(), def->soap_name)
+          == allowed.end())
+        return api_error{422, "unsupported_by_usms_api",
+                         name + " is not supported by USMS API v1", path};
+    }
+    if (m.value.IsNull())
+      continue;
+    auto text = field_text(*def, m.value, path);
+    if (auto* err = std::get_if<api_error>(&text))
+      return *err;
+    auto& value = std::get<std::string>(text);
+    if (auto problem = check_field_value(*def, type, value); !problem.empty())
+      return bad_field(path, problem);
+    if (auto bad = soap::check_xml_text(value); !bad.empty())
+      return bad_field(path, name + ": " + bad);
+    out[std::string{def->soap_name}] = std::move(value);
+  }
+  return std::nullopt;
+}
+
+/// The keys every ticket request may carry besides its own.
+std::optional<api_error> read_common(const rapidjson::Value& doc,
+                                     ticket_request& req) {
+  auto text = [&](const char* key, std::string& out,
+                  size_t max) -> std::optional<api_error> {
+    auto i = doc.FindMember(key);
+    if (i == doc.MemberEnd() || i->value.IsNull())
+      return std::nullopt;
+    if (!i->value.IsString())
+      return bad_field(key, std::string{key} + " must be a string");
+    out = str(i->value);
+    if (out.size() > max)
+      return bad_field(key, std::string{key} + " is longer than "
+                              + std::to_string(max) + " characters");
+    if (auto bad = soap::check_xml_text(out); !bad.empty())
+      return bad_field(key, std::string{key} + ": " + bad);
+    return std::nullopt;
+  };
+  if (auto e = text("source", req.source, max_text_length))
+    return e;
+  if (auto e = text("correlation_id", req.correlation_id, max_text_length))
+    return e;
+  if (auto e = text("reply_to", req.reply_to, 2048))
+    return e;
+  if (!req.reply_to.empty() && !http::parse_url(req.reply_to))
+    return bad_field("reply_to", "reply_to must be an http:// or https:// URL");
+  return std::nullopt;
+}
+
+std::variant<rapidjson::Document, api_error> parse_body(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
+  if (doc.HasParseError())
+    return api_error{400, "malformed_json",
+                     std::string{"the body is not valid JSON: "}
+                       + rapidjson::GetParseError_En(doc.GetParseError())
+                       + " (at byte " + std::to_string(doc.GetErrorOffset())
+                       + ")",
+                     ""};
+  if (!doc.IsObject())
+    return api_error{400, "malformed_json", "the body must be a JSON object",
+                     ""};
+  return doc;
+}
+
+std::optional<api_error> reject_unknown(const rapidjson::Value& doc,
+                                        std::initializer_list<const char*> ok) {
+  for (auto& m : doc.GetObject()) {
+    auto name = str(m.name);
+    if (std::none_of(ok.begin(), ok.end(),
+                     [&](const char* k) { return name == k; }))
+      return bad_field(name, name + " is not a request key");
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+parsed_request parse_create(std::string_view type_text, std::string_view body,
+                            const intake_rules& rules) {
+  auto type = parse_ticket_type(type_text);
+  if (!type)
+    return bad_type(type_text);
+  if (rules.api_version < 2 && *type != ticket_type::incident)
+    return v1_refusal("creating a " + std::string{type_text} + " ticket");
+  auto parsed = parse_body(body);
+  if (auto* err = std::get_if<api_error>(&parsed))
+    return *err;
+  auto& doc = std::get<rapidjson::Document>(parsed);
+  if (auto e = reject_unknown(doc, {"fields", "source", "correlation_id",
+                                    "reply_to"}))
+    return *e;
+  ticket_request req;
+  req.act = action::create;
+  req.type = *type;
+  auto f = doc.FindMember("fields");
+  if (f == doc.MemberEnd())
+    return bad_field("fields.summary", "summary is required");
+  if (auto e = read_fields(f->value, *type, rules.api_version < 2, req.fields))
+    return *e;
+  if (auto e = read_common(doc, req))
+    return *e;
+  auto summary = req.fields.find("Summary");
+  if (summary == req.fields.end() || summary->second.empty())
+    return bad_field("fields.summary", "summary is required");
+  auto ext = req.fields.find("ExternalReference");
+  if (ext != req.fields.end()) {
+    if (!req.correlation_id.empty() && ext->second != req.correlation_id)
+      return bad_field("fields.external_reference",
+                       "external_reference differs from correlation_id; "
+                       "send one of them or the same value");
+    if (req.correlation_id.empty())
+      req.correlation_id = ext->second;
+    req.fields.erase(ext);
+  }
+  req.external_reference = req.correlation_id;
+  return req;
+}
+
+parsed_request parse_update(std::string_view type_text,
+                            std::string_view ticket_id, std::string_view body,
+                            const intake_rules& rules) {
+  auto type = parse_ticket_type(type_text);
+  if (!type)
+    return bad_type(type_text);
+  if (rules.api_version < 2)
+    return v1_refusal("updating tickets");
+  if (ticket_id.empty() || ticket_id.size() > max_text_length)
+    return bad_field("id", "the ticket id in the path is empty or too long");
+  auto parsed = parse_body(body);
+  if (auto* err = std::get_if<api_error>(&parsed))
+    return *err;
+  auto& doc = std::get<rapidjson::Document>(parsed);
+  if (auto e = reject_unknown(doc, {"fields", "work_note", "source",
+                                    "correlation_id", "reply_to"}))
+    return *e;
+  ticket_request req;
+  req.act = action::update;
+  req.type = *type;
+  req.ticket_id = std::string{ticket_id};
+  if (auto bad = soap::check_xml_text(req.ticket_id); !bad.empty())
+    return bad_field("id", bad);
+  if (auto f = doc.FindMember("fields"); f != doc.MemberEnd())
+    if (auto e = read_fields(f->value, *type, false, req.fields))
+      return *e;
+  if (auto w = doc.FindMember("work_note"); w != doc.MemberEnd()) {
+    if (!w->value.IsString())
+      return bad_field("work_note", "work_note must be a string");
+    req.work_note = str(w->value);
+    if (auto bad = soap::check_xml_text(req.work_note); !bad.empty())
+      return bad_field("work_note", "work_note: " + bad);
+  }
+  if (auto e = read_common(doc, req))
+    return *e;
+  if (req.fields.empty() && req.work_note.empty())
+    return bad_field("fields", "nothing to update: send fields or a work_note");
+  return req;
+}
+
+parsed_request parse_query(std::string_view type_text,
+                           const query_params& params,
+                           const intake_rules& rules) {
+  auto type = parse_ticket_type(type_text);
+  if (!type)
+    return bad_type(type_text);
+  if (rules.api_version < 2)
+    return v1_refusal("querying tickets");
+  ticket_request req;
+  req.act = action::query;
+  req.type = *type;
+  for (auto& [key, value] : params) {
+    if (key == "wait")
+      continue;
+    if (key == "limit") {
+      char* end = nullptr;
+      auto n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < 1)
+        return bad_field("limit", "limit must be a positive integer");
+      req.limit = static_cast<int32_t>(std::min<long>(n, rules.query_limit));
+      continue;
+    }
+    if (key == "source" || key == "correlation_id" || key == "reply_to") {
+      auto& target = key == "source"           ? req.source
+                     : key == "correlation_id" ? req.correlation_id
+                                               : req.reply_to;
+      target = value;
+      continue;
+    }
+    auto& filters = query_filter_fields();
+    auto* def = field_by_json_name(key);
+    if (!def
+        || std::find(filters.begin(), filters.end(), def->soap_name)
+             == filters.end()) {
+      if (key == "updated_since") {
+        if (!is_valid_date_time(value))
+          return bad_field(key, "updated_since must be an ISO 8601 date-time");
+        req.filter["UpdatedSince"] = value;
+        continue;
+      }
+      return bad_field(key, key + " is not a query filter (use status, "
+                                  "ticket_id, external_reference, "
+                                  "configuration_item, assignment_group, "
+                                  "updated_since, limit)");
+    }
+    if (def->kind == field_kind::status) {
+      if (auto problem = check_field_value(*def, *type, value);
+          !problem.empty())
+        return bad_field(key, problem);
+    }
+    if (auto bad = soap::check_xml_text(value); !bad.empty())
+      return bad_field(key, bad);
+    req.filter[std::string{def->soap_name}] = value;
+  }
+  if (!req.reply_to.empty() && !http::parse_url(req.reply_to))
+    return bad_field("reply_to", "reply_to must be an http:// or https:// URL");
+  return req;
+}
+
+std::variant<double, api_error> parse_wait(const query_params& params) {
+  for (auto& [key, value] : params)
+    if (key == "wait") {
+      char* end = nullptr;
+      auto s = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !std::isfinite(s) || s < 0)
+        return bad_field("wait", "wait must be a number of seconds");
+      return std::min(s, 300.0);
+    }
+  return 0.0;
+}
+
+std::string iso_time(int64_t unix_ms) {
+  if (unix_ms <= 0)
+    return {};
+  std::time_t secs = unix_ms / 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ",
+                static_cast<int>(unix_ms % 1000));
+  return buf;
+}
+
+void write_ticket(json_writer& w, const ticket_fields& fields) {
+  w.begin_object();
+  // Schema order reads better than alphabetical order.
+  for (auto& def : ticket_field_defs()) {
+    auto i = fields.find(std::string{def.soap_name});
+    if (i == fields.end())
+      continue;
+    w.key(def.json_name);
+    auto& v = i->second;
+    if (def.kind == field_kind::priority && is_valid_priority(v))
+      w.value(static_cast<int64_t>(std::stoi(v)));
+    else if (def.kind == field_kind::boolean && is_valid_boolean(v))
+      w.value(v == "true" || v == "1");
+    else
+      w.value(v);
+  }
+  w.end_object();
+}
+
+namespace {
+
+void write_fields_named(json_writer& w, const char* key,
+                        const ticket_fields& fields) {
+  w.key(key).begin_object();
+  for (auto& [k, v] : fields) {
+    auto* def = field_by_soap_name(k);
+    w.member(def ? def->json_name : std::string_view{k}, v);
+  }
+  w.end_object();
+}
+
+void write_request_core(json_writer& w, const ticket_request& req) {
+  w.member("request_id", req.id);
+  w.member("action", to_string(req.act));
+  w.member("type", to_string(req.type));
+  if (!req.source.empty())
+    w.member("source", req.source);
+  if (!req.correlation_id.empty())
+    w.member("correlation_id", req.correlation_id);
+  if (!req.external_reference.empty())
+    w.member("external_reference", req.external_reference);
+  if (!req.reply_to.empty())
+    w.member("reply_to", req.reply_to);
+  if (!req.ticket_id.empty() && req.act == action::update)
+    w.member("ticket_id", req.ticket_id);
+  w.member("accepted_at", iso_time(req.accepted_at));
+}
+
+} // namespace
+
+std::string accepted_json(const ticket_request& req) {
+  json_writer w;
+  w.begin_object();
+  write_request_core(w, req);
+  w.member("state", "queued");
+  w.member("attempts", 0);
+  w.end_object();
+  return w.str();
+}
+
+std::string to_json(const request_record& rec) {
+  auto& req = rec.request;
+  auto& p = rec.progress;
+  json_writer w;
+  w.begin_object();
+  write_request_core(w, req);
+  w.member("state", to_string(p.state));
+  w.member("attempts", p.attempts);
+  if (!is_finished(p.state)) {
+    if (p.next_attempt_at > 0)
+      w.member("next_attempt_at", iso_time(p.next_attempt_at));
+    if (!p.last_error.empty())
+      w.member("last_error", p.last_error);
+  }
+  if (rec.updated_at > 0)
+    w.member("updated_at", iso_time(rec.updated_at));
+  if (rec.outcome) {
+    auto& out = *rec.outcome;
+    w.member("finished_at", iso_time(out.finished_at));
+    if (!out.ticket_id.empty())
+      w.member("ticket_id", out.ticket_id);
+    if (req.act == action::update && !out.tickets.empty()) {
+      w.key("ticket");
+      write_ticket(w, out.tickets.front());
+    }
+    if (req.act == action::query && out.state == request_state::succeeded) {
+      w.key("tickets").begin_array();
+      for (auto& t : out.tickets)
+        write_ticket(w, t);
+      w.end_array();
+      w.member("total_count", out.total_count);
+    }
+    if (!out.reason.empty())
+      w.member("reason", out.reason);
+  }
+  if (!req.fields.empty())
+    write_fields_named(w, "fields", req.fields);
+  if (!req.filter.empty())
+    write_fields_named(w, "filter", req.filter);
+  if (!req.work_note.empty())
+    w.member("work_note", req.work_note);
+  if (!rec.reply_state.empty()) {
+    w.key("reply").begin_object();
+    w.member("state", rec.reply_state);
+    w.member("attempts", rec.reply_attempts);
+    if (!rec.reply_error.empty())
+      w.member("error", rec.reply_error);
+    w.end_object();
+  }
+  w.end_object();
+  return w.str();
+}
+
+} // namespace usms::api

@@ -1,0 +1,206 @@
+#include "app/gateway.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/intake.hpp"
+#include "actors/journal.hpp"
+#include "actors/reader.hpp"
+#include "actors/soap_dispatcher.hpp"
+#include "actors/system_config.hpp"
+#include "app/http_api.hpp"
+#include "caf/actor_system.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+#include "persistence/schema.hpp"
+#include "persistence/sqlite.hpp"
+#include "transport/http_client.hpp"
+#include "transport/http_server.hpp"
+#include "transport/soap_transport.hpp"
+
+namespace usms::app {
+
+namespace {
+
+/// Splits `HOST:PORT` / `[v6]:PORT`.
+bool split_listen(const std::string& text, std::string& host, uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    return false;
+  host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    auto p = std::stoul(text.substr(colon + 1));
+    if (p > 65535)
+      return false;
+    port = static_cast<uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+pipeline_settings pipeline_from(const config::settings& s) {
+  pipeline_settings p;
+  p.api_version = s.usms.api_version;
+  p.retries = s.soap.retries;
+  p.query_limit = s.soap.query_limit;
+  p.backoff_base_ms = s.soap.backoff_base.count();
+  p.backoff_max_ms = s.soap.backoff_max.count();
+  p.max_pending = s.intake.max_pending;
+  return p;
+}
+
+dispatcher_settings dispatcher_from(const config::settings& s) {
+  dispatcher_settings d;
+  d.url = s.usms.url;
+  d.username = s.soap.username;
+  d.password = s.soap.password;
+  d.max_in_flight = s.usms.max_in_flight;
+  d.max_rate = s.usms.max_rate;
+  return d;
+}
+
+http::client_options client_from(const config::settings& s) {
+  http::client_options o;
+  o.connect_timeout = s.usms.connect_timeout;
+  o.request_timeout = s.usms.request_timeout;
+  o.max_connections_per_host
+    = static_cast<std::size_t>(std::max(1, s.usms.max_in_flight));
+  if (!s.usms.bypass_proxy)
+    o.proxy = s.usms.proxy;
+  o.ca_file = s.usms.ca_file;
+  o.client_cert_file = s.usms.client_cert;
+  o.client_key_file = s.usms.client_key.empty() ? s.usms.client_cert
+                                                : s.usms.client_key;
+  return o;
+}
+
+} // namespace
+
+struct gateway::impl {
+  config::loaded cfg;
+  gateway_system_config caf_cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::shared_ptr<http::client> soap_client;
+  std::unique_ptr<http::server> server;
+  std::shared_ptr<live_rules> rules = std::make_shared<live_rules>();
+  journal_actor journal;
+  reader_actor reader;
+  dispatcher_actor dispatcher;
+  intake_actor intake;
+  std::string host;
+  uint16_t port = 0;
+  bool stopped = false;
+};
+
+gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
+  impl_->cfg = std::move(settings);
+  // One CAF worker per core: the I/O threads and the journal have their own.
+  impl_->caf_cfg.set("scheduler.max-threads",
+                     std::max<size_t>(2, std::thread::hardware_concurrency()));
+}
+
+gateway::~gateway() {
+  stop(std::chrono::milliseconds(0));
+}
+
+std::string gateway::start() {
+  auto& d = *impl_;
+  auto& s = d.cfg.values;
+  if (!split_listen(s.server.listen, d.host, d.port))
+    return "server.listen: '" + s.server.listen + "' is not HOST:PORT";
+  d.rules->api_version = s.usms.api_version;
+  d.rules->query_limit = s.soap.query_limit;
+  d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
+  try {
+    d.journal = spawn_journal(*d.sys, s.storage.db);
+    d.reader = spawn_reader(*d.sys, s.storage.db);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  d.soap_client = std::make_shared<http::client>(client_from(s));
+  d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
+                                       make_soap_sender(d.soap_client));
+  d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, pipeline_from(s));
+  caf::anon_send(d.intake, start_atom_v);
+  auto ctx = std::make_shared<api_context>();
+  ctx->sys = d.sys.get();
+  ctx->intake = d.intake;
+  ctx->reader = d.reader;
+  ctx->rules = d.rules;
+  http::server_options so;
+  so.host = d.host;
+  so.port = d.port;
+  so.max_body = s.server.max_body;
+  so.io_threads = 1;
+  d.server = std::make_unique<http::server>(so, make_api_handler(ctx));
+  if (auto err = d.server->start(); !err.empty())
+    return err;
+  d.port = d.server->port();
+  return {};
+}
+
+std::string gateway::base_url() const {
+  auto host = impl_->host.find(':') != std::string::npos
+                ? "[" + impl_->host + "]"
+                : impl_->host;
+  return "http://" + host + ":" + std::to_string(impl_->port);
+}
+
+void gateway::stop(std::chrono::milliseconds grace) {
+  auto& d = *impl_;
+  if (d.stopped || !d.sys)
+    return;
+  d.stopped = true;
+  d.rules->draining = true;
+  if (grace.count() > 0)
+    std::this_thread::sleep_for(std::min(grace, std::chrono::milliseconds(
+                                                  200)));
+  // The server's handler holds actor handles: it must go before the actors
+  // can terminate.
+  if (d.server) {
+    d.server->stop();
+    d.server.reset();
+  }
+  {
+    caf::scoped_actor self{*d.sys};
+    self->request(d.intake, std::chrono::seconds(30), drain_atom_v)
+      .receive([](bool) {},
+               [](caf::error& err) {
+                 spdlog::warn("intake did not drain: {}", to_string(err));
+               });
+  }
+  for (auto h : {caf::actor_cast<caf::actor>(d.intake),
+                 caf::actor_cast<caf::actor>(d.dispatcher),
+                 caf::actor_cast<caf::actor>(d.reader),
+                 caf::actor_cast<caf::actor>(d.journal)})
+    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  d.intake = nullptr;
+  d.dispatcher = nullptr;
+  d.reader = nullptr;
+  d.journal = nullptr;
+  if (d.soap_client)
+    d.soap_client->stop();
+  d.sys->await_all_actors_done();
+  d.soap_client.reset();
+  d.sys.reset();
+}
+
+std::map<std::string, std::string> load_runtime_config(const std::string& path,
+                                                       bool reset) {
+  db::database conn{path};
+  db::prepare_database(conn);
+  if (reset)
+    conn.exec("DELETE FROM runtime_config");
+  std::map<std::string, std::string> out;
+  auto q = conn.prepare("SELECT key, value FROM runtime_config");
+  while (q.step())
+    out.emplace(q.text(0), q.text(1));
+  return out;
+}
+
+} // namespace usms::app

@@ -1,0 +1,40 @@
+#pragma once
+
+/// The assembled gateway: CAF actor system, journal, dispatcher, intake,
+/// SOAP client and HTTP server, started and stopped in the right order.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/loader.hpp"
+
+namespace usms::app {
+
+class gateway {
+public:
+  explicit gateway(config::loaded settings);
+  ~gateway();
+
+  /// Opens the database, spawns the actors, resumes journaled requests and
+  /// starts listening. Empty on success, else why it could not start.
+  std::string start();
+
+  /// `http://HOST:PORT` with the real port.
+  std::string base_url() const;
+
+  /// Stops intake (503), lets calls in flight end for up to `grace`, keeps
+  /// everything unfinished journaled, and stops every actor and thread.
+  void stop(std::chrono::milliseconds grace);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Reads the values saved through PUT /api/v1/config from the database
+/// (creating the file if needed); with `reset`, deletes them first.
+std::map<std::string, std::string> load_runtime_config(const std::string& db,
+                                                       bool reset);
+
+} // namespace usms::app

@@ -1,0 +1,123 @@
+// usms-gateway: the service's entry point. Parses flags, loads the settings
+// (defaults < file < environment < flags < runtime), starts the gateway and
+// stops it cleanly on SIGTERM or SIGINT.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/gateway.hpp"
+#include "app/logging.hpp"
+#include "config/loader.hpp"
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* version = "0.1.0";
+
+/// Blocks the stop signals in this thread and every thread started after
+/// it, so that only `sigwait` in main sees them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"usms-gateway: turns ticket requests into SOAP calls to USMS, "
+               "with retries, a durable journal and a status table."};
+  std::string config_file;
+  std::map<std::string, std::string> flags;
+  std::string listen, db, usms_url, api_version, offload_path;
+  bool reset_runtime = false;
+  bool show_version = false;
+  cli.add_option("--config", config_file, "TOML config file");
+  cli.add_option("--listen", listen, "HOST:PORT for the API and pages "
+                                     "(server.listen; port 0 = any free)");
+  cli.add_option("--db", db, "SQLite database file (storage.db)");
+  cli.add_option("--usms-url", usms_url, "USMS SOAP endpoint (usms.url)");
+  cli.add_option("--api-version", api_version, "USMS API version, 1 or 2 "
+                                               "(usms.api_version)")
+    ->check(CLI::IsMember({"1", "2"}));
+  cli.add_option("--offload-path", offload_path,
+                 "folder for offload CSV files (offload.path)");
+  cli.add_flag("--reset-runtime-config", reset_runtime,
+               "drop the settings saved at run time through the API");
+  cli.add_flag("--version", show_version, "print the version and exit");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  if (show_version) {
+    std::cout << "usms-gateway " << version << std::endl;
+    return 0;
+  }
+  if (!listen.empty())
+    flags["server.listen"] = listen;
+  if (!db.empty())
+    flags["storage.db"] = db;
+  if (!usms_url.empty())
+    flags["usms.url"] = usms_url;
+  if (!api_version.empty())
+    flags["usms.api_version"] = api_version;
+  if (!offload_path.empty())
+    flags["offload.path"] = offload_path;
+
+  auto env = usms::config::environment_map(environ);
+  // The database path decides where runtime values live: load once
+  // without them to find it, then again with them.
+  auto first = usms::config::load_settings(config_file, env, flags, {});
+  if (!first) {
+    std::cerr << "usms-gateway: " << first.error().message << std::endl;
+    return 2;
+  }
+  std::map<std::string, std::string> runtime;
+  try {
+    runtime = usms::app::load_runtime_config(first->values.storage.db,
+                                             reset_runtime);
+  } catch (const std::exception& e) {
+    std::cerr << "usms-gateway: " << e.what() << std::endl;
+    return 2;
+  }
+  auto loaded = usms::config::load_settings(config_file, env, flags, runtime);
+  if (!loaded) {
+    std::cerr << "usms-gateway: " << loaded.error().message << std::endl;
+    return 2;
+  }
+  if (auto err = usms::app::setup_logging(loaded->values.log.level,
+                                          loaded->values.log.format);
+      !err.empty()) {
+    std::cerr << "usms-gateway: " << err << std::endl;
+    return 2;
+  }
+
+  auto stop_signals = block_stop_signals();
+  usms::app::gateway gw{std::move(*loaded)};
+  if (auto err = gw.start(); !err.empty()) {
+    std::cerr << "usms-gateway: " << err << std::endl;
+    spdlog::critical("cannot start: {}", err);
+    return 1;
+  }
+  std::cout << "listening on " << gw.base_url() << std::endl;
+  spdlog::info("usms-gateway {} listening on {}", version, gw.base_url());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("signal {}: stopping", sig);
+  gw.stop(std::chrono::seconds(10));
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return 0;
+}
