@@ -57,8 +57,9 @@ void finish(self_ptr self, request_outcome out) {
   st.finishing = true;
   out.attempts = st.progress().attempts;
   out.finished_at = now_ms();
-  std::string reply_state
-    = st.req().reply_to.empty() && st.req().source.empty() ? "" : "pending";
+  // Replies to a source's route are decided by the reply dispatcher; a
+  // request's own reply_to always gets one.
+  std::string reply_state = st.req().reply_to.empty() ? "" : "pending";
   self->request(st.deps.journal, journal_timeout, finish_atom_v, st.req(), out,
                 reply_state)
     .then(

@@ -415,7 +415,7 @@ std::string to_json(const request_record& rec) {
   if (rec.outcome) {
     auto& out = *rec.outcome;
     w.member("finished_at", iso_time(out.finished_at));
-    if (!out.ticket_id.empty())
+    if (!out.ticket_id.empty() && req.act != action::update)
       w.member("ticket_id", out.ticket_id);
     if (req.act == action::update && !out.tickets.empty()) {
       w.key("ticket");
@@ -431,8 +431,10 @@ std::string to_json(const request_record& rec) {
     if (!out.reason.empty())
       w.member("reason", out.reason);
   }
-  if (!req.fields.empty())
-    write_fields_named(w, "fields", req.fields);
+  if (!req.fields.empty()) {
+    w.key("fields");
+    write_ticket(w, req.fields);
+  }
   if (!req.filter.empty())
     write_fields_named(w, "filter", req.filter);
   if (!req.work_note.empty())

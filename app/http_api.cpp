@@ -279,6 +279,8 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
       auto decoded = http::percent_decode(part);
       seg.push_back(decoded ? *decoded : std::string{part});
     }
+    if (ctx->guard && ctx->guard(req, respond))
+      return;
     if (seg.size() == 1 && seg[0] == "healthz") {
       respond(json_response(200, R"({"status":"ok"})"));
       return;
@@ -292,6 +294,9 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
       handle_requests(ctx, req, seg, params, respond);
       return;
     }
+    for (auto& route : ctx->more_routes)
+      if (route(req, respond))
+        return;
     respond(error_response(
       {404, "not_found", "no such endpoint: " + std::string{path}, ""}));
   };

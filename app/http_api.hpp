@@ -5,7 +5,9 @@
 /// talks to the pipeline and completes the responder.
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "actors/handles.hpp"
 #include "caf/typed_actor.hpp"
@@ -21,11 +23,24 @@ struct live_rules {
   std::atomic<bool> draining{false};
 };
 
+/// A handler for more routes: returns false when the request is not its.
+using route_handler
+  = std::function<bool(http::request& req, http::responder& respond)>;
+
+/// Runs before any route: answers (e.g. 401/403) and returns true to stop.
+using request_guard
+  = std::function<bool(http::request& req, http::responder& respond)>;
+
 struct api_context {
   caf::actor_system* sys = nullptr;
   intake_actor intake;
   reader_actor reader;
   std::shared_ptr<live_rules> rules;
+  /// Access control; empty = open.
+  request_guard guard;
+  /// Operator routes (status, config, reply routes, metrics, pages, ...),
+  /// tried in order after the ticket and request routes.
+  std::vector<route_handler> more_routes;
 };
 
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
