@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <unordered_map>
 
 #include "contract/ticket_fields.hpp"
 
@@ -13,10 +14,15 @@ constexpr std::size_t header_size = 5;
 
 /// The index of a field in ticket_field_defs(); -1 when unknown.
 int index_of(std::string_view soap_name) {
-  const auto* def = field_by_soap_name(soap_name);
-  if (def == nullptr)
-    return -1;
-  return static_cast<int>(def - ticket_field_defs().data());
+  static const auto table = [] {
+    std::unordered_map<std::string_view, int> t;
+    const auto& defs = ticket_field_defs();
+    for (std::size_t i = 0; i < defs.size(); ++i)
+      t.emplace(defs[i].soap_name, static_cast<int>(i));
+    return t;
+  }();
+  auto it = table.find(soap_name);
+  return it == table.end() ? -1 : it->second;
 }
 
 void append(std::string& blob, int index, std::string_view value) {
@@ -28,73 +34,56 @@ void append(std::string& blob, int index, std::string_view value) {
   blob.append(value);
 }
 
-} // namespace
-
-compact_fields::compact_fields(const ticket_fields& fields) {
-  std::size_t size = 0;
-  for (const auto& [name, value] : fields)
-    size += header_size + value.size();
-  blob_.reserve(size);
-  for (const auto& [name, value] : fields)
-    if (int index = index_of(name); index >= 0)
-      append(blob_, index, value);
-}
-
 template <class F>
-void compact_fields::for_each(F&& fn) const {
+void for_each_entry(std::string_view blob, F&& fn) {
   std::size_t pos = 0;
-  while (pos + header_size <= blob_.size()) {
-    int index = static_cast<unsigned char>(blob_[pos]);
+  while (pos + header_size <= blob.size()) {
+    int index = static_cast<unsigned char>(blob[pos]);
     uint32_t len;
-    std::memcpy(&len, blob_.data() + pos + 1, sizeof(len));
-    std::string_view value(blob_.data() + pos + header_size, len);
-    if (!fn(index, value, pos))
-      return;
+    std::memcpy(&len, blob.data() + pos + 1, sizeof(len));
+    fn(index, blob.substr(pos + header_size, len));
     pos += header_size + len;
   }
 }
 
-std::optional<std::string_view>
-compact_fields::get(std::string_view soap_name) const {
+} // namespace
+
+void pack_fields(const ticket_fields& fields, std::string& blob) {
+  std::size_t size = blob.size();
+  for (const auto& [name, value] : fields)
+    size += header_size + value.size();
+  blob.reserve(size);
+  for (const auto& [name, value] : fields)
+    if (int index = index_of(name); index >= 0)
+      append(blob, index, value);
+}
+
+void pack_field(std::string_view soap_name, std::string_view value,
+                std::string& blob) {
+  if (int index = index_of(soap_name); index >= 0)
+    append(blob, index, value);
+}
+
+std::optional<std::string_view> find_field(std::string_view blob,
+                                           std::string_view soap_name) {
   int wanted = index_of(soap_name);
   std::optional<std::string_view> found;
   if (wanted < 0)
     return found;
-  for_each([&](int index, std::string_view value, std::size_t) {
-    if (index != wanted)
-      return true;
-    found = value;
-    return false;
+  for_each_entry(blob, [&](int index, std::string_view value) {
+    if (index == wanted)
+      found = value;
   });
   return found;
 }
 
-void compact_fields::set(std::string_view soap_name, std::string_view value) {
-  int wanted = index_of(soap_name);
-  if (wanted < 0)
-    return;
-  std::optional<std::pair<std::size_t, std::size_t>> old; // offset, length
-  for_each([&](int index, std::string_view v, std::size_t pos) {
-    if (index != wanted)
-      return true;
-    old = std::make_pair(pos, header_size + v.size());
-    return false;
-  });
-  if (old)
-    blob_.erase(old->first, old->second);
-  append(blob_, wanted, value);
-}
-
-ticket_fields compact_fields::unpack() const {
-  ticket_fields out;
+void unpack_fields(std::string_view blob, ticket_fields& out) {
   const auto& defs = ticket_field_defs();
-  for_each([&](int index, std::string_view value, std::size_t) {
+  for_each_entry(blob, [&](int index, std::string_view value) {
     if (static_cast<std::size_t>(index) < defs.size())
-      out.emplace(std::string(defs[static_cast<std::size_t>(index)].soap_name),
-                  std::string(value));
-    return true;
+      out[std::string(defs[static_cast<std::size_t>(index)].soap_name)]
+        = std::string(value);
   });
-  return out;
 }
 
 } // namespace usms::sim

@@ -1,7 +1,6 @@
 #include "sim/ticket_store.hpp"
 
-#include <cstdio>
-
+#include "sim/compact_fields.hpp"
 #include "sim/xsd_time.hpp"
 
 namespace usms::sim {
@@ -20,11 +19,28 @@ const char* id_prefix(ticket_type type) {
   return "TKT";
 }
 
+/// `INC0000042`: the prefix and at least seven digits.
 std::string make_id(ticket_type type, uint64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%s%07llu", id_prefix(type),
-                static_cast<unsigned long long>(seq));
-  return buf;
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + seq % 10);
+    seq /= 10;
+  } while (seq > 0);
+  while (n < 7)
+    digits[n++] = '0';
+  std::string id(id_prefix(type));
+  while (n > 0)
+    id += digits[--n];
+  return id;
+}
+
+/// A scratch buffer per thread: packing a ticket allocates nothing once
+/// warm.
+std::string& scratch() {
+  thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
 }
 
 } // namespace
@@ -37,7 +53,7 @@ bool ticket_store::terminal_status(const std::string& status) {
 
 std::optional<std::pair<ticket_type, uint64_t>>
 ticket_store::parse_id(const std::string& id) {
-  if (id.size() < 4)
+  if (id.size() < 4 || id.size() > 20)
     return std::nullopt;
   ticket_type type;
   auto prefix = id.substr(0, 3);
@@ -51,7 +67,7 @@ ticket_store::parse_id(const std::string& id) {
     return std::nullopt;
   uint64_t seq = 0;
   for (std::size_t i = 3; i < id.size(); ++i) {
-    if (id[i] < '0' || id[i] > '9' || i > 20)
+    if (id[i] < '0' || id[i] > '9')
       return std::nullopt;
     seq = seq * 10 + static_cast<uint64_t>(id[i] - '0');
   }
@@ -61,33 +77,49 @@ ticket_store::parse_id(const std::string& id) {
   return std::make_pair(type, seq);
 }
 
+const ticket_store::record* ticket_store::find(const shard& s,
+                                               uint64_t seq) {
+  if (seq < s.first_seq || seq >= s.first_seq + s.tickets.size())
+    return nullptr;
+  return &s.tickets[seq - s.first_seq];
+}
+
+ticket_store::record* ticket_store::find(shard& s, uint64_t seq) {
+  return const_cast<record*>(find(static_cast<const shard&>(s), seq));
+}
+
+ticket_fields ticket_store::unpack(ticket_type type, uint64_t seq,
+                                   const record& rec) {
+  ticket_fields out;
+  unpack_fields(rec.blob, out);
+  out["TicketId"] = make_id(type, seq);
+  out["CreatedAt"] = format_xsd_datetime(rec.created_ms);
+  out["UpdatedAt"] = format_xsd_datetime(rec.updated_ms);
+  return out;
+}
+
 std::string ticket_store::create(ticket_type type,
                                  const ticket_fields& fields) {
   int64_t now = now_ms();
-  std::string stamp = format_xsd_datetime(now);
-  compact_fields packed(fields);
+  auto& blob = scratch();
+  pack_fields(fields, blob);
   if (fields.find("Status") == fields.end())
-    packed.set("Status", type == ticket_type::change ? "Draft" : "New");
-  packed.set("CreatedAt", stamp);
-  packed.set("UpdatedAt", stamp);
-  auto ref = fields.find("ExternalReference");
+    pack_field("Status", type == ticket_type::change ? "Draft" : "New", blob);
 
-  std::string id;
+  uint64_t seq;
   {
     auto& s = shard_for(type);
     std::lock_guard<std::mutex> guard(s.mtx);
-    uint64_t seq = s.next_seq++;
-    id = make_id(type, seq);
-    packed.set("TicketId", id);
-    s.tickets.emplace_hint(s.tickets.end(), seq,
-                           record{std::move(packed), {}, now});
+    seq = s.next_seq++;
+    s.tickets.push_back(record{s.blobs.store(blob), now, now});
   }
   count_.fetch_add(1, std::memory_order_relaxed);
+  auto ref = fields.find("ExternalReference");
   if (ref != fields.end() && !ref->second.empty()) {
     std::lock_guard<std::mutex> guard(refs_mtx_);
     ++creates_by_ref_[ref->second];
   }
-  return id;
+  return make_id(type, seq);
 }
 
 result<ticket_fields> ticket_store::update(ticket_type type,
@@ -95,31 +127,39 @@ result<ticket_fields> ticket_store::update(ticket_type type,
                                            const ticket_fields& changes,
                                            const std::string& work_note) {
   auto parsed = parse_id(id);
+  auto not_found = failure{"no " + std::string(soap_name(type)) + " ticket "
+                             + id,
+                           "NOT_FOUND"};
   if (!parsed || parsed->first != type)
-    return failure{"no " + std::string(soap_name(type)) + " ticket " + id,
-                   "NOT_FOUND"};
+    return not_found;
   auto& s = shard_for(type);
   std::lock_guard<std::mutex> guard(s.mtx);
-  auto it = s.tickets.find(parsed->second);
-  if (it == s.tickets.end())
-    return failure{"no " + std::string(soap_name(type)) + " ticket " + id,
-                   "NOT_FOUND"};
-  auto& rec = it->second;
+  auto* rec = find(s, parsed->second);
+  if (rec == nullptr)
+    return not_found;
   auto status = changes.find("Status");
   if (status != changes.end()) {
-    std::string current(rec.fields.get("Status").value_or(""));
+    std::string current(find_field(rec->blob, "Status").value_or(""));
     if (terminal_status(current) && status->second != current)
       return failure{id + " is " + current + " and cannot move to "
                        + status->second,
                      "TRANSITION"};
   }
-  for (const auto& [name, value] : changes)
-    rec.fields.set(name, value);
+  if (!changes.empty()) {
+    // Updates are rare next to creates: a fresh blob, the old one stays in
+    // the arena until clear().
+    ticket_fields merged;
+    unpack_fields(rec->blob, merged);
+    for (const auto& [name, value] : changes)
+      merged[name] = value;
+    auto& blob = scratch();
+    pack_fields(merged, blob);
+    rec->blob = s.blobs.store(blob);
+  }
   if (!work_note.empty())
-    rec.work_notes.push_back(work_note);
-  rec.updated_ms = now_ms();
-  rec.fields.set("UpdatedAt", format_xsd_datetime(rec.updated_ms));
-  return rec.fields.unpack();
+    s.work_notes[parsed->second].push_back(work_note);
+  rec->updated_ms = now_ms();
+  return unpack(type, parsed->second, *rec);
 }
 
 query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
@@ -130,20 +170,20 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
     if (updated_since_ms && rec.updated_ms < *updated_since_ms)
       return false;
     for (const auto& [name, value] : filter) {
-      if (name == "UpdatedSince")
+      if (name == "UpdatedSince" || name == "TicketId")
         continue;
-      auto field = rec.fields.get(name);
+      auto field = find_field(rec.blob, name);
       if (!field || *field != value)
         return false;
     }
     return true;
   };
-  auto take = [&](const record& rec) {
+  auto take = [&](uint64_t seq, const record& rec) {
     if (!matches(rec))
       return;
     ++page.total_count;
     if (static_cast<int>(page.tickets.size()) < max_results)
-      page.tickets.push_back(rec.fields.unpack());
+      page.tickets.push_back(unpack(type, seq, rec));
   };
   const auto& s = shard_for(type);
   std::lock_guard<std::mutex> guard(s.mtx);
@@ -151,15 +191,13 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
   auto by_id = filter.find("TicketId");
   if (by_id != filter.end()) {
     auto parsed = parse_id(by_id->second);
-    if (parsed && parsed->first == type) {
-      auto it = s.tickets.find(parsed->second);
-      if (it != s.tickets.end())
-        take(it->second);
-    }
+    if (parsed && parsed->first == type)
+      if (const auto* rec = find(s, parsed->second))
+        take(parsed->second, *rec);
     return page;
   }
-  for (const auto& entry : s.tickets)
-    take(entry.second);
+  for (std::size_t i = 0; i < s.tickets.size(); ++i)
+    take(s.first_seq + i, s.tickets[i]);
   return page;
 }
 
@@ -169,9 +207,8 @@ std::vector<std::string> ticket_store::work_notes(const std::string& id) const {
     return {};
   const auto& s = shard_for(parsed->first);
   std::lock_guard<std::mutex> guard(s.mtx);
-  auto it = s.tickets.find(parsed->second);
-  return it == s.tickets.end() ? std::vector<std::string>{}
-                               : it->second.work_notes;
+  auto it = s.work_notes.find(parsed->second);
+  return it == s.work_notes.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::size_t ticket_store::size() const {
@@ -189,6 +226,9 @@ void ticket_store::clear() {
     std::lock_guard<std::mutex> guard(s.mtx);
     count_.fetch_sub(s.tickets.size(), std::memory_order_relaxed);
     s.tickets.clear();
+    s.first_seq = s.next_seq;
+    s.blobs.clear();
+    s.work_notes.clear();
   }
   std::lock_guard<std::mutex> guard(refs_mtx_);
   creates_by_ref_.clear();

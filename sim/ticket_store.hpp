@@ -5,6 +5,7 @@
 /// and a query scans only its own type.
 
 #include <array>
+#include <deque>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -16,7 +17,7 @@
 
 #include "contract/result.hpp"
 #include "contract/ticket.hpp"
-#include "sim/compact_fields.hpp"
+#include "sim/blob_arena.hpp"
 
 namespace usms::sim {
 
@@ -68,17 +69,29 @@ public:
   static bool terminal_status(const std::string& status);
 
 private:
+  // Fields packed by pack_fields (with Status); TicketId, CreatedAt and
+  // UpdatedAt are derived on the way out.
   struct record {
-    compact_fields fields;
-    std::vector<std::string> work_notes;
+    std::string_view blob;
+    int64_t created_ms = 0;
     int64_t updated_ms = 0;
   };
 
   struct shard {
     mutable std::mutex mtx;
-    std::map<uint64_t, record> tickets; // by sequence number
+    std::deque<record> tickets;   // tickets[seq - first_seq]
+    uint64_t first_seq = 1;       // the sequence number of tickets[0]
     uint64_t next_seq = 1;
+    blob_arena blobs;
+    std::unordered_map<uint64_t, std::vector<std::string>> work_notes;
   };
+
+  /// The full ticket of a record.
+  static ticket_fields unpack(ticket_type type, uint64_t seq,
+                              const record& rec);
+  /// The record of `seq` in `s`, or nullptr.
+  static record* find(shard& s, uint64_t seq);
+  static const record* find(const shard& s, uint64_t seq);
 
   shard& shard_for(ticket_type type) {
     return shards_[static_cast<std::size_t>(type)];

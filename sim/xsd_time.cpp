@@ -1,7 +1,6 @@
 #include "sim/xsd_time.hpp"
 
 #include <chrono>
-#include <cstdio>
 
 namespace usms::sim {
 
@@ -58,14 +57,29 @@ std::string format_xsd_datetime(int64_t epoch_ms) {
   unsigned m;
   unsigned d;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(y), m, d,
-                static_cast<int>(rest / 3600000),
-                static_cast<int>(rest / 60000 % 60),
-                static_cast<int>(rest / 1000 % 60),
-                static_cast<int>(rest % 1000));
-  return buf;
+  // Hand-formatted: this runs for every ticket a query or update returns.
+  char buf[32];
+  auto put = [&buf](int at, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      buf[at + i] = static_cast<char>('0' + value % 10);
+  };
+  if (y < 0 || y > 9999)
+    y = 0;
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, m, 2);
+  buf[7] = '-';
+  put(8, d, 2);
+  buf[10] = 'T';
+  put(11, rest / 3600000, 2);
+  buf[13] = ':';
+  put(14, rest / 60000 % 60, 2);
+  buf[16] = ':';
+  put(17, rest / 1000 % 60, 2);
+  buf[19] = '.';
+  put(20, rest % 1000, 3);
+  buf[23] = 'Z';
+  return std::string(buf, 24);
 }
 
 std::optional<int64_t> parse_xsd_datetime(std::string_view s) {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/blob_arena.hpp"
 #include "sim/cli_values.hpp"
 #include "sim/compact_fields.hpp"
 #include "sim/sim_service.hpp"
@@ -50,22 +51,40 @@ TEST_CASE("durations and listen addresses", "[sim][unit]") {
   CHECK_FALSE(parse_host_port("::1:80"));
 }
 
-TEST_CASE("compact fields keep every value", "[sim][unit]") {
+TEST_CASE("packed fields keep every value", "[sim][unit]") {
   ticket_fields in{{"Summary", "a summary longer than sixteen bytes"},
                    {"Priority", "3"},
                    {"Description", ""},
                    {"NotAField", "dropped"}};
-  compact_fields packed(in);
-  CHECK(packed.get("Summary") == std::string_view(in["Summary"]));
-  CHECK(packed.get("Description") == std::string_view(""));
-  CHECK_FALSE(packed.get("Assignee"));
-  packed.set("Priority", "1");
-  packed.set("Assignee", "bob");
-  auto out = packed.unpack();
+  std::string blob;
+  pack_fields(in, blob);
+  CHECK(find_field(blob, "Summary") == std::string_view(in["Summary"]));
+  CHECK(find_field(blob, "Description") == std::string_view(""));
+  CHECK_FALSE(find_field(blob, "Assignee"));
+  pack_field("Priority", "1", blob);
+  pack_field("Assignee", "bob", blob);
+  CHECK(find_field(blob, "Priority") == std::string_view("1"));
+  ticket_fields out;
+  unpack_fields(blob, out);
   CHECK(out.size() == 4);
   CHECK(out["Priority"] == "1");
   CHECK(out["Assignee"] == "bob");
   CHECK(out.count("NotAField") == 0);
+}
+
+TEST_CASE("the blob arena keeps what it stores", "[sim][unit]") {
+  blob_arena arena;
+  std::vector<std::string_view> views;
+  for (int i = 0; i < 20000; ++i)
+    views.push_back(arena.store(std::string(300, static_cast<char>('a' + i % 26))));
+  auto big = arena.store(std::string(5 * 1024 * 1024, 'z'));
+  CHECK(big.size() == 5u * 1024 * 1024);
+  CHECK(big.back() == 'z');
+  for (int i = 0; i < 20000; ++i) {
+    REQUIRE(views[static_cast<std::size_t>(i)].size() == 300);
+    REQUIRE(views[static_cast<std::size_t>(i)][299] == static_cast<char>('a' + i % 26));
+  }
+  CHECK(arena.store("").empty());
 }
 
 TEST_CASE("ticket store ids, statuses and queries", "[sim][unit]") {
@@ -91,6 +110,11 @@ TEST_CASE("ticket store ids, statuses and queries", "[sim][unit]") {
                              {{"Status", "New"}}, {});
   REQUIRE_FALSE(reopen.ok());
   CHECK(reopen.error().code == "TRANSITION");
+  CHECK(store.query(ticket_type::incident, {{"TicketId", "INC0000001"}},
+                    std::nullopt, 5)
+          .tickets.at(0)
+          .at("TicketId")
+        == "INC0000001");
   CHECK(store.update(ticket_type::incident, "INC1", {}, {}).error().code
         == "NOT_FOUND");
   CHECK(store.update(ticket_type::change, "INC0000001", {}, {}).error().code
