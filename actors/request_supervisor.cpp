@@ -69,7 +69,7 @@ void finish(self_ptr self, request_outcome out) {
         st.progress().sending = false;
         st.rec.outcome = std::move(out);
         if (st.rec.outcome->state == request_state::succeeded)
-          spdlog::info("request {}: {} {} succeeded{}{} after {} attempt(s)",
+          spdlog::debug("request {}: {} {} succeeded{}{} after {} attempt(s)",
                        st.req().id, to_string(st.req().act),
                        to_string(st.req().type),
                        st.rec.outcome->ticket_id.empty() ? "" : ", ticket ",
