@@ -84,11 +84,16 @@ CREATE TABLE IF NOT EXISTS trend (
   count INTEGER NOT NULL
 );
 
+-- An offload batch between marking its rows and deleting them: its bytes
+-- go to `file` from file_size_before to file_size_after (FNV-1a checksum),
+-- which tells a restart whether they reached the file.
 CREATE TABLE IF NOT EXISTS offload_batches (
-  batch INTEGER PRIMARY KEY,
+  batch INTEGER PRIMARY KEY AUTOINCREMENT,
   file TEXT NOT NULL,
   file_size_before INTEGER NOT NULL,
+  file_size_after INTEGER NOT NULL,
   rows INTEGER NOT NULL,
+  checksum INTEGER NOT NULL,
   created_at INTEGER NOT NULL
 );
 )sql");
