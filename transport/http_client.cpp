@@ -836,7 +836,6 @@ void client::send(outgoing req, completion done) {
     early_kind = failure_kind::connect;
     early_error = impl_->cfg->proxy_error;
   }
-  std::shared_ptr<pool> p;
   {
     std::lock_guard<std::mutex> guard{impl_->mutex};
     if (impl_->stopped) {
@@ -844,20 +843,19 @@ void client::send(outgoing req, completion done) {
       complete(*c, failed(failure_kind::connect, false, "client stopped"));
       return;
     }
-    if (early_kind == failure_kind::none) {
-      c->target = std::move(*target);
-      c->req = std::move(req);
-      p = impl_->pool_for(c->target);
+    // Posted under the lock: stop() joins the I/O threads only after every
+    // handler posted before it set `stopped` has run, so none is lost.
+    if (early_kind != failure_kind::none) {
+      // The completion runs on an I/O thread, never inside send().
+      net::post(impl_->ioc, [c, early_kind, early_error] {
+        complete(*c, failed(early_kind, false, early_error));
+      });
+      return;
     }
+    c->target = std::move(*target);
+    c->req = std::move(req);
+    impl_->pool_for(c->target)->submit(std::move(c));
   }
-  if (!p) {
-    // The completion runs on an I/O thread, never inside send().
-    net::post(impl_->ioc, [c, early_kind, early_error] {
-      complete(*c, failed(early_kind, false, early_error));
-    });
-    return;
-  }
-  p->submit(std::move(c));
 }
 
 void client::stop() {

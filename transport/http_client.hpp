@@ -76,11 +76,17 @@ public:
   client& operator=(const client&) = delete;
 
   /// Starts a call. Thread-safe; never blocks. Calls beyond
-  /// `max_connections_per_host` wait for a free connection.
+  /// `max_connections_per_host` wait for a free connection in FIFO order;
+  /// a call that waits longer than its own timeout fails as `connect`
+  /// (nothing was sent). Nothing is ever retried automatically, not even on
+  /// a reused connection the server closed meanwhile: only the caller knows
+  /// whether the request is idempotent. After stop(), `done` runs at once
+  /// on the calling thread with `connect`.
   void send(outgoing req, completion done);
 
   /// Fails every pending call (`connect` / `reset_after_send`), closes the
-  /// connections and joins the I/O threads. Idempotent.
+  /// connections and joins the I/O threads. Idempotent. Must not be called
+  /// from a completion (it would join its own thread).
   void stop();
 
 private:

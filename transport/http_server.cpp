@@ -16,6 +16,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -242,6 +243,31 @@ private:
     parser_->header_limit(header_limit);
     // Between requests the connection is idle: bound that time.
     lowest().expires_after(ctx_->idle_timeout);
+    // The header first: an oversized body is refused before it is sent, and
+    // a client waiting on `Expect: 100-continue` gets its go-ahead.
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&session::on_header,
+                                                       self()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t n) {
+    if (ec || closed_ || parser_->is_done())
+      return on_read(ec, n); // no body (GET): no second read
+    auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      static const std::string go_ahead = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(go_ahead),
+                              [self = self()](beast::error_code ec,
+                                              std::size_t n) {
+                                if (ec)
+                                  return self->on_read(ec, n);
+                                self->read_body();
+                              });
+    }
+    read_body();
+  }
+
+  void read_body() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&session::on_read, self()));
   }

@@ -66,7 +66,9 @@ public:
   uint16_t port() const;
 
   /// Stops accepting, closes every connection, joins the I/O threads.
-  /// Idempotent.
+  /// Idempotent. Does not wait for unanswered requests: responders the
+  /// application still holds become no-ops. Must not be called from the
+  /// handler (it would join its own thread).
   void stop();
 
 private:

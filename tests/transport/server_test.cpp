@@ -240,3 +240,36 @@ TEST_CASE("start reports bind failures", "[server]") {
   CHECK(err.find("in use") != std::string::npos);
 
 }
+
+TEST_CASE("Expect: 100-continue gets its go-ahead", "[server]") {
+  server s{{}, [](request req, responder respond) {
+             response res;
+             res.body = "got:" + req.body;
+             respond(std::move(res));
+           }};
+  REQUIRE(s.start().empty());
+  raw_socket sock{s.port()};
+  sock.send("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            "Content-Length: 4\r\nConnection: close\r\n\r\n");
+  std::string got;
+  char buf[256];
+  while (got.find("\r\n\r\n") == std::string::npos) {
+    auto n = sock.socket().read_some(boost::asio::buffer(buf));
+    got.append(buf, n);
+  }
+  CHECK(got == "HTTP/1.1 100 Continue\r\n\r\n");
+  sock.send("body");
+  auto answer = sock.read_all();
+  CHECK(answer.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(answer.find("got:body") != std::string::npos);
+}
+
+TEST_CASE("HEAD gets the length without the body", "[server]") {
+  server s{{}, echo_target()};
+  REQUIRE(s.start().empty());
+  raw_socket sock{s.port()};
+  sock.send("HEAD /abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto answer = sock.read_all();
+  CHECK(answer.find("Content-Length: 4\r\n") != std::string::npos);
+  CHECK(answer.size() == answer.find("\r\n\r\n") + 4);
+}
