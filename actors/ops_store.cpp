@@ -1,0 +1,148 @@
+#include "actors/ops_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "caf/actor_system.hpp"
+#include "caf/stateful_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+#include "messages/errors.hpp"
+
+namespace usms {
+
+namespace {
+
+// The sampler's tick is private: it goes only from the store to itself. It
+// carries a generation so ticks scheduled under old settings are dropped.
+using ops_store_impl
+  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>>;
+
+struct ops_store_state {
+  std::shared_ptr<db::ops_db> db;
+  trend_settings trend;
+  uint64_t generation = 0;
+  static inline const char* name = "ops_store";
+};
+
+caf::error storage_error(const std::exception& e) {
+  return caf::make_error(gateway_errc::storage, std::string{e.what()});
+}
+
+/// Runs `fn` against the database, turning an exception into an error.
+template <class F>
+auto guarded(ops_store_state& st, F&& fn)
+  -> caf::result<decltype(fn(*st.db))> {
+  try {
+    return fn(*st.db);
+  } catch (const std::exception& e) {
+    spdlog::error("operator store: {}", e.what());
+    return storage_error(e);
+  }
+}
+
+/// Counts the status rows, stores the sample at the start of the current
+/// interval, drops samples past `keep`, and schedules the next tick at the
+/// start of the next interval.
+void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
+  auto& st = self->state;
+  auto interval = std::max<int64_t>(1, st.trend.interval_ms);
+  auto now = now_ms();
+  try {
+    auto slot = now - now % interval;
+    st.db->add_trend_sample(slot, st.db->status_entries());
+    st.db->prune_trend(now - st.trend.keep_ms);
+  } catch (const std::exception& e) {
+    // A missed sample is a gap in a chart; the next tick tries again.
+    spdlog::warn("trend sample failed: {}", e.what());
+  }
+  // A little past the boundary, so the next sample lands in the next slot.
+  auto delay = interval - now % interval + 5;
+  self->delayed_send(self, std::chrono::milliseconds(delay), ops_sample_atom_v,
+                     st.generation);
+}
+
+ops_store_impl::behavior_type
+ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
+          std::shared_ptr<db::ops_db> database, trend_settings trend) {
+  self->state.db = std::move(database);
+  self->state.trend = trend;
+  sample(self);
+  auto& st = self->state;
+  return {
+    [&st](ops_status_atom, const db::status_filter& f) {
+      return guarded(st, [&](db::ops_db& d) { return d.status(f); });
+    },
+    [&st](ops_status_atom) {
+      return guarded(st, [](db::ops_db& d) { return d.status_entries(); });
+    },
+    [&st](ops_trend_atom, int64_t since, int64_t until) {
+      return guarded(st, [&](db::ops_db& d) {
+        return trend_series{d.trend(since, until)};
+      });
+    },
+    [self, &st](ops_trend_atom, trend_settings next) {
+      st.trend = next;
+      ++st.generation;
+      sample(self);
+    },
+    [&st](ops_queue_atom, const db::queue_filter& f) {
+      return guarded(st, [&](db::ops_db& d) { return d.queue(f); });
+    },
+    [&st](ops_route_atom) {
+      return guarded(st, [](db::ops_db& d) { return route_list{d.routes()}; });
+    },
+    [&st](ops_route_atom, caf::get_atom, const std::string& source) {
+      return guarded(st, [&](db::ops_db& d) {
+        return d.route(source).value_or(std::string{});
+      });
+    },
+    [&st](ops_route_atom, caf::put_atom, const std::string& source,
+                const std::string& url) {
+      return guarded(st, [&](db::ops_db& d) {
+        d.put_route(source, url);
+        return true;
+      });
+    },
+    [&st](ops_route_atom, caf::delete_atom, const std::string& source) {
+      return guarded(st,
+                     [&](db::ops_db& d) { return d.delete_route(source); });
+    },
+    [&st](reply_route_atom, const std::string& source) {
+      return guarded(st, [&](db::ops_db& d) { return d.find_route(source); });
+    },
+    [&st](ops_config_atom) {
+      return guarded(st, [](db::ops_db& d) {
+        return runtime_values{d.runtime_config()};
+      });
+    },
+    [&st](ops_config_atom, caf::put_atom, const runtime_values& v) {
+      return guarded(st, [&](db::ops_db& d) {
+        return runtime_values{d.save_runtime_config(v.values)};
+      });
+    },
+    [&st](ops_config_atom, caf::reset_atom, const runtime_values& v) {
+      return guarded(st, [&](db::ops_db& d) {
+        d.replace_runtime_config(v.values);
+        return true;
+      });
+    },
+    [self, &st](ops_sample_atom, uint64_t generation) {
+      if (generation == st.generation)
+        sample(self);
+    },
+  };
+}
+
+} // namespace
+
+ops_store_actor spawn_ops_store(caf::actor_system& sys,
+                                const std::string& path,
+                                trend_settings trend) {
+  auto database = std::make_shared<db::ops_db>(path);
+  return sys.spawn<caf::detached>(ops_store, std::move(database), trend);
+}
+
+} // namespace usms

@@ -1,0 +1,294 @@
+#include "persistence/ops_db.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "persistence/journal_db.hpp"
+#include "persistence/schema.hpp"
+
+namespace usms::db {
+
+namespace {
+
+/// Indexes for the operator's queries: the status table newest first, by
+/// status, by source. Created here so the journal's commit path does not
+/// pay for them before the operator side exists.
+constexpr const char* ops_indexes = R"sql(
+CREATE INDEX IF NOT EXISTS status_rows_finished
+  ON status_rows(finished_at);
+CREATE INDEX IF NOT EXISTS status_rows_status
+  ON status_rows(status, finished_at);
+CREATE INDEX IF NOT EXISTS status_rows_source
+  ON status_rows(source, finished_at);
+)sql";
+
+/// A WHERE clause built from the filters that are set, with its bindings
+/// in order.
+struct where_clause {
+  std::string sql;
+  std::vector<std::variant<std::string, int64_t>> values;
+
+  void add(const std::string& condition) {
+    sql += sql.empty() ? " WHERE " : " AND ";
+    sql += condition;
+  }
+
+  /// Adds `condition`, whose one `?` takes `v`.
+  template <class T>
+  void add(const std::string& condition, T v) {
+    add(condition);
+    values.emplace_back(std::move(v));
+  }
+
+  /// Binds every value from index 1 on; returns the next free index.
+  int bind(statement& s) const {
+    int index = 1;
+    for (const auto& v : values) {
+      if (auto* text = std::get_if<std::string>(&v))
+        s.bind(index++, *text);
+      else
+        s.bind(index++, std::get<int64_t>(v));
+    }
+    return index;
+  }
+};
+
+where_clause status_where(const status_filter& f) {
+  where_clause w;
+  if (!f.status.empty())
+    w.add("status = ?", f.status);
+  if (!f.action.empty())
+    w.add("action = ?", f.action);
+  if (!f.type.empty())
+    w.add("type = ?", f.type);
+  if (!f.source.empty())
+    w.add("source = ?", f.source);
+  if (f.since > 0)
+    w.add("finished_at >= ?", f.since);
+  if (f.until > 0)
+    w.add("finished_at <= ?", f.until);
+  if (!f.q.empty())
+    w.add("reason LIKE ? ESCAPE '\\'", "%" + escape_like(f.q) + "%");
+  return w;
+}
+
+bool all_unfinished(const std::vector<request_state>& states) {
+  return std::all_of(states.begin(), states.end(),
+                     [](request_state s) { return !is_finished(s); });
+}
+
+} // namespace
+
+std::string escape_like(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+ops_db::ops_db(const std::string& path) : db_(path) {
+  prepare_database(db_);
+  db_.exec(ops_indexes);
+}
+
+ops_db::~ops_db() = default;
+
+statement& ops_db::cached(const std::string& sql) {
+  auto i = cache_.find(sql);
+  if (i == cache_.end())
+    i = cache_.emplace(sql, std::make_unique<statement>(db_.prepare(sql)))
+          .first;
+  return i->second->reset();
+}
+
+status_page ops_db::status(const status_filter& f) {
+  status_page page;
+  auto w = status_where(f);
+  {
+    auto& s = cached("SELECT COUNT(*) FROM status_rows" + w.sql);
+    w.bind(s);
+    if (s.step())
+      page.total = s.int64(0);
+    s.reset();
+  }
+  page.entries = w.sql.empty() ? page.total : status_entries();
+  auto& s = cached(
+    "SELECT row_id, request_id, accepted_at, finished_at, action, type, "
+    "ticket_id, status, reason, source, correlation_id, attempts "
+    "FROM status_rows"
+    + w.sql + " ORDER BY finished_at DESC, row_id DESC LIMIT ? OFFSET ?");
+  auto next = w.bind(s);
+  s.bind(next, static_cast<int64_t>(f.limit)).bind(next + 1, f.offset);
+  while (s.step()) {
+    status_row r;
+    r.row_id = s.int64(0);
+    r.request_id = s.text(1);
+    r.accepted_at = s.int64(2);
+    r.finished_at = s.int64(3);
+    r.action = s.text(4);
+    r.type = s.text(5);
+    r.ticket_id = s.text(6);
+    r.status = s.text(7);
+    r.reason = s.text(8);
+    r.source = s.text(9);
+    r.correlation_id = s.text(10);
+    r.attempts = static_cast<int32_t>(s.int64(11));
+    page.rows.push_back(std::move(r));
+  }
+  s.reset();
+  return page;
+}
+
+int64_t ops_db::status_entries() {
+  auto& s = cached("SELECT COUNT(*) FROM status_rows");
+  int64_t n = s.step() ? s.int64(0) : 0;
+  s.reset();
+  return n;
+}
+
+void ops_db::add_trend_sample(int64_t at, int64_t count) {
+  cached("INSERT INTO trend (at, count) VALUES (?1, ?2) "
+         "ON CONFLICT(at) DO UPDATE SET count = excluded.count")
+    .bind(1, at)
+    .bind(2, count)
+    .run();
+}
+
+std::vector<trend_sample> ops_db::trend(int64_t since, int64_t until,
+                                        int64_t max) {
+  auto& s = cached("SELECT at, count FROM trend WHERE at >= ?1 AND at <= ?2 "
+                   "ORDER BY at LIMIT ?3");
+  s.bind(1, since).bind(2, until).bind(3, max);
+  std::vector<trend_sample> out;
+  while (s.step())
+    out.push_back({s.int64(0), s.int64(1)});
+  s.reset();
+  return out;
+}
+
+int64_t ops_db::prune_trend(int64_t before) {
+  cached("DELETE FROM trend WHERE at < ?1").bind(1, before).run();
+  return db_.changes();
+}
+
+queue_page ops_db::queue(const queue_filter& f) {
+  auto states = f.states;
+  if (states.empty())
+    states = {request_state::queued, request_state::in_flight,
+              request_state::waiting_retry};
+  std::sort(states.begin(), states.end());
+  states.erase(std::unique(states.begin(), states.end()), states.end());
+  // The states are our own enum's names, never user text: inlining them
+  // lets SQLite match the partial index on unfinished requests.
+  std::string in_list;
+  for (auto st : states) {
+    in_list += in_list.empty() ? "'" : ", '";
+    in_list += std::string{to_string(st)} + "'";
+  }
+  where_clause w;
+  w.add("state IN (" + in_list + ")");
+  if (all_unfinished(states))
+    w.add("state IN ('queued', 'in_flight', 'waiting_retry')");
+  if (!f.type.empty())
+    w.add("type = ?", f.type);
+  if (!f.source.empty())
+    w.add("source = ?", f.source);
+  queue_page page;
+  {
+    auto& s = cached("SELECT COUNT(*) FROM requests" + w.sql);
+    w.bind(s);
+    if (s.step())
+      page.total = s.int64(0);
+    s.reset();
+  }
+  auto& s = cached(std::string{"SELECT "} + request_columns + " FROM requests"
+                   + w.sql + " ORDER BY seq LIMIT ? OFFSET ?");
+  auto next = w.bind(s);
+  s.bind(next, static_cast<int64_t>(f.limit)).bind(next + 1, f.offset);
+  while (s.step())
+    page.requests.push_back(read_request_row(s));
+  s.reset();
+  return page;
+}
+
+std::vector<reply_route> ops_db::routes() {
+  auto& s = cached("SELECT source, url FROM reply_routes ORDER BY source");
+  std::vector<reply_route> out;
+  while (s.step())
+    out.push_back({s.text(0), s.text(1)});
+  s.reset();
+  return out;
+}
+
+std::optional<std::string> ops_db::route(const std::string& source) {
+  auto& s = cached("SELECT url FROM reply_routes WHERE source = ?1");
+  s.bind(1, source);
+  std::optional<std::string> out;
+  if (s.step())
+    out = s.text(0);
+  s.reset();
+  return out;
+}
+
+std::string ops_db::find_route(const std::string& source) {
+  if (!source.empty())
+    if (auto url = route(source))
+      return *url;
+  return route(default_route).value_or(std::string{});
+}
+
+void ops_db::put_route(const std::string& source, const std::string& url) {
+  cached("INSERT INTO reply_routes (source, url) VALUES (?1, ?2) "
+         "ON CONFLICT(source) DO UPDATE SET url = excluded.url")
+    .bind(1, source)
+    .bind(2, url)
+    .run();
+}
+
+bool ops_db::delete_route(const std::string& source) {
+  cached("DELETE FROM reply_routes WHERE source = ?1").bind(1, source).run();
+  return db_.changes() > 0;
+}
+
+std::map<std::string, std::string> ops_db::runtime_config() {
+  auto& s = cached("SELECT key, value FROM runtime_config");
+  std::map<std::string, std::string> out;
+  while (s.step())
+    out.emplace(s.text(0), s.text(1));
+  s.reset();
+  return out;
+}
+
+std::map<std::string, std::string>
+ops_db::save_runtime_config(const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::string> before;
+  in_transaction(db_, [&] {
+    before = runtime_config();
+    for (const auto& [key, json] : values)
+      cached("INSERT INTO runtime_config (key, value) VALUES (?1, ?2) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind(2, json)
+        .run();
+  });
+  return before;
+}
+
+void ops_db::replace_runtime_config(
+  const std::map<std::string, std::string>& values) {
+  in_transaction(db_, [&] {
+    cached("DELETE FROM runtime_config").run();
+    for (const auto& [key, json] : values)
+      cached("INSERT INTO runtime_config (key, value) VALUES (?1, ?2)")
+        .bind(1, key)
+        .bind(2, json)
+        .run();
+  });
+}
+
+} // namespace usms::db
