@@ -251,8 +251,10 @@ private:
   }
 
   void on_header(beast::error_code ec, std::size_t n) {
+    if (!ec && !closed_)
+      ec = parse_buffered_body();
     if (ec || closed_ || parser_->is_done())
-      return on_read(ec, n); // no body (GET): no second read
+      return on_read(ec, n); // no second read for GET or a small body
     auto expect = parser_->get()[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       static const std::string go_ahead = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -265,6 +267,22 @@ private:
                               });
     }
     read_body();
+  }
+
+  // The body of a small request usually arrived with its header: parsing
+  // it here saves an asynchronous round through the io_context.
+  beast::error_code parse_buffered_body() {
+    parser_->eager(true);
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() != 0) {
+      auto used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more)
+        return {};
+      if (ec || used == 0)
+        return ec;
+    }
+    return ec;
   }
 
   void read_body() {

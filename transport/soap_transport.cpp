@@ -61,9 +61,9 @@ call_result read_soap_outcome(const soap::call& c, unsigned status,
   return r;
 }
 
-soap_sender make_soap_sender(std::shared_ptr<http::client> client) {
-  return [client](const soap::call& c, const soap_endpoint& ep,
-                  std::function<void(call_result)> done) {
+soap_sender make_soap_sender(std::shared_ptr<client_slot> slot) {
+  return [slot](const soap::call& c, const soap_endpoint& ep,
+                std::function<void(call_result)> done) {
     auto envelope = soap::build_request(c, ep.creds);
     if (!envelope) {
       call_result r;
@@ -81,7 +81,8 @@ soap_sender make_soap_sender(std::shared_ptr<http::client> client) {
     req.headers.push_back({"Content-Type", "text/xml; charset=utf-8"});
     req.headers.push_back({"SOAPAction", std::move(action)});
     req.body = std::move(*envelope);
-    client->send(std::move(req),
+    req.timeout = ep.timeout;
+    slot->get()->send(std::move(req),
                  [c, done = std::move(done)](http::outcome out) {
                    call_result r;
                    if (out.failure == http::failure_kind::none) {

@@ -4,7 +4,9 @@
 /// carries it, the codec reads the answer, and the outcome comes back as a
 /// `call_result`. The seam between the dispatcher actor and the wire.
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -21,6 +23,8 @@ namespace usms {
 struct soap_endpoint {
   std::string url;
   soap::credentials creds;
+  /// Per-call request timeout; 0: the client's default.
+  std::chrono::milliseconds timeout{0};
 };
 
 /// Sends `c` to `ep`; `done` runs exactly once, on an I/O thread.
@@ -28,8 +32,29 @@ using soap_sender = std::function<void(const soap::call& c,
                                        const soap_endpoint& ep,
                                        std::function<void(call_result)> done)>;
 
-/// A sender over `client` (which must outlive every call).
-soap_sender make_soap_sender(std::shared_ptr<http::client> client);
+/// The HTTP client SOAP calls go through, replaceable at run time (proxy or
+/// TLS settings changed): calls already under way finish on the old one.
+class client_slot {
+public:
+  explicit client_slot(std::shared_ptr<http::client> c) : current_(std::move(c)) {}
+  std::shared_ptr<http::client> get() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return current_;
+  }
+  /// Returns the replaced client (stop it once its calls are done).
+  std::shared_ptr<http::client> replace(std::shared_ptr<http::client> c) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    std::swap(current_, c);
+    return c;
+  }
+
+private:
+  mutable std::mutex mtx_;
+  std::shared_ptr<http::client> current_;
+};
+
+/// A sender over the slot's client.
+soap_sender make_soap_sender(std::shared_ptr<client_slot> slot);
 
 /// Turns an HTTP outcome for `c` into a call result (parses SOAP).
 call_result read_soap_outcome(const soap::call& c, unsigned status,
