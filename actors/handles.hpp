@@ -46,6 +46,13 @@ using intake_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<int64_t, int64_t>,
   caf::replies_to<drain_atom>::with<bool>>;
 
+/// Posts each finished request's result to its reply_to URL or its
+/// source's reply route, with retries; the delivery state is journaled.
+using reply_actor = caf::typed_actor<
+  caf::reacts_to<reply_atom, request_record>,
+  caf::reacts_to<start_atom>,
+  caf::reacts_to<settings_atom, int32_t>>;
+
 /// One request from intake to outcome.
 using supervisor_actor
   = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>>;

@@ -13,6 +13,7 @@
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/errors.hpp"
+#include "metrics/gateway_metrics.hpp"
 
 namespace usms {
 
@@ -34,6 +35,8 @@ struct live_request {
 struct intake_state {
   journal_actor journal;
   dispatcher_actor dispatcher;
+  reply_actor replies;
+  std::shared_ptr<const std::atomic<bool>> routes_configured;
   std::shared_ptr<const pipeline_settings> settings;
   /// Every unfinished request this process knows, by id.
   std::unordered_map<std::string, live_request> live;
@@ -56,7 +59,8 @@ void spawn_supervisor(self_ptr self, const std::string& id) {
     return;
   auto& entry = i->second;
   supervisor_deps deps{st.journal, st.dispatcher,
-                       caf::actor_cast<intake_actor>(self), st.settings};
+                       caf::actor_cast<intake_actor>(self), st.settings,
+                       st.routes_configured};
   entry.supervisor = spawn_request_supervisor(self->system(), entry.record,
                                               std::move(deps));
   self->monitor(entry.supervisor);
@@ -71,6 +75,7 @@ void admit(self_ptr self, request_record rec) {
                    && !rec.request.external_reference.empty();
   auto key = rec.request.external_reference;
   st.live.emplace(id, live_request{supervisor_actor{}, std::move(rec)});
+  metrics().enter(queue_slot::queued);
   if (serialize) {
     auto& q = st.key_queue[key];
     q.push_back(id);
@@ -115,12 +120,16 @@ void retire(self_ptr self, const std::string& id) {
     spawn_supervisor(self, next);
 }
 
-intake_impl::behavior_type intake(self_ptr self, journal_actor journal,
-                                  dispatcher_actor dispatcher,
-                                  pipeline_settings settings) {
+intake_impl::behavior_type
+intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
+       reply_actor replies,
+       std::shared_ptr<const std::atomic<bool>> routes_configured,
+       pipeline_settings settings) {
   auto& st = self->state;
   st.journal = std::move(journal);
   st.dispatcher = std::move(dispatcher);
+  st.replies = std::move(replies);
+  st.routes_configured = std::move(routes_configured);
   st.settings = std::make_shared<const pipeline_settings>(std::move(settings));
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -157,9 +166,11 @@ intake_impl::behavior_type intake(self_ptr self, journal_actor journal,
     [=](submit_atom, ticket_request& req)
       -> caf::result<std::string, bool> {
       auto& st = self->state;
-      if (static_cast<int64_t>(st.live.size()) >= st.settings->max_pending)
+      if (static_cast<int64_t>(st.live.size()) >= st.settings->max_pending) {
+        metrics().rejected_full();
         return caf::make_error(gateway_errc::intake_full,
                                "too many unfinished requests");
+      }
       if (req.id.empty())
         req.id = make_request_id();
       if (req.act == action::create && req.external_reference.empty())
@@ -174,6 +185,7 @@ intake_impl::behavior_type intake(self_ptr self, journal_actor journal,
           [self, rp, req](std::string& id, bool existed) mutable {
             if (!existed) {
               ++self->state.accepted;
+              metrics().accepted(req.act, req.type);
               request_record rec;
               rec.request = std::move(req);
               admit(self, std::move(rec));
@@ -244,7 +256,11 @@ intake_impl::behavior_type intake(self_ptr self, journal_actor journal,
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
-    [=](done_atom, request_record& rec) { retire(self, rec.request.id); },
+    [=](done_atom, request_record& rec) {
+      retire(self, rec.request.id);
+      if (rec.reply_state == "pending" && self->state.replies)
+        self->send(self->state.replies, reply_atom_v, std::move(rec));
+    },
     [=](settings_atom, pipeline_settings& s) {
       self->state.settings
         = std::make_shared<const pipeline_settings>(std::move(s));
@@ -299,10 +315,13 @@ std::string make_request_id() {
   return buf;
 }
 
-intake_actor spawn_intake(caf::actor_system& sys, journal_actor journal,
-                          dispatcher_actor dispatcher,
-                          pipeline_settings settings) {
+intake_actor spawn_intake(
+  caf::actor_system& sys, journal_actor journal, dispatcher_actor dispatcher,
+  reply_actor replies,
+  std::shared_ptr<const std::atomic<bool>> routes_configured,
+  pipeline_settings settings) {
   return sys.spawn(intake, std::move(journal), std::move(dispatcher),
+                   std::move(replies), std::move(routes_configured),
                    std::move(settings));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "actors/handles.hpp"
@@ -10,9 +11,11 @@ namespace usms {
 /// bounds the unfinished requests (`max_pending`), runs creates that share
 /// an ExternalReference one at a time, supervises one actor per request
 /// (respawning one that crashed), and answers `?wait=` callers.
-intake_actor spawn_intake(caf::actor_system& sys, journal_actor journal,
-                          dispatcher_actor dispatcher,
-                          pipeline_settings settings);
+intake_actor spawn_intake(
+  caf::actor_system& sys, journal_actor journal, dispatcher_actor dispatcher,
+  reply_actor replies,
+  std::shared_ptr<const std::atomic<bool>> routes_configured,
+  pipeline_settings settings);
 
 /// A new request id: time-ordered, unique within this process and across
 /// restarts (milliseconds since the epoch, then a sequence number).

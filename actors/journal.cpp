@@ -10,6 +10,7 @@
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/errors.hpp"
+#include "metrics/gateway_metrics.hpp"
 #include "persistence/journal_db.hpp"
 
 namespace usms {
@@ -173,6 +174,7 @@ journal(journal_impl::stateful_pointer<journal_state> self,
 
 journal_actor spawn_journal(caf::actor_system& sys, const std::string& path) {
   auto db = std::make_shared<db::journal_db>(path);
+  metrics().set_status_entries(db->status_count());
   return sys.spawn<caf::detached>(journal, std::move(db));
 }
 

@@ -98,7 +98,10 @@ typename Inspector::result_type inspect(Inspector& f, reply_route& x) {
 
 } // namespace usms
 
-CAF_BEGIN_TYPE_ID_BLOCK(usms_ops, caf::id_block::usms_gateway::end)
+// A fixed offset far past the gateway's block (and the offload block that
+// follows it): two blocks must never share an id, or a TU that includes
+// both fails to compile.
+CAF_BEGIN_TYPE_ID_BLOCK(usms_ops, caf::first_custom_type_id + 500)
   CAF_ADD_ATOM(usms_ops, usms, ops_status_atom, "opsstatus")
   CAF_ADD_ATOM(usms_ops, usms, ops_trend_atom, "opstrend")
   CAF_ADD_ATOM(usms_ops, usms, ops_queue_atom, "opsqueue")
@@ -117,6 +120,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_ops, caf::id_block::usms_gateway::end)
   CAF_ADD_TYPE_ID(usms_ops, (usms::db::queue_page))
   CAF_ADD_TYPE_ID(usms_ops, (usms::db::reply_route))
 CAF_END_TYPE_ID_BLOCK(usms_ops)
+
+static_assert(caf::id_block::usms_gateway::end + 100
+                <= caf::id_block::usms_ops::begin,
+              "the usms_ops type ids must stay clear of the gateway's block "
+              "and the blocks that follow it");
 
 namespace usms {
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/retry_policy.hpp"
+#include "metrics/gateway_metrics.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
@@ -30,7 +31,27 @@ struct supervisor_state {
   /// Between acquiring a slot and the call's end: cannot be cancelled.
   bool busy = false;
   bool finishing = false;
+  /// Where this request counts in the queue-depth gauge (the intake
+  /// counted it as queued when admitted).
+  queue_slot slot = queue_slot::queued;
+  bool counted = true;
   static inline const char* name = "request-supervisor";
+
+  void move_to(queue_slot s) {
+    if (counted && s == slot)
+      return;
+    if (counted)
+      metrics().leave(slot);
+    metrics().enter(s);
+    slot = s;
+    counted = true;
+  }
+
+  void leave_queue() {
+    if (counted)
+      metrics().leave(slot);
+    counted = false;
+  }
 
   ticket_request& req() { return rec.request; }
   request_progress& progress() { return rec.progress; }
@@ -59,14 +80,21 @@ void finish(self_ptr self, request_outcome out) {
   out.finished_at = now_ms();
   // Replies to a source's route are decided by the reply dispatcher; a
   // request's own reply_to always gets one.
-  std::string reply_state = st.req().reply_to.empty() ? "" : "pending";
+  bool routes = st.deps.routes_configured && st.deps.routes_configured->load();
+  std::string reply_state = !st.req().reply_to.empty() || routes ? "pending"
+                                                                   : "";
   self->request(st.deps.journal, journal_timeout, finish_atom_v, st.req(), out,
                 reply_state)
     .then(
-      [self, out](status_row&) mutable {
+      [self, out, reply_state](status_row&) mutable {
         auto& st = self->state;
+        st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
+        st.leave_queue();
+        metrics().finished(st.req().act, st.req().type,
+                           static_cast<uint8_t>(out.state));
+        metrics().add_status_entries(1);
         st.rec.outcome = std::move(out);
         if (st.rec.outcome->state == request_state::succeeded)
           spdlog::debug("request {}: {} {} succeeded{}{} after {} attempt(s)",
@@ -107,6 +135,8 @@ void wait_and_retry(self_ptr self, std::chrono::milliseconds delay,
   p.next_attempt_at = now_ms() + delay.count();
   p.sending = false;
   p.last_error = std::move(reason);
+  st.move_to(queue_slot::waiting_retry);
+  metrics().retry_scheduled();
   save_progress(self);
   self->delayed_send(self, delay, retry_atom_v);
 }
@@ -261,11 +291,14 @@ void on_slot(self_ptr self) {
                    ? make_lookup_call(st.req(), settings.query_limit)
                    : make_call(st.req(), settings.api_version,
                                settings.query_limit);
-  if (lookup)
+  if (lookup) {
     ++st.lookups;
-  else
+    metrics().lookup_made();
+  } else {
     ++p.attempts;
+  }
   p.state = request_state::in_flight;
+  st.move_to(queue_slot::in_flight);
   p.next_attempt_at = 0;
   // A create is marked as sending, durably, before its bytes leave: after a
   // crash the restart knows the outcome is unknown and looks up first.
@@ -327,6 +360,7 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
     }
   } else if (p.state == request_state::waiting_retry
              && p.next_attempt_at > now_ms()) {
+    st.move_to(queue_slot::waiting_retry);
     self->delayed_send(self,
                        std::chrono::milliseconds(p.next_attempt_at - now_ms()),
                        retry_atom_v);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "actors/handles.hpp"
@@ -13,6 +14,9 @@ struct supervisor_deps {
   dispatcher_actor dispatcher;
   intake_actor intake;
   std::shared_ptr<const pipeline_settings> settings;
+  /// True while any reply route exists: then every outcome may need a
+  /// reply, and the reply dispatcher decides.
+  std::shared_ptr<const std::atomic<bool>> routes_configured;
 };
 
 /// Spawns the actor that carries one request from the queue to its outcome:

@@ -10,6 +10,7 @@
 #include "caf/send.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
+#include "metrics/gateway_metrics.hpp"
 
 namespace usms {
 
@@ -27,8 +28,11 @@ struct dispatcher_state {
   soap_sender sender;
   int in_flight = 0;
   std::deque<caf::typed_response_promise<bool>> waiting;
-  std::unordered_map<uint64_t, caf::typed_response_promise<call_result>>
-    calls;
+  struct pending_call {
+    caf::typed_response_promise<call_result> promise;
+    soap::operation op;
+  };
+  std::unordered_map<uint64_t, pending_call> calls;
   uint64_t next_call = 1;
   // Token bucket for max_rate: at most one second's worth of burst.
   double tokens = 0;
@@ -39,6 +43,7 @@ struct dispatcher_state {
   void apply(dispatcher_settings s) {
     endpoint.url = s.url;
     endpoint.creds = {s.username, s.password};
+    endpoint.timeout = std::chrono::milliseconds(s.request_timeout_ms);
     settings = std::move(s);
     tokens = std::min(tokens, std::max(1.0, settings.max_rate));
   }
@@ -108,7 +113,8 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
       auto& st = self->state;
       auto id = st.next_call++;
       auto rp = self->make_response_promise<call_result>();
-      st.calls.emplace(id, rp);
+      st.calls.emplace(id, dispatcher_state::pending_call{rp, c.op});
+      metrics().soap_started();
       // The completion runs on an I/O thread: it only sends a message back,
       // and the promise is delivered inside this actor.
       auto me = caf::actor_cast<dispatcher_impl>(self);
@@ -121,8 +127,14 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
       auto& st = self->state;
       auto i = st.calls.find(id);
       if (i != st.calls.end()) {
-        auto rp = std::move(i->second);
+        auto rp = std::move(i->second.promise);
+        auto op = i->second.op;
         st.calls.erase(i);
+        metrics().soap_finished(static_cast<uint8_t>(op),
+                                static_cast<uint8_t>(r.kind),
+                                static_cast<double>(r.latency_us) / 1e6,
+                                r.kind == call_result_kind::answer
+                                  || r.kind == call_result_kind::fault);
         rp.deliver(std::move(r));
       }
       st.in_flight = std::max(0, st.in_flight - 1);

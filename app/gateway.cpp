@@ -1,16 +1,30 @@
 #include "app/gateway.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/intake.hpp"
+#include "actors/file_janitor.hpp"
+#include "actors/offload_scheduler.hpp"
+#include "actors/ops_store.hpp"
+#include "metrics/gateway_metrics.hpp"
+#include "offload/clock.hpp"
+#include "offload/metrics.hpp"
+#include "offload/options.hpp"
 #include "actors/journal.hpp"
 #include "actors/reader.hpp"
+#include "actors/reply_dispatcher.hpp"
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
+#include "app/auth_guard.hpp"
 #include "app/http_api.hpp"
+#include "app/logging.hpp"
+#include "app/ops_routes.hpp"
+#include "app/web_routes.hpp"
+#include "app/service_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
@@ -61,6 +75,7 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.password = s.soap.password;
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
+  d.request_timeout_ms = s.usms.request_timeout.count();
   return d;
 }
 
@@ -82,10 +97,24 @@ http::client_options client_from(const config::settings& s) {
 } // namespace
 
 struct gateway::impl {
+  /// Guards cfg: the API reads it on I/O threads.
+  std::mutex cfg_mtx;
   config::loaded cfg;
+  std::shared_ptr<client_slot> soap_slot;
+  /// Clients replaced at run time, stopped at shutdown.
+  std::vector<std::shared_ptr<http::client>> retired_clients;
+  ops_store_actor ops_store;
+  offload_scheduler_actor offloader;
+  file_janitor_actor janitor;
+  std::shared_ptr<offload::offload_metrics> offload_metrics
+    = std::make_shared<offload::offload_metrics>();
   gateway_system_config caf_cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<http::client> soap_client;
+  std::shared_ptr<http::client> reply_client;
+  std::shared_ptr<std::atomic<bool>> routes_configured
+    = std::make_shared<std::atomic<bool>>(false);
+  reply_actor replies;
   std::unique_ptr<http::server> server;
   std::shared_ptr<live_rules> rules = std::make_shared<live_rules>();
   journal_actor journal;
@@ -95,6 +124,34 @@ struct gateway::impl {
   std::string host;
   uint16_t port = 0;
   bool stopped = false;
+
+  /// Puts validated settings in force without a restart.
+  std::string apply(config::loaded next) {
+    std::lock_guard<std::mutex> guard{cfg_mtx};
+    auto& s = next.values;
+    auto& old = cfg.values;
+    rules->api_version = s.usms.api_version;
+    rules->query_limit = s.soap.query_limit;
+    caf::anon_send(intake, settings_atom_v, pipeline_from(s));
+    caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s));
+    caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
+    auto opts = offload::to_offload_options(s.offload);
+    caf::anon_send(offloader, settings_atom_v, opts);
+    caf::anon_send(janitor, settings_atom_v, opts);
+    if (s.log.level != old.log.level)
+      set_log_level(s.log.level);
+    // Connection-level settings need a new client; calls under way finish
+    // on the old one.
+    if (s.usms.proxy != old.usms.proxy
+        || s.usms.bypass_proxy != old.usms.bypass_proxy
+        || s.usms.connect_timeout != old.usms.connect_timeout
+        || s.usms.max_in_flight != old.usms.max_in_flight) {
+      soap_client = std::make_shared<http::client>(client_from(s));
+      retired_clients.push_back(soap_slot->replace(soap_client));
+    }
+    cfg = std::move(next);
+    return {};
+  }
 };
 
 gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
@@ -119,19 +176,62 @@ std::string gateway::start() {
   try {
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
+    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s));
   } catch (const std::exception& e) {
     return e.what();
   }
   d.soap_client = std::make_shared<http::client>(client_from(s));
+  auto clock = std::make_shared<offload::system_offload_clock>();
+  auto opts = offload::to_offload_options(s.offload);
+  d.offloader = spawn_offload_scheduler(*d.sys, s.storage.db, opts, clock,
+                                        d.offload_metrics);
+  d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics);
+  metrics().set_offload_source([m = d.offload_metrics] {
+    offload_snapshot snap;
+    snap.rows = m->rows_offloaded.load();
+    snap.files_written = m->files_written.load();
+    snap.files_removed = m->files_removed.load();
+    snap.failures = m->failures.load();
+    snap.failing = m->failing.load();
+    snap.error = m->last_error();
+    return snap;
+  });
+  d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
-                                       make_soap_sender(d.soap_client));
-  d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, pipeline_from(s));
+                                       make_soap_sender(d.soap_slot));
+  http::client_options reply_options;
+  reply_options.request_timeout = std::chrono::seconds(10);
+  d.reply_client = std::make_shared<http::client>(reply_options);
+  d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
+                                     d.routes_configured, s.reply.retries);
+  d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
+                          d.routes_configured, pipeline_from(s));
   caf::anon_send(d.intake, start_atom_v);
+  caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
   ctx->sys = d.sys.get();
   ctx->intake = d.intake;
   ctx->reader = d.reader;
   ctx->rules = d.rules;
+  ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
+  ctx->more_routes.push_back(make_service_routes({s.storage.db}));
+  auto ops = std::make_shared<ops_context>();
+  ops->sys = d.sys.get();
+  ops->store = d.ops_store;
+  auto* self = impl_.get();
+  ops->get_config = [self] {
+    std::lock_guard<std::mutex> guard{self->cfg_mtx};
+    return self->cfg;
+  };
+  ops->apply_config = [self](config::loaded next,
+                             std::map<std::string, std::string>) {
+    return self->apply(std::move(next));
+  };
+  for (auto& r : make_ops_routes(ops))
+    ctx->more_routes.push_back(std::move(r));
+  auto web_root = find_web_root(nullptr);
+  spdlog::info("operator pages from {}", web_root);
+  ctx->more_routes.push_back(make_web_routes(web_root));
   http::server_options so;
   so.host = d.host;
   so.port = d.port;
@@ -175,19 +275,33 @@ void gateway::stop(std::chrono::milliseconds grace) {
                });
   }
   for (auto h : {caf::actor_cast<caf::actor>(d.intake),
+                 caf::actor_cast<caf::actor>(d.replies),
                  caf::actor_cast<caf::actor>(d.dispatcher),
                  caf::actor_cast<caf::actor>(d.reader),
+                 caf::actor_cast<caf::actor>(d.ops_store),
+                 caf::actor_cast<caf::actor>(d.offloader),
+                 caf::actor_cast<caf::actor>(d.janitor),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
   d.intake = nullptr;
+  d.replies = nullptr;
+  d.ops_store = nullptr;
+  d.offloader = nullptr;
+  d.janitor = nullptr;
   d.dispatcher = nullptr;
   d.reader = nullptr;
   d.journal = nullptr;
   if (d.soap_client)
     d.soap_client->stop();
+  for (auto& c : d.retired_clients)
+    c->stop();
+  if (d.reply_client)
+    d.reply_client->stop();
   d.sys->await_all_actors_done();
   d.soap_client.reset();
+  d.reply_client.reset();
   d.sys.reset();
+  metrics().set_offload_source({});
 }
 
 std::map<std::string, std::string> load_runtime_config(const std::string& path,

@@ -8,6 +8,7 @@
 
 #include "api/request_json.hpp"
 #include "actors/intake.hpp"
+#include "app/route_table.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/sec.hpp"
@@ -278,6 +279,14 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
     for (auto part : split_path(path)) {
       auto decoded = http::percent_decode(part);
       seg.push_back(decoded ? *decoded : std::string{part});
+    }
+    if (!route_known(req.method, path)) {
+      if (path_known(path))
+        respond(error_response(method_not_allowed(req.method)));
+      else
+        respond(error_response(
+          {404, "not_found", "no such endpoint: " + std::string{path}, ""}));
+      return;
     }
     if (ctx->guard && ctx->guard(req, respond))
       return;

@@ -35,12 +35,13 @@ struct dispatcher_settings {
   std::string password;
   int32_t max_in_flight = 32;
   double max_rate = 0; ///< calls per second, 0 = unlimited
+  int64_t request_timeout_ms = 30000;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
   return f(caf::meta::type_name("dispatcher_settings"), x.url, x.username,
-           x.password, x.max_in_flight, x.max_rate);
+           x.password, x.max_in_flight, x.max_rate, x.request_timeout_ms);
 }
 
 } // namespace usms

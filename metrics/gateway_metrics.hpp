@@ -1,0 +1,121 @@
+#pragma once
+
+/// The gateway's Prometheus metrics: a fixed set of atomic counters, gauges
+/// and histograms that any thread may update without locks, rendered in the
+/// Prometheus text format (names start with `usms_gateway_`).
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "contract/ticket.hpp"
+
+namespace usms {
+
+/// A histogram with fixed bucket bounds (seconds).
+class latency_histogram {
+public:
+  static constexpr std::array<double, 14> bounds{
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+    0.25,  0.5,    1.0,   2.5,  5.0,   10.0, 30.0};
+
+  void observe(double seconds);
+  /// Appends `name_bucket`, `name_sum`, `name_count` lines with `labels`.
+  void render(std::string& out, const std::string& name,
+              const std::string& labels) const;
+
+private:
+  std::array<std::atomic<uint64_t>, bounds.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+/// What the offload scheduler and the file janitor report.
+struct offload_snapshot {
+  int64_t rows = 0;
+  int64_t files_written = 0;
+  int64_t files_removed = 0;
+  int64_t failures = 0;
+  bool failing = false;
+  std::string error;
+};
+
+/// Where an unfinished request stands, for the queue-depth gauge.
+enum class queue_slot : uint8_t { queued, in_flight, waiting_retry };
+
+class gateway_metrics {
+public:
+  // -- requests --
+  void accepted(action a, ticket_type t);
+  void finished(action a, ticket_type t, uint8_t final_state);
+  void rejected_full();
+  void retry_scheduled();
+  void lookup_made();
+  void enter(queue_slot s);
+  void leave(queue_slot s);
+
+  // -- SOAP --
+  void soap_started();
+  /// `op` and `result_kind` are the codec's/dispatcher's enums as numbers.
+  void soap_finished(uint8_t op, uint8_t result_kind, double seconds,
+                     bool answered);
+  int64_t last_usms_answer_ms() const { return last_usms_answer_ms_.load(); }
+
+  // -- replies --
+  void reply_delivered();
+  void reply_attempt_failed();
+  void reply_gave_up();
+
+  // -- status table and offload --
+  void set_status_entries(int64_t n) { status_entries_.store(n); }
+  void add_status_entries(int64_t n) { status_entries_.fetch_add(n); }
+  int64_t status_entries() const { return status_entries_.load(); }
+  void offloaded(int64_t rows, int64_t files_written);
+  void offload_failed(const std::string& why);
+  void offload_succeeded();
+  void files_removed(int64_t n);
+  /// Empty when the last offload succeeded (or none ran).
+  std::string offload_error() const;
+
+  /// Where offload figures come from (the offload area keeps its own).
+  void set_offload_source(std::function<offload_snapshot()> source);
+
+  // -- database --
+  void database_failed(const std::string& why);
+  void database_ok();
+  std::string database_error() const;
+
+  std::string render_prometheus() const;
+
+private:
+  std::array<std::atomic<uint64_t>, 9> accepted_{};
+  std::array<std::atomic<uint64_t>, 27> finished_{};
+  std::atomic<uint64_t> rejected_full_{0};
+  std::atomic<uint64_t> retries_{0};
+  std::atomic<uint64_t> lookups_{0};
+  std::array<std::atomic<int64_t>, 3> queue_{};
+  std::atomic<int64_t> soap_in_flight_{0};
+  std::array<std::atomic<uint64_t>, 16> soap_calls_{};
+  std::array<latency_histogram, 4> soap_latency_{};
+  std::atomic<int64_t> last_usms_answer_ms_{0};
+  std::atomic<uint64_t> replies_delivered_{0};
+  std::atomic<uint64_t> reply_failures_{0};
+  std::atomic<uint64_t> replies_given_up_{0};
+  std::atomic<int64_t> status_entries_{0};
+  std::atomic<uint64_t> offloaded_rows_{0};
+  std::atomic<uint64_t> offload_files_{0};
+  std::atomic<uint64_t> offload_failures_{0};
+  std::atomic<uint64_t> files_removed_{0};
+  mutable std::mutex text_mtx_;
+  std::string offload_error_;
+  std::function<offload_snapshot()> offload_source_;
+  std::string database_error_;
+};
+
+/// The process's metrics.
+gateway_metrics& metrics();
+
+} // namespace usms
