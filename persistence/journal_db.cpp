@@ -253,6 +253,11 @@ std::optional<request_record> journal_db::load(const std::string& id) {
   return read_request_row(q);
 }
 
+int64_t journal_db::status_count() {
+  auto q = db_.prepare("SELECT COUNT(*) FROM status_rows");
+  return q.step() ? q.int64(0) : 0;
+}
+
 int64_t journal_db::max_seq() {
   auto q = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM requests");
   return q.step() ? q.int64(0) : 0;

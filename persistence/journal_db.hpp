@@ -58,6 +58,9 @@ public:
   /// One request, or nullopt.
   std::optional<request_record> load(const std::string& id);
 
+  /// Rows in the status table now.
+  int64_t status_count();
+
   /// Highest request sequence number so far (seeds id generation).
   int64_t max_seq();
 
