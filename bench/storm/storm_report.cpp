@@ -1,0 +1,423 @@
+#include "bench/storm/storm_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <rapidjson/document.h>
+#include <rapidjson/istreamwrapper.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+namespace usms::bench {
+
+namespace {
+
+using json_writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+void str(json_writer& w, const char* k, const std::string& v) {
+  w.Key(k);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+void num(json_writer& w, const char* k, double v) {
+  w.Key(k);
+  w.Double(std::round(v * 1000) / 1000);
+}
+
+void integer(json_writer& w, const char* k, long long v) {
+  w.Key(k);
+  w.Int64(v);
+}
+
+void pct(json_writer& w, const char* k, const percentiles& p) {
+  w.Key(k);
+  w.StartObject();
+  num(w, "p50", p.p50);
+  num(w, "p90", p.p90);
+  num(w, "p99", p.p99);
+  num(w, "max", p.max);
+  integer(w, "count", static_cast<long long>(p.count));
+  w.EndObject();
+}
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+    case '<': o += "&lt;"; break;
+    case '>': o += "&gt;"; break;
+    case '&': o += "&amp;"; break;
+    case '"': o += "&quot;"; break;
+    default: o += c;
+    }
+  }
+  return o;
+}
+
+struct series {
+  std::string name;
+  std::string color;
+  std::vector<std::pair<double, double>> points;
+};
+
+/// A line chart as inline SVG; `log_y` plots y on a log10 scale.
+std::string svg_chart(const std::string& title, const std::string& x_label,
+                      const std::string& y_label,
+                      const std::vector<series>& all, bool log_y = false) {
+  const double w = 760, h = 300, left = 70, right = 20, top = 30, bottom = 45;
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  auto ty = [&](double y) { return log_y ? std::log10(std::max(y, 0.01)) : y; };
+  for (auto& s : all)
+    for (auto& [x, y] : s.points) {
+      x0 = std::min(x0, x);
+      x1 = std::max(x1, x);
+      y0 = std::min(y0, ty(y));
+      y1 = std::max(y1, ty(y));
+    }
+  if (x0 > x1) {
+    x0 = 0;
+    x1 = 1;
+    y0 = 0;
+    y1 = 1;
+  }
+  if (!log_y)
+    y0 = std::min(0.0, y0);
+  if (x1 == x0)
+    x1 = x0 + 1;
+  if (y1 == y0)
+    y1 = y0 + 1;
+  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
+  auto py = [&](double y) {
+    return top + (1 - (ty(y) - y0) / (y1 - y0)) * (h - top - bottom);
+  };
+  std::ostringstream o;
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='"
+    << h << "' font-family='sans-serif' font-size='11'>";
+  o << "<text x='" << left << "' y='18' font-size='13' font-weight='bold'>"
+    << html_escape(title) << "</text>";
+  o << "<rect x='" << left << "' y='" << top << "' width='" << w - left - right
+    << "' height='" << h - top - bottom << "' fill='none' stroke='#999'/>";
+  for (int i = 0; i <= 4; ++i) {
+    double fy = y0 + (y1 - y0) * i / 4;
+    double yv = log_y ? std::pow(10, fy) : fy;
+    double yy = top + (1 - static_cast<double>(i) / 4) * (h - top - bottom);
+    o << "<line x1='" << left << "' x2='" << w - right << "' y1='" << yy
+      << "' y2='" << yy << "' stroke='#eee'/>";
+    o << "<text x='" << left - 5 << "' y='" << yy + 4
+      << "' text-anchor='end'>" << fmt(yv >= 100 ? "%.0f" : "%.2g", yv)
+      << "</text>";
+    double xv = x0 + (x1 - x0) * i / 4;
+    o << "<text x='" << px(xv) << "' y='" << h - bottom + 15
+      << "' text-anchor='middle'>" << fmt("%.4g", xv) << "</text>";
+  }
+  o << "<text x='" << (left + w - right) / 2 << "' y='" << h - 8
+    << "' text-anchor='middle'>" << html_escape(x_label) << "</text>";
+  o << "<text x='14' y='" << (top + h - bottom) / 2
+    << "' text-anchor='middle' transform='rotate(-90 14 "
+    << (top + h - bottom) / 2 << ")'>" << html_escape(y_label) << "</text>";
+  double lx = left + 10;
+  for (auto& s : all) {
+    o << "<polyline fill='none' stroke='" << s.color
+      << "' stroke-width='1.6' points='";
+    for (auto& [x, y] : s.points)
+      o << fmt("%.1f", px(x)) << ',' << fmt("%.1f", py(y)) << ' ';
+    o << "'/>";
+    o << "<rect x='" << lx << "' y='" << top + 6 << "' width='10' height='10' fill='"
+      << s.color << "'/><text x='" << lx + 14 << "' y='" << top + 15 << "'>"
+      << html_escape(s.name) << "</text>";
+    lx += 20 + 7 * static_cast<double>(s.name.size());
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+/// Rates between samples: (t, per second) of a cumulative counter.
+std::vector<std::pair<double, double>>
+rates(const std::vector<sample>& s, int64_t sample::*field) {
+  std::vector<std::pair<double, double>> out;
+  for (size_t i = 1; i < s.size(); ++i) {
+    double dt = s[i].t - s[i - 1].t;
+    if (dt > 0)
+      out.emplace_back(s[i].t, (s[i].*field - s[i - 1].*field) / dt);
+  }
+  return out;
+}
+
+/// Latency by percentile, at most ~400 points.
+std::vector<std::pair<double, double>> by_percentile(const std::vector<double>& v) {
+  std::vector<std::pair<double, double>> out;
+  if (v.empty())
+    return out;
+  for (int i = 0; i <= 400; ++i) {
+    double q = i / 400.0;
+    // Denser near the tail: q' = 1 - (1-q)^2.
+    double qq = 1 - (1 - q) * (1 - q);
+    auto idx = std::min(v.size() - 1,
+                        static_cast<size_t>(qq * static_cast<double>(v.size() - 1)));
+    out.emplace_back(qq * 100, v[idx]);
+  }
+  return out;
+}
+
+std::string ratio(double gw, double peer) {
+  return peer > 0 ? fmt("%.2fx", gw / peer) : "-";
+}
+
+} // namespace
+
+usms::result<peer_figures> read_peer(const std::string& name,
+                                     const std::string& path) {
+  std::ifstream in{path};
+  if (!in)
+    return failure{"cannot read " + path, "peer"};
+  rapidjson::IStreamWrapper isw{in};
+  rapidjson::Document d;
+  d.ParseStream(isw);
+  if (d.HasParseError() || !d.IsObject())
+    return failure{path + " is not a JSON object", "peer"};
+  peer_figures p;
+  p.name = name;
+  auto get = [&](const char* k) -> const rapidjson::Value* {
+    auto m = d.FindMember(k);
+    return m == d.MemberEnd() ? nullptr : &m->value;
+  };
+  if (auto* v = get("name"); v && v->IsString())
+    p.name = v->GetString();
+  if (auto* v = get("completed"); v && v->IsNumber())
+    p.completed = v->GetInt64();
+  if (auto* v = get("seconds"); v && v->IsNumber())
+    p.seconds = v->GetDouble();
+  if (auto* v = get("per_second"); v && v->IsNumber())
+    p.per_second = v->GetDouble();
+  if (auto* v = get("concurrency"); v && v->IsNumber())
+    p.concurrency = v->GetInt();
+  if (auto* v = get("errors"); v && v->IsNumber())
+    p.errors = v->GetInt64();
+  if (auto* v = get("note"); v && v->IsString())
+    p.note = v->GetString();
+  return p;
+}
+
+std::string report_json(const run_result& r, const run_meta& meta,
+                        const std::vector<peer_figures>& peers) {
+  rapidjson::StringBuffer sb;
+  json_writer w{sb};
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  str(w, "started_at", r.started_at);
+  str(w, "storm", meta.storm);
+  str(w, "command", meta.command);
+  str(w, "machine", meta.machine);
+  integer(w, "requests", r.requests);
+  integer(w, "accepted", r.acked);
+  integer(w, "intake_errors", r.intake_errors);
+  w.Key("intake_error_reasons");
+  w.StartObject();
+  for (auto& [k, v] : r.intake_error_reasons)
+    integer(w, k.c_str(), v);
+  w.EndObject();
+  integer(w, "client_retries", r.client_retries);
+  num(w, "intake_seconds", r.intake_seconds);
+  num(w, "accepted_per_s", r.accepted_per_s);
+  w.Key("drained");
+  w.Bool(r.drained);
+  num(w, "drain_seconds", r.drain_seconds);
+  num(w, "drain_after_intake_seconds", r.drain_after_intake_s);
+  integer(w, "succeeded", r.succeeded);
+  integer(w, "failed", r.failed);
+  w.Key("failure_reasons");
+  w.StartObject();
+  for (auto& [k, v] : r.failure_reasons)
+    integer(w, k.c_str(), v);
+  w.EndObject();
+  num(w, "completed_per_s", r.completed_per_s);
+  integer(w, "lost", r.lost);
+  w.Key("lost_examples");
+  w.StartArray();
+  for (auto& e : r.lost_examples)
+    w.String(e.c_str());
+  w.EndArray();
+  w.Key("duplicated");
+  if (r.duplicates_checked)
+    w.Int64(r.duplicated);
+  else
+    w.Null();
+  integer(w, "missing_in_usms", r.missing_in_usms);
+  integer(w, "gateway_retries", r.gateway_retries);
+  integer(w, "gateway_lookups", r.gateway_lookups);
+  integer(w, "peak_queue_depth", r.peak_queue_depth);
+  integer(w, "gateway_pid", r.gateway_pid);
+  integer(w, "gateway_rss_before_kb", r.rss_before_kb);
+  integer(w, "gateway_rss_after_intake_kb", r.rss_after_intake_kb);
+  integer(w, "gateway_peak_rss_kb", r.peak_rss_kb);
+  num(w, "gateway_cpu_seconds", r.cpu_seconds);
+  pct(w, "ack_latency_ms", r.ack_ms);
+  pct(w, "e2e_latency_ms", r.e2e_ms);
+  w.Key("peers");
+  w.StartArray();
+  for (auto& p : peers) {
+    w.StartObject();
+    str(w, "name", p.name);
+    integer(w, "completed", p.completed);
+    num(w, "seconds", p.seconds);
+    num(w, "per_second", p.per_second);
+    integer(w, "concurrency", p.concurrency);
+    integer(w, "errors", p.errors);
+    str(w, "note", p.note);
+    w.Key("gateway_ratio");
+    if (p.per_second > 0)
+      w.Double(std::round(r.completed_per_s / p.per_second * 1000) / 1000);
+    else
+      w.Null();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("samples");
+  w.StartArray();
+  for (auto& s : r.samples) {
+    w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+    w.StartArray();
+    w.Double(std::round(s.t * 1000) / 1000);
+    w.Int64(s.sent);
+    w.Int64(s.acked);
+    w.Int64(s.finished);
+    w.Int64(s.queue_depth);
+    w.Int64(s.rss_kb);
+    w.Double(std::round(s.cpu_s * 100) / 100);
+    w.EndArray();
+  }
+  w.EndArray();
+  str(w, "samples_columns", "t_s, sent, accepted, finished, queue_depth, rss_kb, cpu_s");
+  w.EndObject();
+  return {sb.GetString(), sb.GetSize()} ;
+}
+
+std::string report_table(const run_result& r, const run_meta& meta,
+                         const std::vector<peer_figures>& peers) {
+  std::ostringstream o;
+  auto row = [&](const std::string& k, const std::string& v) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-34s %s\n", k.c_str(), v.c_str());
+    o << buf;
+  };
+  auto lat = [&](const percentiles& p) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f ms",
+                  p.p50, p.p90, p.p99, p.max);
+    return std::string{buf};
+  };
+  o << "storm " << meta.storm << " (started " << r.started_at << ")\n";
+  if (!meta.machine.empty())
+    o << "machine " << meta.machine << "\n";
+  row("requests", std::to_string(r.requests));
+  row("accepted", std::to_string(r.acked) + " in " + fmt("%.2f s", r.intake_seconds));
+  row("accepted/s", fmt("%.0f", r.accepted_per_s));
+  row("intake errors", std::to_string(r.intake_errors));
+  for (auto& [k, v] : r.intake_error_reasons)
+    row("  " + k, std::to_string(v));
+  row("client retries (503/connect)", std::to_string(r.client_retries));
+  row("ack latency", lat(r.ack_ms));
+  if (r.e2e_ms.count > 0 || r.drained) {
+    row("succeeded / failed", std::to_string(r.succeeded) + " / " + std::to_string(r.failed));
+    for (auto& [k, v] : r.failure_reasons)
+      row("  " + k, std::to_string(v));
+    row("tickets completed/s", fmt("%.0f", r.completed_per_s));
+    row("queue drained", r.drained ? fmt("%.2f s after start", r.drain_seconds)
+                                        + fmt(" (%.2f s after the last ack)", r.drain_after_intake_s)
+                                   : std::string{"NO (timeout)"});
+    row("end-to-end latency", lat(r.e2e_ms));
+    row("gateway retries / lookups", std::to_string(r.gateway_retries) + " / "
+                                       + std::to_string(r.gateway_lookups));
+    row("lost", std::to_string(r.lost));
+    for (auto& e : r.lost_examples)
+      row("  e.g.", e);
+    row("duplicated", r.duplicates_checked ? std::to_string(r.duplicated) : "not checked");
+    row("succeeded but not in USMS", std::to_string(r.missing_in_usms));
+  }
+  row("peak queue depth", std::to_string(r.peak_queue_depth));
+  row("gateway RSS before / peak", fmt("%.1f", r.rss_before_kb / 1024.0) + " / "
+                                      + fmt("%.1f MiB", r.peak_rss_kb / 1024.0));
+  row("gateway CPU", fmt("%.2f s", r.cpu_seconds));
+  if (!peers.empty()) {
+    o << "\n  " << "completed/s by way of calling USMS:\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-28s %12s %8s %12s\n", "who", "completed/s",
+                  "conc.", "gateway is");
+    o << buf;
+    std::snprintf(buf, sizeof buf, "  %-28s %12.0f %8s %12s\n", "usms-gateway",
+                  r.completed_per_s, "-", "1.00x");
+    o << buf;
+    for (auto& p : peers) {
+      std::snprintf(buf, sizeof buf, "  %-28s %12.0f %8d %12s\n", p.name.c_str(),
+                    p.per_second, p.concurrency,
+                    ratio(r.completed_per_s, p.per_second).c_str());
+      o << buf;
+    }
+  }
+  return o.str();
+}
+
+std::string report_html(const run_result& r, const run_meta& meta,
+                        const std::vector<peer_figures>& peers) {
+  std::ostringstream o;
+  o << "<!doctype html><html><head><meta charset='utf-8'><title>usms-storm "
+    << html_escape(r.started_at) << "</title><style>"
+    << "body{font-family:sans-serif;margin:24px;color:#222}"
+    << "table{border-collapse:collapse;margin:8px 0 20px}"
+    << "td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}"
+    << "td:first-child,th:first-child{text-align:left}"
+    << ".bad{color:#b00;font-weight:bold}.good{color:#070;font-weight:bold}"
+    << "pre{background:#f6f6f6;padding:8px}</style></head><body>";
+  o << "<h1>usms-storm report</h1><p>Storm: " << html_escape(meta.storm)
+    << "<br>Started: " << html_escape(r.started_at)
+    << "<br>Machine: " << html_escape(meta.machine)
+    << "<br>Command: <code>" << html_escape(meta.command) << "</code></p>";
+  bool clean = r.lost == 0 && r.duplicated == 0 && r.missing_in_usms == 0;
+  o << "<p class='" << (clean ? "good" : "bad") << "'>lost " << r.lost
+    << ", duplicated " << (r.duplicates_checked ? std::to_string(r.duplicated) : "not checked")
+    << ", failed " << r.failed << "</p>";
+  o << "<h2>Figures</h2><pre>" << html_escape(report_table(r, meta, peers))
+    << "</pre>";
+  std::vector<series> tp{{"accepted/s", "#1f77b4", rates(r.samples, &sample::acked)},
+                         {"finished/s", "#d62728", rates(r.samples, &sample::finished)}};
+  o << svg_chart("Throughput over time", "seconds since the start", "requests/s", tp);
+  std::vector<series> q{{"queue depth", "#9467bd", {}}};
+  std::vector<series> mem{{"gateway RSS (MiB)", "#2ca02c", {}}};
+  for (auto& s : r.samples) {
+    q[0].points.emplace_back(s.t, static_cast<double>(s.queue_depth));
+    mem[0].points.emplace_back(s.t, s.rss_kb / 1024.0);
+  }
+  o << "<br>" << svg_chart("Gateway queue depth", "seconds since the start", "unfinished requests", q);
+  o << "<br>" << svg_chart("Gateway resident memory", "seconds since the start", "MiB", mem);
+  std::vector<series> lat{{"end-to-end", "#d62728", by_percentile(r.e2e_sorted_ms)},
+                          {"intake acknowledgement", "#1f77b4", by_percentile(r.ack_sorted_ms)}};
+  o << "<br>" << svg_chart("Latency distribution (log scale)", "percentile", "ms", lat, true);
+  if (!peers.empty()) {
+    o << "<h2>Peers</h2><table><tr><th>who</th><th>completed</th><th>seconds</th>"
+         "<th>completed/s</th><th>concurrency</th><th>errors</th><th>gateway is</th>"
+         "<th>note</th></tr>";
+    o << "<tr><td>usms-gateway</td><td>" << r.succeeded << "</td><td>"
+      << fmt("%.2f", r.drain_seconds) << "</td><td>" << fmt("%.0f", r.completed_per_s)
+      << "</td><td>-</td><td>" << r.failed + r.lost << "</td><td>1.00x</td><td>durable queue</td></tr>";
+    for (auto& p : peers)
+      o << "<tr><td>" << html_escape(p.name) << "</td><td>" << p.completed << "</td><td>"
+        << fmt("%.2f", p.seconds) << "</td><td>" << fmt("%.0f", p.per_second)
+        << "</td><td>" << p.concurrency << "</td><td>" << p.errors << "</td><td>"
+        << ratio(r.completed_per_s, p.per_second) << "</td><td>" << html_escape(p.note)
+        << "</td></tr>";
+    o << "</table>";
+  }
+  o << "</body></html>\n";
+  return o.str();
+}
+
+} // namespace usms::bench
