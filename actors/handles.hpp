@@ -32,7 +32,8 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<acquire_atom>::with<bool>,
   caf::replies_to<dispatch_atom, soap::call>::with<call_result>,
   caf::reacts_to<release_atom>,
-  caf::reacts_to<settings_atom, dispatcher_settings>>;
+  caf::reacts_to<settings_atom, dispatcher_settings>,
+  caf::reacts_to<drain_atom>>;
 
 /// Accepts requests, supervises one actor per request, answers waiters.
 using intake_actor = caf::typed_actor<

@@ -30,6 +30,10 @@ struct supervisor_state {
   int lookups = 0;
   /// Between acquiring a slot and the call's end: cannot be cancelled.
   bool busy = false;
+  /// An acquire is pending: the actor must live until the slot arrives, or
+  /// the dispatcher would count the slot as taken forever.
+  bool awaiting_slot = false;
+  bool done = false;
   bool finishing = false;
   /// Where this request counts in the queue-depth gauge (the intake
   /// counted it as queued when admitted).
@@ -108,7 +112,9 @@ void finish(self_ptr self, request_outcome out) {
                        to_string(st.rec.outcome->state),
                        st.rec.outcome->reason);
         self->send(st.deps.intake, done_atom_v, st.rec);
-        self->quit();
+        st.done = true;
+        if (!st.awaiting_slot)
+          self->quit();
       },
       [self, out](caf::error& err) mutable {
         spdlog::error("request {}: outcome not journaled, retrying: {}",
@@ -330,10 +336,24 @@ void attempt(self_ptr self) {
       finish(self, *st.rec.outcome);
     return;
   }
-  st.busy = true;
+  // Waiting for a slot still counts as queued: a cancel may come meanwhile,
+  // and then the slot goes straight back.
+  st.awaiting_slot = true;
   self->request(st.deps.dispatcher, caf::infinite, acquire_atom_v)
-    .then([self](bool) { on_slot(self); },
-          [self](caf::error&) { self->quit(); });
+    .then(
+      [self](bool) {
+        auto& st = self->state;
+        st.awaiting_slot = false;
+        if (st.finishing) {
+          self->send(st.deps.dispatcher, release_atom_v);
+          if (st.done)
+            self->quit();
+          return;
+        }
+        st.busy = true;
+        on_slot(self);
+      },
+      [self](caf::error&) { self->quit(); });
 }
 
 supervisor_impl::behavior_type

@@ -38,6 +38,8 @@ struct dispatcher_state {
   double tokens = 0;
   clock_type::time_point refilled = clock_type::now();
   bool tick_scheduled = false;
+  /// Shutting down: calls under way may finish, no new one starts.
+  bool draining = false;
   static inline const char* name = "soap-dispatcher";
 
   void apply(dispatcher_settings s) {
@@ -66,6 +68,8 @@ using self_ptr = dispatcher_impl::stateful_pointer<dispatcher_state>;
 // Grants slots to waiting supervisors while the limits allow.
 void grant(self_ptr self) {
   auto& st = self->state;
+  if (st.draining)
+    return;
   st.refill();
   while (!st.waiting.empty() && st.in_flight < st.settings.max_in_flight) {
     if (st.rate_limited()) {
@@ -144,6 +148,7 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
       self->state.tick_scheduled = false;
       grant(self);
     },
+    [=](drain_atom) { self->state.draining = true; },
     [=](settings_atom, dispatcher_settings& s) {
       self->state.apply(std::move(s));
       grant(self);

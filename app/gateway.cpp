@@ -256,10 +256,15 @@ void gateway::stop(std::chrono::milliseconds grace) {
   if (d.stopped || !d.sys)
     return;
   d.stopped = true;
+  // Intake answers 503 from now on; no new SOAP call starts, and the calls
+  // under way get up to `grace` to finish. Whatever is unfinished stays
+  // journaled and resumes at the next start.
   d.rules->draining = true;
-  if (grace.count() > 0)
-    std::this_thread::sleep_for(std::min(grace, std::chrono::milliseconds(
-                                                  200)));
+  caf::anon_send(d.dispatcher, drain_atom_v);
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (metrics().soap_in_flight() > 0
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // The server's handler holds actor handles: it must go before the actors
   // can terminate.
   if (d.server) {

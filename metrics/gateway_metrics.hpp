@@ -63,6 +63,7 @@ public:
   void soap_finished(uint8_t op, uint8_t result_kind, double seconds,
                      bool answered);
   int64_t last_usms_answer_ms() const { return last_usms_answer_ms_.load(); }
+  int64_t soap_in_flight() const { return soap_in_flight_.load(); }
 
   // -- replies --
   void reply_delivered();

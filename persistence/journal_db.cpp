@@ -101,8 +101,15 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
   if (!req.idempotency_key.empty()) {
     auto& q = st_->find_key.reset();
     q.bind(1, req.idempotency_key);
-    if (q.step())
-      return {q.text(0), true};
+    // Every SELECT is reset once read: a statement left on a row keeps an
+    // old read snapshot open, and the next BEGIN IMMEDIATE would then fail
+    // with SQLITE_BUSY_SNAPSHOT once another connection has written.
+    if (q.step()) {
+      append_result found{q.text(0), true};
+      q.reset();
+      return found;
+    }
+    q.reset();
   }
   auto& s = st_->insert.reset();
   s.bind(1, req.id)
@@ -189,7 +196,9 @@ status_row journal_db::finish(const ticket_request& req,
 int64_t journal_db::confirmed_creates(const std::string& external_reference) {
   auto& q = st_->confirmed.reset();
   q.bind(1, external_reference);
-  return q.step() ? q.int64(0) : 0;
+  auto n = q.step() ? q.int64(0) : 0;
+  q.reset();
+  return n;
 }
 
 bool journal_db::requeue(const std::string& id) {
@@ -248,9 +257,11 @@ std::vector<request_record> journal_db::load_unfinished() {
 std::optional<request_record> journal_db::load(const std::string& id) {
   auto& q = st_->load_one.reset();
   q.bind(1, id);
-  if (!q.step())
-    return std::nullopt;
-  return read_request_row(q);
+  std::optional<request_record> rec;
+  if (q.step())
+    rec = read_request_row(q);
+  q.reset();
+  return rec;
 }
 
 int64_t journal_db::status_count() {
