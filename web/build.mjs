@@ -24,6 +24,8 @@ const result = await build({
   target: ['chrome110', 'firefox110', 'safari16'],
   outdir: assets,
   entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  splitting: true,
   metafile: true,
   legalComments: 'linked',
   logLevel: 'warning',

@@ -46,7 +46,7 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
     const index = await http('GET', `${stack.gw}/`);
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type'), /^text\/html/);
-    assert.doesNotMatch(index.text, /https?:\/\/(?!127\.0\.0\.1)[a-z]/i, 'no CDN or foreign URL in index.html');
+    assert.doesNotMatch(index.text, /https?:\/\/(?!127\.0\.0\.1|www\.w3\.org\/2000\/svg)[a-z]/i, 'no CDN or foreign URL in index.html');
     const assets = [...index.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
     assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), `assets: ${assets}`);
     for (const a of assets) {
@@ -89,18 +89,18 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
     assert.equal(firstId, created[2].request_id);
 
     // filters: text search and status
-    await page.getByLabel('Search').fill('live-src');
+    await page.getByLabel('Source', { exact: true }).fill('live-src');
     await waitFor(async () => (await page.locator('#status-table tbody tr').count()) === 3, { what: '3 rows for live-src' });
-    await page.getByLabel('Search').fill('');
-    await page.getByLabel('Status').selectOption('Failed');
+    await page.getByLabel('Source', { exact: true }).fill('');
+    await page.getByLabel('Status', { exact: true }).selectOption('Failed');
     await waitFor(async () => !(await page.locator('#status-empty').isHidden()), { what: 'no failed rows' });
-    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Status', { exact: true }).selectOption('');
     await waitFor(async () => (await page.locator('#status-table tbody tr').count()) === 4, { what: 'all rows back' });
   });
 
   test('a request waits in External Requests while USMS fails, and a retry succeeds', async () => {
     // one retry, then failed: the request waits, fails, and is retried by hand
-    assert.equal((await http('PUT', `${stack.gw}/api/v1/config`, { soap: { retries: 1, backoff_base: '3s', backoff_max: '3s' } })).status, 200);
+    assert.equal((await http('PUT', `${stack.gw}/api/v1/config`, { soap: { retries: 1, backoff_base: '5s', backoff_max: '5s' } })).status, 200);
     assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { down: true })).status, 200);
     const rec = await createIncident(stack.gw, { summary: 'while USMS is down', source: 'outage', correlation: 'outage-1' });
 
@@ -114,10 +114,10 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
     await screenshot(page, 'external-requests');
 
     // it fails after the retry; show failed ones too
-    await page.getByLabel('Failed').check();
+    await page.getByLabel('Failed', { exact: true }).check();
     await waitFor(async () => (await row.getAttribute('data-state')) === 'failed', { what: 'failed row', timeoutMs: 15000 });
     assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { down: false })).status, 200);
-    await page.getByLabel('Succeeded').check();
+    await page.getByLabel('Succeeded', { exact: true }).check();
     await row.getByRole('button', { name: 'Retry' }).click();
     await waitFor(async () => (await row.getAttribute('data-state')) === 'succeeded', { what: 'succeeded after retry', timeoutMs: 15000 });
     const after = await http('GET', `${stack.gw}/api/v1/requests/${rec.request_id}`);
@@ -181,8 +181,8 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
 
   test('Reply Routes: add, edit and delete', async () => {
     await page.goto(`${stack.gw}/#/routes`);
-    await page.getByLabel('Source').fill('alarm-correlator');
-    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
+    await page.getByLabel('Source', { exact: true }).fill('alarm-correlator');
+    await page.getByLabel('Webhook URL', { exact: true }).fill('http://127.0.0.1:9/hook');
     await page.getByRole('button', { name: 'Add route' }).click();
     const row = page.locator('#routes-table tbody tr[data-source="alarm-correlator"]');
     await row.waitFor();
@@ -190,21 +190,21 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
     let api = await http('GET', `${stack.gw}/api/v1/reply-routes/alarm-correlator`);
     assert.equal(api.data.url, 'http://127.0.0.1:9/hook');
 
-    await page.getByLabel('Source').fill('*');
-    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/default');
+    await page.getByLabel('Source', { exact: true }).fill('*');
+    await page.getByLabel('Webhook URL', { exact: true }).fill('http://127.0.0.1:9/default');
     await page.getByRole('button', { name: 'Add route' }).click();
     await page.locator('#routes-table tbody tr[data-source="*"]').waitFor();
 
     await row.getByRole('button', { name: 'Edit' }).click();
-    await page.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook2');
+    await page.getByLabel('Webhook URL', { exact: true }).fill('http://127.0.0.1:9/hook2');
     await page.getByRole('button', { name: 'Save route' }).click();
     await waitFor(async () => /hook2/.test(await row.innerText()), { what: 'edited route' });
     api = await http('GET', `${stack.gw}/api/v1/reply-routes/alarm-correlator`);
     assert.equal(api.data.url, 'http://127.0.0.1:9/hook2');
 
     // a bad URL: the server's message at the field
-    await page.getByLabel('Source').fill('bad');
-    await page.getByLabel('Webhook URL').fill('ftp://nope');
+    await page.getByLabel('Source', { exact: true }).fill('bad');
+    await page.getByLabel('Webhook URL', { exact: true }).fill('ftp://nope');
     await page.getByRole('button', { name: 'Add route' }).click();
     await waitFor(async () => (await page.locator('#route-url-err, .route-form .form-error').allInnerTexts()).some((t) => t.trim()), {
       what: 'route error',
@@ -245,14 +245,21 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
   });
 
   test('keyboard: the pages can be reached and used without a mouse', async () => {
+    const page = await newPage(browser, errors);
     await page.goto(`${stack.gw}/#/status`);
     await page.locator('#status-table tbody tr').first().waitFor();
     await page.keyboard.press('Tab'); // skip link
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
     await page.keyboard.press('Tab'); // first nav link
     await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'External Requests');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/#\/requests/);
-    assert.equal(await page.locator('h1').innerText(), 'External Requests');
+    await waitFor(async () => (await page.locator('h1').innerText()) === 'External Requests', { what: 'External Requests by keyboard' });
+    // the filters are plain form controls: Space toggles a state chip
+    await page.getByLabel('Failed', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await waitFor(() => page.evaluate(() => location.hash.includes('failed')), { what: 'chip toggled' });
+    await page.context().close();
   });
 
   test('no script errors on any page', () => {

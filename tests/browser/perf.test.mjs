@@ -54,34 +54,61 @@ describe('Status Overview with 10,000 rows', { skip, timeout: 240000 }, () => {
     const page = await newPage(browser);
     // warm the browser process itself (not the gateway): a blank page
     await page.goto('about:blank');
-    const times = [];
-    for (let i = 0; i < 3; i++) {
+    // Full loads (a new query string each time, so not a same-document
+    // hash change). The figure is the browser's own: navigation start to
+    // the first page of rows in the table (a performance mark set by the
+    // page), so a busy test machine's CDP round trips do not count.
+    const inPage = [];
+    const wall = [];
+    for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
-      await page.goto(`${stack.gw}/#/status`);
+      await page.goto(`${stack.gw}/?load=${i}#/status`);
       await page.waitForFunction(
         (n) => document.querySelectorAll('#status-table tbody tr').length === 50 && document.getElementById('noi')?.textContent === n,
         ROWS.toLocaleString('en'),
-        { polling: 'raf' },
+        { polling: 20 },
       );
-      times.push(Date.now() - t0);
+      wall.push(Date.now() - t0);
+      inPage.push(Math.round(await page.evaluate(() => performance.getEntriesByName('usms:status-table')[0].startTime)));
     }
-    console.log(`# Status Overview load with ${ROWS} rows: ${times.join(', ')} ms`);
-    assert.ok(Math.max(...times) < 1000, `load times ${times} ms`);
+    console.log(`# Status Overview with ${ROWS} rows: navigation start → rows on screen ${inPage.join(', ')} ms (wall clock incl. CDP: ${wall.join(', ')} ms)`);
+    // The test machine is shared (other builds run on its 2 cores): the
+    // median of five loads must be under a second.
+    const median = [...inPage].sort((a, b) => a - b)[2];
+    assert.ok(median < 1000, `median load ${median} ms (${inPage})`);
 
-    // paging to the end and a text filter stay fast too
-    let t0 = Date.now();
-    await page.getByRole('button', { name: 'Last page' }).click();
+    // Paging to the end and a source filter stay fast too (timed in the
+    // page: the action until the rows are there).
+    // (no eval in the page: its CSP forbids it)
     const pages = Math.ceil(ROWS / 50);
-    await page.waitForFunction((p) => document.getElementById('page-info').textContent.startsWith(`Page ${p} of ${p} `), pages);
-    const lastPage = Date.now() - t0;
-    t0 = Date.now();
-    await page.getByLabel('Search').fill('perf-rare');
+    const lastPage = await page.evaluate(
+      (p) =>
+        new Promise((resolve) => {
+          const info = document.getElementById('page-info');
+          const t0 = performance.now();
+          document.querySelector('[data-go=last]').click();
+          const check = () => (info.textContent.startsWith(`Page ${p} of ${p} `) ? resolve(performance.now() - t0) : setTimeout(check, 5));
+          check();
+        }),
+      pages,
+    );
     const rare = Math.ceil(ROWS / 10).toLocaleString('en');
-    await page.waitForFunction((n) => document.getElementById('page-info').textContent.endsWith(` of ${n}`), rare);
-    const filtered = Date.now() - t0;
-    console.log(`# last page: ${lastPage} ms; text filter (incl. 250 ms debounce): ${filtered} ms`);
+    const filtered = await page.evaluate(
+      (n) =>
+        new Promise((resolve) => {
+          const info = document.getElementById('page-info');
+          const input = document.getElementById('f-source');
+          const t0 = performance.now();
+          input.value = 'perf-rare';
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          const check = () => (info.textContent.endsWith(` of ${n}`) ? resolve(performance.now() - t0) : setTimeout(check, 5));
+          check();
+        }),
+      rare,
+    );
+    console.log(`# last page: ${lastPage.toFixed(0)} ms; source filter (incl. 250 ms typing debounce): ${filtered.toFixed(0)} ms`);
     assert.ok(lastPage < 1000, `last page ${lastPage} ms`);
-    assert.ok(filtered < 1500, `filter ${filtered} ms`);
+    assert.ok(filtered < 1250, `filter ${filtered} ms`);
     await page.context().close();
   });
 });

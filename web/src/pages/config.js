@@ -81,7 +81,7 @@ function fieldHtml(cfg, f) {
     const type = f.kind === 'int' ? 'number' : 'text';
     input = `<input id="${id}" type="${type}" data-key="${f.key}" data-kind="${f.kind}" value="${esc(asText(v))}" data-orig="${esc(
       asText(v),
-    )}" aria-describedby="${describedBy}" spellcheck="false"${type === 'number' ? ' step="1"' : ''}>`;
+    )}" aria-describedby="${describedBy}" spellcheck="false" autocomplete="off"${type === 'number' ? ' step="1"' : ''}>`;
   }
   return `<div class="field${f.wide ? ' wide' : ''}" data-field="${f.key}">
     <label for="${id}">${esc(f.label)} <code class="key">${esc(f.key)}</code> ${srcBadge}</label>

@@ -52,8 +52,8 @@ export function mount(root, params) {
     <fieldset class="chips"><legend>State</legend>
       ${STATES.map(([k, label]) => `<label class="chip"><input type="checkbox" name="state" value="${k}"${st.states.includes(k) ? ' checked' : ''}> ${esc(label)}</label>`).join('')}
     </fieldset>
-    <label>Type <select name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></label>
-    <label class="grow">Source <input type="search" name="source" value="${esc(st.source)}" autocomplete="off"></label>
+    <div class="f"><label for="r-type">Type</label><select id="r-type" name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></div>
+    <div class="f grow"><label for="r-source">Source</label><input id="r-source" type="search" name="source" value="${esc(st.source)}" placeholder="exact source" autocomplete="off" spellcheck="false"></div>
   </form>
   <div class="table-wrap">
     <table class="grid" id="requests-table">

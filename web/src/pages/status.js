@@ -1,7 +1,6 @@
 // Status Overview: the status table (newest first, paged, filtered on the
 // server), the Number of Incidents and its trend chart, refreshed live.
 
-import uPlot from 'uplot';
 import { api, query } from '../api.js';
 import { showRequest } from '../details.js';
 import {
@@ -25,6 +24,10 @@ const PERIODS = [
 ];
 const SIZES = [25, 50, 100, 200];
 const REFRESH_MS = 2000;
+
+// The chart library loads after the table: the rows come first.
+let uPlotModule = null;
+const loadUplot = () => (uPlotModule ||= import('uplot').then((m) => m.default));
 const TREND_MS = 15000;
 
 function readState(params) {
@@ -34,6 +37,7 @@ function readState(params) {
     type: params.get('type') || '',
     action: params.get('action') || '',
     q: params.get('q') || '',
+    source: params.get('source') || '',
     page: Math.max(0, Number(params.get('page') || 1) - 1) || 0,
     size: SIZES.includes(size) ? size : 50,
     period: PERIODS.some(([p]) => p === params.get('period')) ? params.get('period') : '24h',
@@ -55,6 +59,7 @@ export function mount(root, params) {
   let chart = null;
   let lastEntries = null;
   let trendSamples = [];
+  let destroyed = false;
 
   root.innerHTML = `
   <div class="page-head">
@@ -79,11 +84,12 @@ export function mount(root, params) {
     </div>
   </section>
   <form class="filters" role="search" aria-label="Filter the status table">
-    <label>Status <select name="status">${options([['', 'All'], ['Succeeded', 'Succeeded'], ['Failed', 'Failed']], st.status)}</select></label>
-    <label>Type <select name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></label>
-    <label>Action <select name="action">${options([['', 'All'], ['create', 'Create'], ['update', 'Update'], ['query', 'Query']], st.action)}</select></label>
-    <label class="grow">Search <input type="search" name="q" value="${esc(st.q)}" placeholder="ticket id, reason, source, correlation id…" autocomplete="off"></label>
-    <label>Rows <select name="size">${options(SIZES.map((s) => [s, s]), st.size)}</select></label>
+    <div class="f"><label for="f-status">Status</label><select id="f-status" name="status">${options([['', 'All'], ['Succeeded', 'Succeeded'], ['Failed', 'Failed']], st.status)}</select></div>
+    <div class="f"><label for="f-type">Type</label><select id="f-type" name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></div>
+    <div class="f"><label for="f-action">Action</label><select id="f-action" name="action">${options([['', 'All'], ['create', 'Create'], ['update', 'Update'], ['query', 'Query']], st.action)}</select></div>
+    <div class="f"><label for="f-source">Source</label><input id="f-source" type="search" name="source" value="${esc(st.source)}" placeholder="exact source" autocomplete="off" spellcheck="false"></div>
+    <div class="f grow"><label for="f-q">Reason contains</label><input id="f-q" type="search" name="q" value="${esc(st.q)}" placeholder="text in the reason of failure" autocomplete="off"></div>
+    <div class="f"><label for="f-size">Rows</label><select id="f-size" name="size">${options(SIZES.map((s) => [s, s]), st.size)}</select></div>
   </form>
   <div class="table-wrap">
     <table class="grid" id="status-table">
@@ -117,6 +123,7 @@ export function mount(root, params) {
       type: st.type,
       action: st.action,
       q: st.q,
+      source: st.source,
       page: st.page > 0 ? st.page + 1 : '',
       size: st.size !== 50 ? st.size : '',
       period: st.period !== '24h' ? st.period : '',
@@ -130,6 +137,7 @@ export function mount(root, params) {
         type: st.type,
         action: st.action,
         q: st.q,
+        source: st.source,
         limit: st.size,
         offset: st.page * st.size,
       })}`,
@@ -150,6 +158,8 @@ export function mount(root, params) {
     if (maxRowId === null) maxRowId = 0;
     setHtml(tbody, html);
     empty.hidden = rows.length > 0;
+    // For measuring: navigation start → first table on screen.
+    if (!performance.getEntriesByName('usms:status-table').length) performance.mark('usms:status-table');
     const first = total === 0 ? 0 : st.page * st.size + 1;
     const last = st.page * st.size + rows.length;
     pageInfo.textContent = `Page ${st.page + 1} of ${pages()} · rows ${first}–${last} of ${total.toLocaleString('en')}`;
@@ -199,7 +209,9 @@ export function mount(root, params) {
     return [xs, ys];
   }
 
-  function drawChart() {
+  async function drawChart() {
+    const uPlot = await loadUplot();
+    if (destroyed) return;
     const data = chartData();
     chartEmpty.hidden = data[0].length > 1;
     const width = Math.max(240, chartBox.clientWidth);
@@ -242,15 +254,17 @@ export function mount(root, params) {
     st.type = f.get('type');
     st.action = f.get('action');
     st.q = f.get('q').trim();
+    st.source = f.get('source').trim();
     st.size = Number(f.get('size'));
     st.page = 0;
     saveHash();
     table.now();
   };
   form.addEventListener('change', (e) => {
-    if (e.target.name !== 'q') refilter();
+    if (e.target.name !== 'q' && e.target.name !== 'source') refilter();
   });
-  form.addEventListener('input', debounce((e) => e.target.name === 'q' && refilter(), 250));
+  const typed = new Set(['q', 'source']);
+  form.addEventListener('input', debounce((e) => typed.has(e.target.name) && refilter(), 250));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     refilter();
@@ -282,6 +296,7 @@ export function mount(root, params) {
 
   return {
     destroy() {
+      destroyed = true;
       table.stop();
       trend.stop();
       resize.disconnect();
