@@ -350,14 +350,14 @@ std::string report_table(const run_result& r, const run_meta& meta,
   if (!peers.empty()) {
     o << "\n  " << "completed/s by way of calling USMS:\n";
     char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-28s %12s %8s %12s\n", "who", "completed/s",
+    std::snprintf(buf, sizeof buf, "  %-40s %12s %8s %12s\n", "who", "completed/s",
                   "conc.", "gateway is");
     o << buf;
-    std::snprintf(buf, sizeof buf, "  %-28s %12.0f %8s %12s\n", "usms-gateway",
+    std::snprintf(buf, sizeof buf, "  %-40s %12.0f %8s %12s\n", "usms-gateway",
                   r.completed_per_s, "-", "1.00x");
     o << buf;
     for (auto& p : peers) {
-      std::snprintf(buf, sizeof buf, "  %-28s %12.0f %8d %12s\n", p.name.c_str(),
+      std::snprintf(buf, sizeof buf, "  %-40s %12.0f %8d %12s\n", p.name.c_str(),
                     p.per_second, p.concurrency,
                     ratio(r.completed_per_s, p.per_second).c_str());
       o << buf;

@@ -389,10 +389,13 @@ usms::result<run_result> run_storm(const run_options& opt,
         s.cpu_s = pf.ok ? pf.cpu_s - proc0.cpu_s : 0;
         res.samples.push_back(s);
       }
-      if (opt.progress) {
+      // On a terminal the line rewrites itself; in a log, one line per 2 s.
+      static const bool tty = isatty(2) != 0;
+      if (opt.progress && (tty || res.samples.size() % 8 == 1)) {
         std::fprintf(stderr,
-                     "\r%6.1fs  sent %lld/%zu  acked %lld  finished %lld  "
-                     "queue %lld  rss %.0f MiB  cpu %.1fs   ",
+                     tty ? "\r%6.1fs" : "%6.1fs"  sent %lld/%zu  acked %lld  finished %lld  "
+                     tty ? "queue %lld  rss %.0f MiB  cpu %.1fs   "
+                         : "queue %lld  rss %.0f MiB  cpu %.1fs\n",
                      s.t, static_cast<long long>(s.sent), n,
                      static_cast<long long>(s.acked),
                      static_cast<long long>(s.finished),
@@ -522,7 +525,7 @@ usms::result<run_result> run_storm(const run_options& opt,
   }
   sampling = false;
   sampler.join();
-  if (opt.progress)
+  if (opt.progress && isatty(2))
     std::fprintf(stderr, "\n");
   client.stop();
 
