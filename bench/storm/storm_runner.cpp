@@ -393,14 +393,14 @@ usms::result<run_result> run_storm(const run_options& opt,
       static const bool tty = isatty(2) != 0;
       if (opt.progress && (tty || res.samples.size() % 8 == 1)) {
         std::fprintf(stderr,
-                     tty ? "\r%6.1fs" : "%6.1fs"  sent %lld/%zu  acked %lld  finished %lld  "
-                     tty ? "queue %lld  rss %.0f MiB  cpu %.1fs   "
-                         : "queue %lld  rss %.0f MiB  cpu %.1fs\n",
+                     "%s%6.1fs  sent %lld/%zu  acked %lld  finished %lld  "
+                     "queue %lld  rss %.0f MiB  cpu %.1fs%s",
+                     tty ? "\r" : "",
                      s.t, static_cast<long long>(s.sent), n,
                      static_cast<long long>(s.acked),
                      static_cast<long long>(s.finished),
                      static_cast<long long>(s.queue_depth), s.rss_kb / 1024.0,
-                     s.cpu_s);
+                     s.cpu_s, tty ? "   " : "\n");
         std::fflush(stderr);
       }
       std::this_thread::sleep_until(next);
