@@ -1,5 +1,6 @@
 #include "app/ops_routes.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -467,9 +468,18 @@ void put_config(std::shared_ptr<ops_context> ctx,
 
 // -- reply routes ------------------------------------------------------------
 
+bool has_control(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
 std::optional<api::api_error> check_source(const std::string& source) {
   if (source.empty())
     return api::bad_field("source", "source must not be empty");
+  if (has_control(source))
+    return api::bad_field("source", "source must not hold control "
+                                    "characters");
   if (source.size() > max_source_length)
     return api::bad_field("source", "source is longer than "
                                       + std::to_string(max_source_length)
@@ -495,7 +505,7 @@ std::variant<std::string, api::api_error> read_route_body(
     return api::bad_field("url", "url is longer than "
                                    + std::to_string(max_url_length)
                                    + " characters");
-  if (!http::parse_url(url))
+  if (has_control(url) || !http::parse_url(url))
     return api::bad_field("url", "url must be an absolute http:// or "
                                  "https:// URL");
   return url;
@@ -551,7 +561,9 @@ void handle_routes(const std::shared_ptr<ops_context>& ctx,
     auto text = std::get<std::string>(url);
     ask_store<bool>(
       ctx, std::move(respond),
-      [source, text](bool) {
+      [ctx, source, text](bool) {
+        if (ctx->on_route_saved)
+          ctx->on_route_saved();
         spdlog::info("reply route for source '{}' set", source);
         return json_response(200, route_json(source, text));
       },

@@ -35,6 +35,9 @@ struct ops_context {
   std::function<std::string(config::loaded new_settings,
                             std::map<std::string, std::string> runtime_json)>
     apply_config;
+  /// Optional: called once a reply route is saved, so that requests
+  /// finishing from now on know at once that a reply may be due.
+  std::function<void()> on_route_saved;
 };
 
 /// The routes: GET /api/v1/status, GET /api/v1/status/trend,

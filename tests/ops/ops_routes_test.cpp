@@ -4,6 +4,7 @@
 
 #include "app/ops_routes.hpp"
 
+#include <atomic>
 #include <mutex>
 
 #include <catch2/catch.hpp>
@@ -58,6 +59,7 @@ struct routes_fixture {
   config::loaded current;
   std::vector<std::map<std::string, std::string>> applied;
   std::string apply_refusal; ///< what apply_config answers
+  std::atomic<int> routes_saved{0};
 
   routes_fixture(trend_settings trend = {}) {
     auto loaded = config::load_settings("", {}, {}, {});
@@ -80,6 +82,7 @@ struct routes_fixture {
       applied.push_back(std::move(json));
       return std::string{};
     };
+    ops->on_route_saved = [this] { ++routes_saved; };
     auto api = std::make_shared<app::api_context>();
     api->sys = &sys;
     api->rules = std::make_shared<app::live_rules>();
@@ -297,6 +300,7 @@ TEST_CASE_METHOD(routes_fixture, "reply routes over HTTP", "[routes]") {
           .status
         == 200);
 
+  CHECK(routes_saved == 3);
   r = get("/api/v1/reply-routes");
   doc = parse(r.body);
   REQUIRE(doc["routes"].Size() == 3);
@@ -321,6 +325,12 @@ TEST_CASE_METHOD(routes_fixture, "reply routes over HTTP", "[routes]") {
   CHECK(error_field(put("/api/v1/reply-routes/x", R"({"url": 5})")) == "url");
   CHECK(error_field(put("/api/v1/reply-routes/x", R"({})")) == "url");
   CHECK(put("/api/v1/reply-routes/x", "nope").status == 400);
+  CHECK(error_field(put("/api/v1/reply-routes/x",
+                        R"({"url": "http://a/\nb"})"))
+        == "url");
+  CHECK(error_field(put("/api/v1/reply-routes/a%0Ab", R"({"url": "http://a/"})"))
+        == "source");
+  CHECK(routes_saved == 3);
   CHECK(error_field(put("/api/v1/reply-routes/" + std::string(257, 's'),
                         R"({"url": "http://a/"})"))
         == "source");
