@@ -42,6 +42,15 @@ std::string fault_reason(const call_result& r) {
 
 verdict judge(action act, const call_result& r) {
   bool create = act == action::create;
+  // 429 and 503 say USMS did not take the call: retrying is safe, even for
+  // a create, whatever the body holds.
+  if ((r.http_status == 429 || r.http_status == 503)
+      && r.kind != call_result_kind::answer)
+    return {verdict_kind::retry,
+            "USMS busy (HTTP " + std::to_string(r.http_status) + ")"
+              + (r.error_code.empty() ? std::string{}
+                                      : ": " + r.error_code + " "
+                                          + r.error_message)};
   switch (r.kind) {
     case call_result_kind::answer:
       return {verdict_kind::success, {}};

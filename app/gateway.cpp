@@ -223,6 +223,8 @@ std::string gateway::start() {
     std::lock_guard<std::mutex> guard{self->cfg_mtx};
     return self->cfg;
   };
+  // A route saved now counts at once for requests finishing from now on.
+  ops->on_route_saved = [flag = d.routes_configured] { flag->store(true); };
   ops->apply_config = [self](config::loaded next,
                              std::map<std::string, std::string>) {
     return self->apply(std::move(next));

@@ -84,6 +84,17 @@ TEST_CASE("verdicts: HTTP 503 and 429 retry, other 4xx are permanent") {
   CHECK(judge(action::create, r).kind == verdict_kind::ambiguous);
 }
 
+TEST_CASE("a 503 fault on a create is retried, not ambiguous") {
+  call_result r;
+  r.kind = call_result_kind::fault;
+  r.server_fault = true;
+  r.http_status = 503;
+  r.error_code = "UNAVAILABLE";
+  CHECK(judge(action::create, r).kind == verdict_kind::retry);
+  r.http_status = 500;
+  CHECK(judge(action::create, r).kind == verdict_kind::ambiguous);
+}
+
 TEST_CASE("a SOAP answer is a success") {
   call_result r;
   r.kind = call_result_kind::answer;
