@@ -1,0 +1,44 @@
+#pragma once
+
+/// Blocking HTTP calls to the gateway for a command-line tool: the
+/// project's asynchronous client with a future to wait on.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "transport/http_client.hpp"
+
+namespace usms::cli {
+
+/// What one call brought back.
+struct gateway_reply {
+  bool reached = false; ///< false: no HTTP answer (see `error`)
+  unsigned status = 0;
+  std::string body;
+  std::string error; ///< why no answer came, for people
+};
+
+class gateway_client {
+public:
+  /// `base_url` like `http://127.0.0.1:8080` (a trailing `/` is dropped);
+  /// `token` empty: no Authorization header.
+  gateway_client(std::string base_url, std::string token);
+  ~gateway_client();
+  gateway_client(const gateway_client&) = delete;
+  gateway_client& operator=(const gateway_client&) = delete;
+
+  /// Sends `method base_url+target` with an optional JSON body and waits
+  /// for the answer for up to `timeout`.
+  gateway_reply call(const std::string& method, const std::string& target,
+                     const std::string& body,
+                     const std::string& idempotency_key,
+                     std::chrono::milliseconds timeout);
+
+private:
+  std::string base_url_;
+  std::string token_;
+  std::unique_ptr<http::client> client_;
+};
+
+} // namespace usms::cli
