@@ -1,0 +1,194 @@
+// The secret canary: a SOAP password and an API token carrying a unique
+// marker are configured and used through a run with successes, Client
+// faults, Server faults with retries, a dead webhook and a password change;
+// the marker then appears in no log line, no API answer and no page.
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/service/service_stack.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using usms::test::num;
+using usms::test::parse_json;
+using usms::test::quote;
+using usms::test::service_stack;
+using usms::test::stack_options;
+using usms::test::str;
+
+const std::string marker = "CANARY-7f3a9";
+const std::string password = "pw-" + marker;
+const std::string new_password = "pw2-" + marker;
+const std::string token = "atok-" + marker;
+
+/// The `/assets/...` files `text` refers to.
+std::set<std::string> asset_refs(const std::string& text) {
+  static const std::regex ref{R"(/?assets/[A-Za-z0-9._/-]+)"};
+  std::set<std::string> out;
+  for (std::sregex_iterator i{text.begin(), text.end(), ref}, end; i != end;
+       ++i) {
+    auto path = i->str();
+    if (path[0] != '/')
+      path = "/" + path;
+    out.insert(path);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("canary: the password and the token never show in logs, answers "
+          "or pages",
+          "[canary][http]") {
+  service_stack stack{stack_options{
+    {"USMS_GW_SOAP_USERNAME=canary-user", "USMS_GW_SOAP_PASSWORD=" + password,
+     "USMS_GW_AUTH_TOKENS=" + token + ":admin,rtok-plain:read",
+     "USMS_GW_LOG_LEVEL=debug", "USMS_GW_REPLY_RETRIES=1"},
+    {"--user", "canary-user", "--password", password},
+    token}};
+  std::vector<std::string> ids;
+  auto submit = [&](const std::string& method, const std::string& path,
+                    const std::string& body) {
+    auto doc = stack.json(method, path, body, 202);
+    ids.push_back(str(doc, "request_id"));
+    return ids.back();
+  };
+
+  // Creates that succeed (the password is right), one replying to a dead
+  // webhook.
+  auto c1 = submit("POST", "/api/v1/tickets/incident",
+                   R"({"fields": {"summary": "canary 1"}, "source": "nms",
+                       "correlation_id": "canary-corr-1",
+                       "reply_to": "http://127.0.0.1:1/hook"})");
+  auto c2 = submit("POST", "/api/v1/tickets/change",
+                   R"({"fields": {"summary": "canary 2"}})");
+  auto rec = stack.wait_finished(c1);
+  REQUIRE(str(rec, "state") == "succeeded");
+  auto ticket = str(rec, "ticket_id");
+  REQUIRE(str(stack.wait_finished(c2), "state") == "succeeded");
+
+  // An update that fails with a Client fault, then is retried by hand.
+  auto u1 = submit("PATCH", "/api/v1/tickets/incident/INC9999999",
+                   R"({"fields": {"priority": 2}})");
+  REQUIRE(str(stack.wait_finished(u1), "state") == "failed");
+  stack.json("POST", "/api/v1/requests/" + u1 + "/retry");
+  CHECK(str(stack.wait_finished(u1), "state") == "failed");
+
+  // Server faults with retries: an update recovers, a create exhausts them.
+  stack.set_faults(R"({"server_fault_next": 2})");
+  auto u2 = submit("PATCH", "/api/v1/tickets/incident/" + ticket,
+                   R"({"fields": {"priority": 3}, "work_note": "canary"})");
+  rec = stack.wait_finished(u2);
+  CHECK(str(rec, "state") == "succeeded");
+  CHECK(num(rec, "attempts") == 3);
+  stack.set_faults(R"({"down": true})");
+  auto c3 = submit("POST", "/api/v1/tickets/problem",
+                   R"({"fields": {"summary": "canary 3"}})");
+  CHECK(str(stack.wait_finished(c3), "state") == "failed");
+  stack.set_faults(R"({"down": false})");
+  auto q1 = submit("GET", "/api/v1/tickets/incident?limit=5", {});
+  CHECK(str(stack.wait_finished(q1), "state") == "succeeded");
+
+  // A config change refused (bad retries) must not echo the password; one
+  // accepted changes it, after which USMS refuses with AUTH faults.
+  auto r = stack.call("PUT", "/api/v1/config",
+                      R"({"soap": {"password": "pw3-)" + marker
+                        + R"(", "retries": -1}})");
+  CHECK(r.status == 400);
+  r = stack.call("PUT", "/api/v1/config",
+                 R"({"soap": {"password": )" + quote(new_password) + "}}");
+  REQUIRE(r.status == 200);
+  CHECK(parse_json(r.body)["soap"]["password_set"].GetBool());
+  auto c4 = submit("POST", "/api/v1/tickets/incident",
+                   R"({"fields": {"summary": "canary 4"}})");
+  rec = stack.wait_finished(c4);
+  CHECK(str(rec, "state") == "failed");
+  CHECK(num(rec, "attempts") == 1);
+  auto u3 = submit("PATCH", "/api/v1/tickets/incident/" + ticket,
+                   R"({"fields": {"priority": 4}})");
+  CHECK(str(stack.wait_finished(u3), "state") == "failed");
+
+  // Wrong tokens, one carrying the marker: 401, and never logged.
+  CHECK(stack.call("GET", "/api/v1/status", {},
+                   {{"Authorization", "Bearer x" + token}})
+          .status
+        == 401);
+
+  // Let the dead webhook give up (1 s backoff, reply.retries = 1).
+  std::this_thread::sleep_for(1500ms);
+
+  // Every answer the API gives.
+  stack.json("GET", "/api/v1/config");
+  stack.json("GET", "/api/v1/requests?state=queued,in_flight,waiting_retry,"
+                    "succeeded,failed,cancelled&limit=1000");
+  stack.json("GET", "/api/v1/requests");
+  for (auto& id : ids)
+    stack.json("GET", "/api/v1/requests/" + id);
+  auto status = stack.json("GET", "/api/v1/status?limit=1000");
+  CHECK(num(status, "entries") >= 8);
+  stack.json("GET", "/api/v1/status?status=Failed&limit=1000");
+  stack.json("GET", "/api/v1/status/trend");
+  stack.json("GET", "/api/v1/reply-routes");
+  stack.json("GET", "/api/v1/openapi.json");
+  CHECK(stack.call("GET", "/metrics").status == 200);
+  CHECK(stack.call("GET", "/readyz").status == 200);
+  CHECK(stack.call("GET", "/healthz").status == 200);
+
+  // Every page: / and each asset it refers to (and those refer to).
+  auto index = stack.call("GET", "/");
+  REQUIRE(index.status == 200);
+  std::set<std::string> seen;
+  auto todo = asset_refs(index.body);
+  while (!todo.empty()) {
+    auto path = *todo.begin();
+    todo.erase(todo.begin());
+    if (!seen.insert(path).second)
+      continue;
+    auto a = stack.call("GET", path);
+    INFO(path);
+    CHECK(a.status == 200);
+    for (auto& more : asset_refs(a.body))
+      if (!seen.count(more))
+        todo.insert(more);
+  }
+  if (index.body.find("<script") != std::string::npos)
+    CHECK_FALSE(seen.empty());
+
+  // The answers were collected and are not empty: the check below bites.
+  REQUIRE(stack.answers().size() > 30);
+  bool saw_user = false;
+  for (auto& a : stack.answers()) {
+    INFO(a.what << "\n" << a.text.substr(0, 2000));
+    CHECK(a.text.find(marker) == std::string::npos);
+    saw_user = saw_user || a.text.find("canary-user") != std::string::npos;
+  }
+  CHECK(saw_user);
+
+  // The logs, after a clean stop so that nothing is left unflushed.
+  stack.gateway().send_signal(SIGTERM);
+  CHECK(stack.gateway().wait_exit(15s) == 0);
+  auto log = stack.gateway().output();
+  // Debug logging was on and the run's requests were logged.
+  CHECK(log.find(c1) != std::string::npos);
+  CHECK(log.find(u2) != std::string::npos);
+  std::istringstream lines{log};
+  std::string line;
+  int n = 0, leaks = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    if (line.find(marker) != std::string::npos) {
+      ++leaks;
+      UNSCOPED_INFO("log line " << n << ": " << line);
+    }
+  }
+  CHECK(n > 10);
+  CHECK(log.find(" debug ") != std::string::npos);
+  CHECK(leaks == 0);
+}

@@ -1,0 +1,182 @@
+// /metrics parses as Prometheus text and its counters move as requests
+// flow.
+
+#include <catch2/catch.hpp>
+
+#include "tests/service/prom_text.hpp"
+#include "tests/service/service_stack.hpp"
+
+namespace {
+
+using usms::test::num;
+using usms::test::parse_json;
+using usms::test::parse_prometheus;
+using usms::test::prom_text;
+using usms::test::service_stack;
+using usms::test::str;
+
+/// GET /metrics, checked for format; fails the test on any problem.
+prom_text scrape(service_stack& stack) {
+  auto r = stack.call("GET", "/metrics");
+  REQUIRE(r.status == 200);
+  auto type = usms::http::find_header(r.headers, "Content-Type");
+  CHECK(type.substr(0, 10) == "text/plain");
+  CHECK(type.find("version=0.0.4") != std::string_view::npos);
+  auto text = parse_prometheus(r.body);
+  INFO("problems: " << Catch::Detail::stringify(text.errors) << "\n"
+                    << r.body);
+  REQUIRE(text.errors.empty());
+  REQUIRE_FALSE(text.samples.empty());
+  for (auto& s : text.samples) {
+    INFO(s.name);
+    CHECK(s.name.rfind("usms_gateway_", 0) == 0);
+  }
+  for (auto& [family, kind] : text.types) {
+    INFO(family);
+    CHECK(family.rfind("usms_gateway_", 0) == 0);
+    CHECK(text.help.count(family) == 1);
+  }
+  return text;
+}
+
+int64_t status_entries(service_stack& stack) {
+  return num(stack.json("GET", "/api/v1/status?limit=1"), "entries");
+}
+
+} // namespace
+
+TEST_CASE("the Prometheus reader finds what is wrong", "[metrics][unit]") {
+  auto good = parse_prometheus(
+    "# HELP a_total Things.\n# TYPE a_total counter\n"
+    "a_total{x=\"1\",y=\"q\\\"uote\"} 3\na_total{x=\"2\"} 4 1700000000000\n"
+    "# a comment\n\n"
+    "# HELP h Latency.\n# TYPE h histogram\n"
+    "h_bucket{le=\"0.1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.3\nh_count 2\n");
+  INFO(Catch::Detail::stringify(good.errors));
+  CHECK(good.errors.empty());
+  CHECK(good.sum("a_total") == 7);
+  CHECK(good.sum("a_total", {{"x", "2"}}) == 4);
+  CHECK(good.samples[0].labels.at("y") == "q\"uote");
+  CHECK(good.types.at("h") == "histogram");
+
+  for (const char* bad :
+       {"x 1\n",                                    // no TYPE
+        "# TYPE x gauge\nx one\n",                  // bad value
+        "# TYPE x gauge\nx{a=1} 1\n",               // unquoted label
+        "# TYPE x gauge\nx{a=\"1\" 1\n",            // unterminated labels
+        "# TYPE x gauge\n1x 1\n",                   // bad name
+        "# TYPE x gauge\nx 1\nx 2\n",               // repeated series
+        "# TYPE x gauge\n# TYPE x gauge\nx 1\n",    // TYPE twice
+        "# TYPE x gauge\n# TYPE y gauge\nx{a=\"1\"} 1\ny 1\nx{a=\"2\"} 1\n",
+        "# TYPE x gauge\nx 1",                      // no final newline
+        "# TYPE x wobble\nx 1\n",                   // unknown type
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
+        "h_count 1\nh_sum 0\n",                     // not cumulative
+        "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count 3\nh_sum 0\n"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_prometheus(bad).errors.empty());
+  }
+}
+
+TEST_CASE("/metrics is Prometheus text and its counters move as requests "
+          "flow",
+          "[metrics][http]") {
+  service_stack stack;
+  auto before = scrape(stack);
+  for (const char* family :
+       {"usms_gateway_status_entries", "usms_gateway_requests_total",
+        "usms_gateway_requests_accepted_total", "usms_gateway_retries_total",
+        "usms_gateway_lookups_total", "usms_gateway_queue_depth",
+        "usms_gateway_soap_in_flight", "usms_gateway_soap_calls_total",
+        "usms_gateway_soap_call_duration_seconds",
+        "usms_gateway_reply_deliveries_total"}) {
+    INFO(family);
+    CHECK(before.types.count(family) == 1);
+  }
+  CHECK(before.types.at("usms_gateway_status_entries") == "gauge");
+  CHECK(before.types.at("usms_gateway_requests_total") == "counter");
+  CHECK(before.types.at("usms_gateway_soap_call_duration_seconds")
+        == "histogram");
+  CHECK(before.sum("usms_gateway_status_entries") == status_entries(stack));
+
+  const std::map<std::string, std::string> created{
+    {"action", "create"}, {"type", "incident"}, {"outcome", "succeeded"}};
+  const std::map<std::string, std::string> create_call{
+    {"operation", "CreateTicket"}};
+
+  // Three creates.
+  std::string ticket;
+  for (int i = 0; i < 3; ++i) {
+    auto rec = stack.json("POST", "/api/v1/tickets/incident?wait=10",
+                          R"({"fields": {"summary": "metrics"}})");
+    REQUIRE(str(rec, "state") == "succeeded");
+    ticket = str(rec, "ticket_id");
+  }
+  auto after = scrape(stack);
+  CHECK(after.sum("usms_gateway_requests_total", created)
+        == before.sum("usms_gateway_requests_total", created) + 3);
+  CHECK(after.sum("usms_gateway_requests_accepted_total",
+                  {{"action", "create"}, {"type", "incident"}})
+        == before.sum("usms_gateway_requests_accepted_total",
+                      {{"action", "create"}, {"type", "incident"}})
+             + 3);
+  CHECK(after.sum("usms_gateway_soap_calls_total",
+                  {{"operation", "CreateTicket"}, {"result", "answer"}})
+        == before.sum("usms_gateway_soap_calls_total",
+                      {{"operation", "CreateTicket"}, {"result", "answer"}})
+             + 3);
+  CHECK(after.sum("usms_gateway_soap_calls_total")
+        >= before.sum("usms_gateway_soap_calls_total") + 3);
+  CHECK(after.sum("usms_gateway_soap_call_duration_seconds_count",
+                  create_call)
+        == before.sum("usms_gateway_soap_call_duration_seconds_count",
+                      create_call)
+             + 3);
+  CHECK(after.sum("usms_gateway_soap_call_duration_seconds_sum", create_call)
+        > before.sum("usms_gateway_soap_call_duration_seconds_sum",
+                     create_call));
+  CHECK(after.sum("usms_gateway_status_entries")
+        == before.sum("usms_gateway_status_entries") + 3);
+  CHECK(after.sum("usms_gateway_status_entries") == status_entries(stack));
+  CHECK(after.sum("usms_gateway_usms_last_answer_timestamp_seconds") > 0);
+
+  // Two Server faults on an update: two retries, then it succeeds.
+  stack.set_faults(R"({"server_fault_next": 2})");
+  auto rec = stack.json("PATCH",
+                        "/api/v1/tickets/incident/" + ticket + "?wait=10",
+                        R"({"fields": {"priority": 3}})");
+  REQUIRE(str(rec, "state") == "succeeded");
+  CHECK(num(rec, "attempts") == 3);
+  auto retried = scrape(stack);
+  CHECK(retried.sum("usms_gateway_retries_total")
+        == after.sum("usms_gateway_retries_total") + 2);
+  CHECK(retried.sum("usms_gateway_soap_calls_total",
+                    {{"operation", "UpdateTicket"}, {"result", "fault"}})
+        == after.sum("usms_gateway_soap_calls_total",
+                     {{"operation", "UpdateTicket"}, {"result", "fault"}})
+             + 2);
+  CHECK(retried.sum("usms_gateway_requests_total",
+                    {{"action", "update"}, {"outcome", "succeeded"}})
+        == after.sum("usms_gateway_requests_total",
+                     {{"action", "update"}, {"outcome", "succeeded"}})
+             + 1);
+
+  // A Client fault fails at once: counted as failed, no retry.
+  rec = stack.json("PATCH", "/api/v1/tickets/incident/INC9999999?wait=10",
+                   R"({"fields": {"priority": 3}})");
+  REQUIRE(str(rec, "state") == "failed");
+  auto failed = scrape(stack);
+  CHECK(failed.sum("usms_gateway_requests_total",
+                   {{"action", "update"}, {"type", "incident"},
+                    {"outcome", "failed"}})
+        == 1);
+  CHECK(failed.sum("usms_gateway_retries_total")
+        == retried.sum("usms_gateway_retries_total"));
+  CHECK(failed.sum("usms_gateway_status_entries") == status_entries(stack));
+  CHECK(failed.sum("usms_gateway_status_entries")
+        == after.sum("usms_gateway_status_entries") + 2);
+
+  // Nothing is left in flight or queued.
+  CHECK(failed.sum("usms_gateway_queue_depth") == 0);
+  CHECK(failed.sum("usms_gateway_soap_in_flight") == 0);
+}

@@ -1,0 +1,314 @@
+// Reply webhooks over real HTTP to a receiver in the test: each result
+// exactly once, also through failed attempts; fallback by source; a dead
+// or hung webhook never holds tickets back.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <thread>
+
+#include "tests/service/service_stack.hpp"
+#include "tests/service/webhook_receiver.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using usms::test::num;
+using usms::test::parse_json;
+using usms::test::quote;
+using usms::test::service_stack;
+using usms::test::stack_options;
+using usms::test::str;
+using usms::test::webhook_receiver;
+
+/// A port nobody listens on (privileged, so no test can bind it).
+const std::string dead_hook = "http://127.0.0.1:1/hook";
+
+/// reply_retries 2: attempts at 0 s, 1 s and 3 s, then it gives up.
+stack_options reply_options() {
+  return {{"USMS_GW_REPLY_RETRIES=2"}, {}, {}};
+}
+
+std::string create_body(const std::string& source, const std::string& corr,
+                        const std::string& reply_to) {
+  std::string body = R"({"fields": {"summary": "reply test"})";
+  if (!source.empty())
+    body += ", \"source\": " + quote(source);
+  if (!corr.empty())
+    body += ", \"correlation_id\": " + quote(corr);
+  if (!reply_to.empty())
+    body += ", \"reply_to\": " + quote(reply_to);
+  return body + "}";
+}
+
+/// Polls the request until its reply state is `want`; returns the record.
+rapidjson::Document wait_reply_state(service_stack& stack,
+                                     const std::string& id,
+                                     const std::string& want,
+                                     std::chrono::milliseconds timeout
+                                     = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last;
+  for (;;) {
+    auto r = stack.call("GET", "/api/v1/requests/" + id);
+    last = r.body;
+    if (r.status == 200) {
+      auto doc = parse_json(r.body);
+      if (doc.HasMember("reply") && str(doc["reply"], "state") == want)
+        return doc;
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  FAIL("request " << id << " never reached reply state " << want
+                  << "; last: " << last);
+  return {};
+}
+
+/// The deliveries `hook` got for request `id` (by the body's request_id).
+std::vector<webhook_receiver::delivery>
+deliveries_of(const webhook_receiver& hook, const std::string& id) {
+  std::vector<webhook_receiver::delivery> out;
+  for (auto& d : hook.deliveries())
+    if (str(parse_json(d.body), "request_id") == id)
+      out.push_back(d);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("reply_to gets each finished request exactly once, with its "
+          "outcome",
+          "[reply][http]") {
+  service_stack stack{reply_options()};
+  webhook_receiver hook;
+
+  // A create.
+  auto id = stack.submit("incident", create_body("nms-7", "corr-reply-1",
+                                                 hook.url("/created")));
+  auto rec = stack.wait_finished(id);
+  REQUIRE(str(rec, "state") == "succeeded");
+  REQUIRE(hook.wait_for(1, 5s));
+  rec = wait_reply_state(stack, id, "delivered");
+  CHECK(num(rec["reply"], "attempts") == 1);
+
+  // An update and a failed update (no such ticket: a Client fault).
+  auto ticket = str(rec, "ticket_id");
+  auto patch = [&](const std::string& target, const std::string& path) {
+    auto doc = stack.json("PATCH", "/api/v1/tickets/incident/" + target,
+                          R"({"fields": {"priority": 2}, "reply_to": )"
+                            + quote(hook.url(path)) + "}",
+                          202);
+    return str(doc, "request_id");
+  };
+  auto upd = patch(ticket, "/updated");
+  auto bad = patch("INC9999999", "/failed");
+  // A query.
+  auto r = stack.call("GET", "/api/v1/tickets/incident?status=New&limit=5"
+                             "&reply_to="
+                               + hook.url("/queried"));
+  INFO("query: " << r.status << " " << r.body);
+  REQUIRE(r.status == 202);
+  auto query_id = str(parse_json(r.body), "request_id");
+  REQUIRE(str(stack.wait_finished(upd), "state") == "succeeded");
+  auto bad_rec = stack.wait_finished(bad);
+  REQUIRE(str(bad_rec, "state") == "failed");
+  REQUIRE(str(stack.wait_finished(query_id), "state") == "succeeded");
+  REQUIRE(hook.wait_for(4, 5s));
+  wait_reply_state(stack, upd, "delivered");
+  wait_reply_state(stack, bad, "delivered");
+  wait_reply_state(stack, query_id, "delivered");
+  // Nothing arrives twice: wait past a retry interval.
+  std::this_thread::sleep_for(1200ms);
+  auto all = hook.deliveries();
+  CHECK(all.size() == 4);
+
+  {
+    auto got = deliveries_of(hook, id);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].method == "POST");
+    CHECK(got[0].target == "/created");
+    CHECK(got[0].request_id_header == id);
+    auto body = parse_json(got[0].body);
+    CHECK(str(body, "request_id") == id);
+    CHECK(str(body, "state") == "succeeded");
+    CHECK(str(body, "ticket_id") == ticket);
+    CHECK(num(body, "attempts") == 1);
+    CHECK(str(body, "finished_at") == str(rec, "finished_at"));
+    CHECK(str(body, "correlation_id") == "corr-reply-1");
+    CHECK(str(body, "source") == "nms-7");
+    CHECK(str(body, "action") == "create");
+    CHECK(str(body, "type") == "incident");
+  }
+  {
+    auto got = deliveries_of(hook, upd);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].target == "/updated");
+    auto body = parse_json(got[0].body);
+    CHECK(str(body, "action") == "update");
+    CHECK(str(body, "state") == "succeeded");
+    CHECK(str(body, "ticket_id") == ticket);
+    REQUIRE(body.HasMember("ticket"));
+    CHECK(num(body["ticket"], "priority") == 2);
+  }
+  {
+    auto got = deliveries_of(hook, bad);
+    REQUIRE(got.size() == 1);
+    auto body = parse_json(got[0].body);
+    CHECK(str(body, "state") == "failed");
+    CHECK(str(body, "reason") == str(bad_rec, "reason"));
+    CHECK_FALSE(str(body, "reason").empty());
+    CHECK(num(body, "attempts") == 1);
+  }
+  {
+    auto got = deliveries_of(hook, query_id);
+    REQUIRE(got.size() == 1);
+    auto body = parse_json(got[0].body);
+    CHECK(str(body, "action") == "query");
+    REQUIRE(body.HasMember("tickets"));
+    CHECK(body["tickets"].IsArray());
+    CHECK(num(body, "total_count") >= 1);
+  }
+}
+
+TEST_CASE("a webhook failing its first attempts still gets the result "
+          "exactly once",
+          "[reply][http]") {
+  service_stack stack{reply_options()};
+  webhook_receiver hook;
+  hook.fail_next(2, 500);
+  auto t0 = std::chrono::steady_clock::now();
+  auto id = stack.submit("incident",
+                         create_body("nms", "corr-retry", hook.url()));
+  CHECK(str(stack.wait_finished(id), "state") == "succeeded");
+  auto rec = wait_reply_state(stack, id, "delivered", 15s);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(num(rec["reply"], "attempts") == 3);
+  // Backoff 1 s, then 2 s.
+  CHECK(took >= 2900ms);
+  std::this_thread::sleep_for(500ms);
+  auto got = hook.deliveries();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].answered == 500);
+  CHECK(got[1].answered == 500);
+  CHECK(got[2].answered == 200);
+  CHECK(std::count_if(got.begin(), got.end(), [](auto& d) {
+          return d.answered >= 200 && d.answered < 300;
+        })
+        == 1);
+  // The same body every time.
+  CHECK(got[0].body == got[2].body);
+  CHECK(str(parse_json(got[2].body), "request_id") == id);
+}
+
+TEST_CASE("reply routes: by source, the default route, reply_to first",
+          "[reply][http]") {
+  service_stack stack{reply_options()};
+  webhook_receiver hook;
+
+  // No route and no reply_to: nothing to deliver, no reply state.
+  auto quiet = stack.submit("incident", create_body("alarm-correlator", {}, {}));
+  auto rec = stack.wait_finished(quiet);
+  CHECK_FALSE(rec.HasMember("reply"));
+
+  stack.json("PUT", "/api/v1/reply-routes/alarm-correlator",
+             R"({"url": )" + quote(hook.url("/alarm")) + "}");
+  // The gateway notices new routes within ~200 ms.
+  std::this_thread::sleep_for(500ms);
+  auto routed = stack.submit("incident",
+                             create_body("alarm-correlator", "a-1", {}));
+  CHECK(str(stack.wait_finished(routed), "state") == "succeeded");
+  REQUIRE(hook.wait_for(1, 5s));
+  wait_reply_state(stack, routed, "delivered");
+  auto got = deliveries_of(hook, routed);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].target == "/alarm");
+
+  // Another source has no route yet: no delivery.
+  auto other = stack.submit("incident", create_body("other-system", {}, {}));
+  stack.wait_finished(other);
+
+  // The default route catches other sources (and requests without one);
+  // a source's own route still wins; reply_to wins over both.
+  stack.json("PUT", "/api/v1/reply-routes/*",
+             R"({"url": )" + quote(hook.url("/default")) + "}");
+  std::this_thread::sleep_for(500ms);
+  auto by_default = stack.submit("change", create_body("other-system", {}, {}));
+  auto no_source = stack.submit("problem", create_body({}, {}, {}));
+  auto own = stack.submit("incident", create_body("alarm-correlator", {}, {}));
+  auto explicit_ = stack.submit(
+    "incident", create_body("alarm-correlator", {}, hook.url("/explicit")));
+  for (auto& id : {by_default, no_source, own, explicit_}) {
+    CHECK(str(stack.wait_finished(id), "state") == "succeeded");
+    wait_reply_state(stack, id, "delivered");
+  }
+  std::this_thread::sleep_for(300ms);
+  auto target_of = [&](const std::string& id) {
+    auto d = deliveries_of(hook, id);
+    return d.size() == 1 ? d[0].target : "(" + std::to_string(d.size())
+                                           + " deliveries)";
+  };
+  CHECK(target_of(by_default) == "/default");
+  CHECK(target_of(no_source) == "/default");
+  CHECK(target_of(own) == "/alarm");
+  CHECK(target_of(explicit_) == "/explicit");
+  CHECK(deliveries_of(hook, other).empty());
+  CHECK(deliveries_of(hook, quiet).empty());
+  CHECK(hook.deliveries().size() == 5);
+
+  // A deleted route no longer receives.
+  REQUIRE(stack.call("DELETE", "/api/v1/reply-routes/alarm-correlator").status
+          == 204);
+  std::this_thread::sleep_for(300ms);
+  auto after = stack.submit("incident",
+                            create_body("alarm-correlator", {}, {}));
+  stack.wait_finished(after);
+  wait_reply_state(stack, after, "delivered");
+  CHECK(target_of(after) == "/default");
+}
+
+TEST_CASE("a dead or hung webhook never holds tickets back",
+          "[reply][http]") {
+  service_stack stack{reply_options()};
+  webhook_receiver live;
+  webhook_receiver hung;
+  hung.hold(true);
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto dead_id = stack.submit("incident",
+                              create_body("nms", "dead-1", dead_hook));
+  auto hung_id = stack.submit("incident",
+                              create_body("nms", "hung-1", hung.url()));
+  // Tickets keep flowing meanwhile, and other webhooks get theirs.
+  std::vector<std::string> more;
+  for (int i = 0; i < 5; ++i)
+    more.push_back(stack.submit(
+      "incident", create_body("nms", "more-" + std::to_string(i),
+                              i % 2 ? dead_hook : live.url())));
+  for (auto& id : more)
+    CHECK(str(stack.wait_finished(id, 5s), "state") == "succeeded");
+  auto dead = stack.wait_finished(dead_id, 5s);
+  CHECK(str(dead, "state") == "succeeded");
+  CHECK_FALSE(str(dead, "ticket_id").empty());
+  auto hung_rec = stack.wait_finished(hung_id, 5s);
+  CHECK(str(hung_rec, "state") == "succeeded");
+  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  REQUIRE(live.wait_for(3, 5s));
+  REQUIRE(hung.wait_for(1, 5s));
+
+  // The result stays available; the reply is pending (or already failed).
+  auto rec = parse_json(stack.call("GET", "/api/v1/requests/" + dead_id).body);
+  REQUIRE(rec.HasMember("reply"));
+  auto state = str(rec["reply"], "state");
+  CHECK((state == "pending" || state == "failed"));
+  rec = parse_json(stack.call("GET", "/api/v1/requests/" + hung_id).body);
+  REQUIRE(rec.HasMember("reply"));
+  CHECK(str(rec["reply"], "state") == "pending");
+
+  // reply.retries = 2: three attempts, then it gives up with the reason.
+  rec = wait_reply_state(stack, dead_id, "failed", 10s);
+  CHECK(num(rec["reply"], "attempts") == 3);
+  CHECK_FALSE(str(rec["reply"], "error").empty());
+  CHECK(str(rec, "state") == "succeeded");
+}
