@@ -140,14 +140,19 @@ std::string svg_chart(const std::string& title, const std::string& x_label,
   return o.str();
 }
 
-/// Rates between samples: (t, per second) of a cumulative counter.
+/// Rates of a cumulative counter over a sliding window of about a second
+/// (samples come every 250 ms; a single slow /metrics answer would
+/// otherwise show as a dip to zero and a spike).
 std::vector<std::pair<double, double>>
 rates(const std::vector<sample>& s, int64_t sample::*field) {
   std::vector<std::pair<double, double>> out;
+  size_t j = 0;
   for (size_t i = 1; i < s.size(); ++i) {
-    double dt = s[i].t - s[i - 1].t;
+    while (j + 1 < i && s[i].t - s[j + 1].t >= 1.0)
+      ++j;
+    double dt = s[i].t - s[j].t;
     if (dt > 0)
-      out.emplace_back(s[i].t, (s[i].*field - s[i - 1].*field) / dt);
+      out.emplace_back(s[i].t, (s[i].*field - s[j].*field) / dt);
   }
   return out;
 }
