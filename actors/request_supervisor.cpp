@@ -34,6 +34,9 @@ struct supervisor_state {
   /// the dispatcher would count the slot as taken forever.
   bool awaiting_slot = false;
   bool done = false;
+  /// Answered once a cancellation is journaled.
+  caf::typed_response_promise<bool> cancel_promise;
+  bool cancelling = false;
   bool finishing = false;
   /// Where this request counts in the queue-depth gauge (the intake
   /// counted it as queued when admitted).
@@ -112,6 +115,10 @@ void finish(self_ptr self, request_outcome out) {
                        to_string(st.rec.outcome->state),
                        st.rec.outcome->reason);
         self->send(st.deps.intake, done_atom_v, st.rec);
+        if (st.cancelling) {
+          st.cancelling = false;
+          st.cancel_promise.deliver(true);
+        }
         st.done = true;
         if (!st.awaiting_slot)
           self->quit();
@@ -389,15 +396,19 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
   }
   return {
     [=](retry_atom) { attempt(self); },
-    [=](cancel_atom) -> bool {
+    [=](cancel_atom) -> caf::result<bool> {
       auto& st = self->state;
       if (st.busy || st.finishing)
         return false;
+      // Answered once the cancellation is journaled, so that the caller
+      // reads the request back as cancelled.
+      st.cancel_promise = self->make_response_promise<bool>();
+      st.cancelling = true;
       request_outcome out;
       out.state = request_state::cancelled;
       out.reason = "cancelled by an operator";
       finish(self, std::move(out));
-      return true;
+      return st.cancel_promise;
     },
   };
 }

@@ -60,8 +60,8 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare("UPDATE requests SET state = 'queued', attempts = 0, "
                 "next_attempt_at = 0, last_error = '', sending = 0, "
                 "lookup_first = 0, finished_at = 0, result = '', reason = '', "
-                "updated_at = ?2 WHERE id = ?1 AND state IN ('succeeded', "
-                "'failed', 'cancelled')"),
+                "updated_at = ?2 WHERE id = ?1 AND state IN ('failed', "
+                "'cancelled')"),
     db_.prepare(select_from_requests("WHERE id = ?1")),
   });
 }

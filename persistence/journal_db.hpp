@@ -48,8 +48,9 @@ public:
   /// Creates the gateway confirmed for `external_reference`.
   int64_t confirmed_creates(const std::string& external_reference);
 
-  /// A finished request goes back to the queue under the same id.
-  /// False when it is unknown or not finished.
+  /// A failed or cancelled request goes back to the queue under the same
+  /// id (a succeeded one never: that could duplicate a ticket). False when
+  /// it is unknown or in another state.
   bool requeue(const std::string& id);
 
   /// Every unfinished request, oldest first (what a restart resumes).

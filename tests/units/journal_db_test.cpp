@@ -74,12 +74,15 @@ TEST_CASE("finishing writes one status row and counts confirmed creates") {
   CHECK(j.confirmed_creates("alarm-1") == 1);
   CHECK(j.status_count() == 1);
   CHECK(j.load_unfinished().empty());
-  CHECK(j.requeue("r1"));
-  CHECK(j.load_unfinished().size() == 1);
+  CHECK_FALSE(j.requeue("r1")); // a succeeded create never runs twice
   auto failed = out;
   failed.state = request_state::failed;
   failed.reason = "USMS rejected it";
-  CHECK(j.finish(r, failed, "").status == "Failed");
-  CHECK(j.confirmed_creates("alarm-1") == 1);
+  auto r2 = create_request("r2", "alarm-2");
+  j.append(r2);
+  CHECK(j.finish(r2, failed, "").status == "Failed");
+  CHECK(j.confirmed_creates("alarm-2") == 0);
   CHECK(j.status_count() == 2);
+  CHECK(j.requeue("r2"));
+  CHECK(j.load_unfinished().size() == 1);
 }
