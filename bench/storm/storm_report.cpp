@@ -349,9 +349,13 @@ std::string report_table(const run_result& r, const run_meta& meta,
     row("succeeded but not in USMS", std::to_string(r.missing_in_usms));
   }
   row("peak queue depth", std::to_string(r.peak_queue_depth));
-  row("gateway RSS before / peak", fmt("%.1f", r.rss_before_kb / 1024.0) + " / "
-                                      + fmt("%.1f MiB", r.peak_rss_kb / 1024.0));
-  row("gateway CPU", fmt("%.2f s", r.cpu_seconds));
+  if (r.gateway_pid > 0) {
+    row("gateway RSS before / peak", fmt("%.1f", r.rss_before_kb / 1024.0) + " / "
+                                        + fmt("%.1f MiB", r.peak_rss_kb / 1024.0));
+    row("gateway CPU", fmt("%.2f s", r.cpu_seconds));
+  } else {
+    row("gateway RSS / CPU", "unknown (no single usms-gateway; pass --gateway-pid)");
+  }
   if (!peers.empty()) {
     o << "\n  " << "completed/s by way of calling USMS:\n";
     char buf[256];
