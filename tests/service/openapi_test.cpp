@@ -191,4 +191,29 @@ TEST_CASE("OpenAPI: GET /api/v1/openapi.json from a running gateway",
   CHECK(undocumented(doc, route_table()).empty());
   CHECK(r.body == read_file(std::string{USMS_SOURCE_DIR}
                             + "/api/openapi.json"));
+
+  // Every route of the table is really served: none answers 405 or "no
+  // such endpoint" (a 404 about a missing request or route is fine).
+  for (auto& route : route_table()) {
+    std::string path{route.path};
+    auto fill = [&](const std::string& name, const std::string& value) {
+      auto at = path.find("{" + name + "}");
+      if (at != std::string::npos)
+        path.replace(at, name.size() + 2, value);
+    };
+    fill("type", "incident");
+    fill("id", "INC0000001");
+    fill("source", "nms");
+    fill("file", "no-such-asset.js");
+    std::string method{route.method};
+    std::string body = method == "GET" || method == "DELETE" ? "" : "{}";
+    auto a = stack.call(method, path, body);
+    INFO(method << " " << path << " -> " << a.status << " " << a.body);
+    CHECK(a.error.empty());
+    CHECK(a.status != 405);
+    CHECK(a.body.find("no such endpoint") == std::string::npos);
+  }
+  // And what the table lacks is refused.
+  CHECK(stack.call("GET", "/api/v1/nothing").status == 404);
+  CHECK(stack.call("DELETE", "/api/v1/config").status == 405);
 }

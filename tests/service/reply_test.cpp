@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "tests/service/prom_text.hpp"
 #include "tests/service/service_stack.hpp"
 #include "tests/service/webhook_receiver.hpp"
 
@@ -170,6 +171,36 @@ TEST_CASE("reply_to gets each finished request exactly once, with its "
     CHECK(body["tickets"].IsArray());
     CHECK(num(body, "total_count") >= 1);
   }
+
+  // A burst from several threads: each result arrives exactly once.
+  webhook_receiver burst_hook;
+  std::vector<std::string> burst(24);
+  {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = t; i < 24; i += 4) {
+          auto r = usms::test::http_call(
+            "POST", stack.gw_url() + "/api/v1/tickets/incident",
+            create_body("burst", "burst-" + std::to_string(i),
+                        burst_hook.url("/burst")),
+            {{"Content-Type", "application/json"}});
+          if (r.status == 202)
+            burst[i] = str(parse_json(r.body), "request_id");
+        }
+      });
+    for (auto& t : threads)
+      t.join();
+  }
+  for (auto& id : burst)
+    REQUIRE_FALSE(id.empty());
+  REQUIRE(burst_hook.wait_for(24, 15s));
+  std::this_thread::sleep_for(500ms);
+  CHECK(burst_hook.deliveries().size() == 24);
+  for (auto& id : burst) {
+    INFO(id);
+    CHECK(deliveries_of(burst_hook, id).size() == 1);
+  }
 }
 
 TEST_CASE("a webhook failing its first attempts still gets the result "
@@ -200,6 +231,19 @@ TEST_CASE("a webhook failing its first attempts still gets the result "
   // The same body every time.
   CHECK(got[0].body == got[2].body);
   CHECK(str(parse_json(got[2].body), "request_id") == id);
+
+  // The metrics count the failed attempts and the one delivery.
+  auto metrics = usms::test::parse_prometheus(stack.call("GET", "/metrics").body);
+  CHECK(metrics.errors.empty());
+  CHECK(metrics.sum("usms_gateway_reply_deliveries_total",
+                    {{"outcome", "attempt_failed"}})
+        == 2);
+  CHECK(metrics.sum("usms_gateway_reply_deliveries_total",
+                    {{"outcome", "delivered"}})
+        == 1);
+  CHECK(metrics.sum("usms_gateway_reply_deliveries_total",
+                    {{"outcome", "gave_up"}})
+        == 0);
 }
 
 TEST_CASE("reply routes: by source, the default route, reply_to first",
@@ -293,7 +337,8 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
   CHECK_FALSE(str(dead, "ticket_id").empty());
   auto hung_rec = stack.wait_finished(hung_id, 5s);
   CHECK(str(hung_rec, "state") == "succeeded");
-  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  // A hung webhook holds its call 10 s: far longer than this.
+  CHECK(std::chrono::steady_clock::now() - t0 < 8s);
   REQUIRE(live.wait_for(3, 5s));
   REQUIRE(hung.wait_for(1, 5s));
 
@@ -311,4 +356,8 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
   CHECK(num(rec["reply"], "attempts") == 3);
   CHECK_FALSE(str(rec["reply"], "error").empty());
   CHECK(str(rec, "state") == "succeeded");
+  auto metrics = usms::test::parse_prometheus(stack.call("GET", "/metrics").body);
+  CHECK(metrics.sum("usms_gateway_reply_deliveries_total",
+                    {{"outcome", "gave_up"}})
+        >= 1);
 }
