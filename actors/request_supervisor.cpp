@@ -26,7 +26,6 @@ struct supervisor_state {
   request_record rec;
   supervisor_deps deps;
   retry_policy policy;
-  std::mt19937_64 rng{std::random_device{}()};
   int lookups = 0;
   /// Between acquiring a slot and the call's end: cannot be cancelled.
   bool busy = false;
@@ -66,6 +65,13 @@ struct supervisor_state {
 };
 
 using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
+
+/// Jitter source: one generator per scheduler thread, seeded once. A
+/// generator per request would cost 2.5 KB and a random_device read each.
+std::mt19937_64& jitter_rng() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng;
+}
 
 void attempt(self_ptr self);
 
@@ -187,7 +193,7 @@ void on_lookup(self_ptr self, call_result r) {
       return;
     }
     wait_and_retry(self,
-                   st.policy.delay(st.lookups, r.retry_after_ms, st.rng),
+                   st.policy.delay(st.lookups, r.retry_after_ms, jitter_rng()),
                    "checking whether USMS created the ticket: " + v.reason);
     return;
   }
@@ -261,7 +267,7 @@ void on_result(self_ptr self, call_result r) {
       }
       p.lookup_first = true;
       wait_and_retry(self,
-                     st.policy.delay(p.attempts, r.retry_after_ms, st.rng),
+                     st.policy.delay(p.attempts, r.retry_after_ms, jitter_rng()),
                      std::move(v.reason));
       return;
     case verdict_kind::retry:
@@ -270,7 +276,7 @@ void on_result(self_ptr self, call_result r) {
         return;
       }
       wait_and_retry(self,
-                     st.policy.delay(p.attempts, r.retry_after_ms, st.rng),
+                     st.policy.delay(p.attempts, r.retry_after_ms, jitter_rng()),
                      std::move(v.reason));
       return;
   }

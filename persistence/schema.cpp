@@ -39,8 +39,10 @@ CREATE TABLE IF NOT EXISTS requests (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS requests_idempotency
   ON requests(idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS requests_unfinished
-  ON requests(state) WHERE state IN ('queued', 'in_flight', 'waiting_retry');
+-- A plain index: a partial one with an IN list made SQLite build and free an
+-- ephemeral table on every write (and glibc trim the heap each time).
+DROP INDEX IF EXISTS requests_unfinished;
+CREATE INDEX IF NOT EXISTS requests_by_state ON requests(state);
 CREATE INDEX IF NOT EXISTS requests_reply_pending
   ON requests(reply_state) WHERE reply_state = 'pending';
 
