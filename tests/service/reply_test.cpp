@@ -361,3 +361,73 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
                     {{"outcome", "gave_up"}})
         >= 1);
 }
+
+TEST_CASE("an operator retry's new outcome is delivered too, even while the "
+          "first one is still being retried",
+          "[reply][http][!mayfail]") {
+  // [!mayfail]: /work/notes/bugs-ops-tests.md #2 (the dispatcher drops a
+  // new outcome while the old delivery is active).
+  service_stack stack{reply_options()};
+  webhook_receiver hook;
+  auto created = stack.json("POST", "/api/v1/tickets/incident?wait=10",
+                            R"({"fields": {"summary": "retry reply"}})");
+  auto ticket = str(created, "ticket_id");
+  REQUIRE_FALSE(ticket.empty());
+
+  auto states_of = [&](const std::string& id) {
+    std::string seen;
+    for (auto& d : deliveries_of(hook, id))
+      seen += std::to_string(d.answered) + " "
+              + str(parse_json(d.body), "state") + "; ";
+    return seen;
+  };
+
+  // First when the failed outcome was already delivered.
+  stack.set_faults(R"({"down": true})");
+  auto first = str(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
+                              R"({"fields": {"priority": 3}, "reply_to": )"
+                                + quote(hook.url()) + "}",
+                              202),
+                   "request_id");
+  REQUIRE(str(stack.wait_finished(first), "state") == "failed");
+  REQUIRE(hook.wait_for(1, 5s));
+  stack.set_faults(R"({"down": false})");
+  stack.json("POST", "/api/v1/requests/" + first + "/retry");
+  REQUIRE(str(stack.wait_finished(first), "state") == "succeeded");
+  REQUIRE(hook.wait_for(2, 5s));
+  CHECK(states_of(first) == "200 failed; 200 succeeded; ");
+
+  // USMS down: the update fails after its retries; its reply's first
+  // attempt gets a 500, so that delivery waits 1 s for its next attempt.
+  hook.fail_next(1, 500);
+  stack.set_faults(R"({"down": true})");
+  auto id = str(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
+                           R"({"fields": {"priority": 4}, "reply_to": )"
+                             + quote(hook.url()) + "}",
+                           202),
+                "request_id");
+  REQUIRE(str(stack.wait_finished(id), "state") == "failed");
+  REQUIRE(hook.wait_for(3, 5s));
+
+  // USMS back; the operator retries the request, which now succeeds.
+  stack.set_faults(R"({"down": false})");
+  stack.json("POST", "/api/v1/requests/" + id + "/retry");
+  auto rec = stack.wait_finished(id);
+  REQUIRE(str(rec, "state") == "succeeded");
+
+  // Both outcomes reach the webhook, the succeeded one exactly once.
+  auto succeeded = [&] {
+    int n = 0;
+    for (auto& d : deliveries_of(hook, id))
+      if (d.answered == 200 && str(parse_json(d.body), "state") == "succeeded")
+        ++n;
+    return n;
+  };
+  usms::test::wait_until([&] { return succeeded() > 0; }, 6s);
+  std::this_thread::sleep_for(1500ms);
+  INFO("deliveries: " << states_of(id));
+  CHECK(succeeded() == 1);
+  rec = parse_json(stack.call("GET", "/api/v1/requests/" + id).body);
+  REQUIRE(rec.HasMember("reply"));
+  CHECK(str(rec["reply"], "state") == "delivered");
+}
