@@ -42,7 +42,7 @@ api_error_view error_of(const http_reply& r) {
 
 } // namespace
 
-TEST_CASE("v2: create, update and query every ticket type", "[gateway][v2]") {
+TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
   gateway_env env;
   struct kind {
     std::string type;
@@ -134,7 +134,7 @@ TEST_CASE("v2: a query that matches nothing succeeds with no tickets",
   CHECK(q["tickets"].Size() == 0);
 }
 
-TEST_CASE("v1: create incident works, everything else is refused",
+TEST_CASE("v1 creates incidents and refuses everything else",
           "[gateway][v1]") {
   gateway_options opts;
   opts.api_version = 1;
@@ -293,7 +293,7 @@ TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
   CHECK(env.sim_calls("CreateTicket") == 1);
 }
 
-TEST_CASE("?wait: a short wait answers 202 as it stands, a long one 200",
+TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
           "[gateway][wait]") {
   gateway_env env;
   env.set_faults(R"({"latency_ms": 700})");
@@ -335,7 +335,7 @@ TEST_CASE("?wait: a short wait answers 202 as it stands, a long one 200",
   CHECK(env.call("GET", "/api/v1/requests/r-nope?wait=1").status == 404);
 }
 
-TEST_CASE("Idempotency-Key: the same key twice is one request, one ticket",
+TEST_CASE("Idempotency-Key twice makes one request and one ticket",
           "[gateway][idempotency]") {
   gateway_env env;
   env.set_faults(R"({"latency_ms": 200})");

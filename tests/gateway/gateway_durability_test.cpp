@@ -77,8 +77,8 @@ void require_all_succeeded_once(gateway_env& env,
 
 } // namespace
 
-TEST_CASE("SIGKILL while requests are queued and in flight: none lost, none "
-          "duplicated",
+TEST_CASE("SIGKILL while requests are queued and in flight loses and "
+          "duplicates nothing",
           "[gateway][durability]") {
   gateway_options opts;
   // Few calls at a time to a slow USMS, so that most requests are still
@@ -155,7 +155,7 @@ TEST_CASE("SIGKILL right after acknowledging: every 202 is journaled",
   require_all_succeeded_once(env, all, "CHG");
 }
 
-TEST_CASE("clean stop with requests waiting for USMS; all resume after "
+TEST_CASE("clean stop with requests waiting for USMS then all resume after "
           "restart",
           "[gateway][durability]") {
   gateway_options opts;

@@ -65,7 +65,7 @@ rapidjson::Document update_and_wait(gateway_env& env, const std::string& type,
 
 } // namespace
 
-TEST_CASE("Server faults on an update are retried, then it succeeds",
+TEST_CASE("Server faults on an update are retried until it succeeds",
           "[gateway][retry]") {
   gateway_env env;
   auto ticket = env.create_ticket("incident", "retry me");
@@ -81,7 +81,7 @@ TEST_CASE("Server faults on an update are retried, then it succeeds",
   check_status_row(env, json_string(u, "request_id"), "Succeeded", "", 3);
 }
 
-TEST_CASE("Server faults on a query are retried, then it succeeds",
+TEST_CASE("Server faults on a query are retried until it succeeds",
           "[gateway][retry]") {
   gateway_env env;
   env.set_faults(R"({"server_fault_next": 1})");
@@ -94,7 +94,7 @@ TEST_CASE("Server faults on a query are retried, then it succeeds",
   CHECK(env.sim_calls("QueryTickets") == 2);
 }
 
-TEST_CASE("Server faults on a create: looked up, never a second ticket",
+TEST_CASE("Server faults on a create are looked up and never make a second ticket",
           "[gateway][retry]") {
   gateway_env env;
   env.set_faults(R"({"server_fault_next": 2})");
@@ -118,7 +118,7 @@ TEST_CASE("Server faults on a create: looked up, never a second ticket",
   CHECK(json_int(env.sim_stats(), "tickets") == 1);
 }
 
-TEST_CASE("a create whose answer was withheld is found, not sent again",
+TEST_CASE("a create whose answer was withheld is found and not sent again",
           "[gateway][retry]") {
   gateway_env env;
   SECTION("connection reset after the ticket was stored") {
@@ -240,7 +240,10 @@ TEST_CASE("a Retry-After from USMS is honoured", "[gateway][retry]") {
   CHECK(env.sim_creates("ra-1") == 1);
 }
 
-TEST_CASE("cancel a request waiting for its retry", "[gateway][cancel]") {
+// [!mayfail]: bug 1 in /work/notes/bugs-gateway-tests.md (DELETE answers
+// before the cancellation is journaled).
+TEST_CASE("cancel a request waiting for its retry",
+          "[gateway][cancel][!mayfail]") {
   gateway_options opts;
   // A long backoff keeps the request in waiting_retry.
   opts.gateway_env = {"USMS_GW_SOAP_BACKOFF_BASE=30s",
@@ -297,8 +300,10 @@ TEST_CASE("cancel a request waiting for its retry", "[gateway][cancel]") {
   CHECK(env.sim_calls("UpdateTicket") - calls_before == 1);
 }
 
-TEST_CASE("retry a failed request: same id, succeeds once USMS is up",
-          "[gateway][cancel]") {
+// [!mayfail]: bug 2 in /work/notes/bugs-gateway-tests.md (a succeeded
+// request can be retried).
+TEST_CASE("retry a failed request under the same id once USMS is up",
+          "[gateway][cancel][!mayfail]") {
   gateway_env env;
   auto ticket = env.create_ticket("incident", "flaky");
   env.set_faults(R"({"down": true})");
@@ -330,6 +335,23 @@ TEST_CASE("retry a failed request: same id, succeeds once USMS is up",
   }
   // A retry of a request that succeeded is refused.
   CHECK(env.call("POST", "/api/v1/requests/" + id + "/retry").status == 409);
+}
+
+// [!mayfail]: bug 2 in /work/notes/bugs-gateway-tests.md.
+TEST_CASE("a succeeded create cannot be retried into a second ticket",
+          "[gateway][cancel][!mayfail]") {
+  gateway_env env;
+  auto r = env.send_json(
+    "POST", "/api/v1/tickets/incident?wait=10",
+    R"({"fields": {"summary": "once only"}, "correlation_id": "once-1"})");
+  REQUIRE(r.status == 200);
+  auto id = json_string(parse_json_text(r.body), "request_id");
+  auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
+  INFO(again.body);
+  CHECK(again.status == 409);
+  std::this_thread::sleep_for(500ms);
+  CHECK(env.sim_creates("once-1") == 1);
+  CHECK(env.sim_calls("CreateTicket") == 1);
 }
 
 } // namespace usms::test
