@@ -72,7 +72,7 @@ TEST_CASE("SIGTERM during a burst loses and duplicates nothing",
                      std::chrono::seconds(30)));
   auto signalled = std::chrono::steady_clock::now();
   s.gateway().send_signal(SIGTERM);
-  int code = s.gateway().wait_exit(std::chrono::seconds(20));
+  int code = s.gateway().wait_exit(std::chrono::seconds(60));
   auto stop_time = std::chrono::steady_clock::now() - signalled;
   for (auto& t : threads)
     t.join();
