@@ -272,6 +272,13 @@ TEST_CASE("reply routes: by source, the default route, reply_to first",
   // Another source has no route yet: no delivery.
   auto other = stack.submit("incident", create_body("other-system", {}, {}));
   stack.wait_finished(other);
+  // Once the dispatcher found no route, the record has no reply state.
+  CHECK(usms::test::wait_until(
+    [&] {
+      auto r = stack.call("GET", "/api/v1/requests/" + other);
+      return r.status == 200 && !parse_json(r.body).HasMember("reply");
+    },
+    5s));
 
   // The default route catches other sources (and requests without one);
   // a source's own route still wins; reply_to wins over both.
