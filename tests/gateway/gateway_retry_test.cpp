@@ -240,10 +240,8 @@ TEST_CASE("a Retry-After from USMS is honoured", "[gateway][retry]") {
   CHECK(env.sim_creates("ra-1") == 1);
 }
 
-// [!mayfail]: bug 1 in /work/notes/bugs-gateway-tests.md (DELETE answers
-// before the cancellation is journaled).
 TEST_CASE("cancel a request waiting for its retry",
-          "[gateway][cancel][!mayfail]") {
+          "[gateway][cancel]") {
   gateway_options opts;
   // A long backoff keeps the request in waiting_retry.
   opts.gateway_env = {"USMS_GW_SOAP_BACKOFF_BASE=30s",
@@ -300,10 +298,8 @@ TEST_CASE("cancel a request waiting for its retry",
   CHECK(env.sim_calls("UpdateTicket") - calls_before == 1);
 }
 
-// [!mayfail]: bug 2 in /work/notes/bugs-gateway-tests.md (a succeeded
-// request can be retried).
 TEST_CASE("retry a failed request under the same id once USMS is up",
-          "[gateway][cancel][!mayfail]") {
+          "[gateway][cancel]") {
   gateway_env env;
   auto ticket = env.create_ticket("incident", "flaky");
   env.set_faults(R"({"down": true})");
@@ -337,9 +333,8 @@ TEST_CASE("retry a failed request under the same id once USMS is up",
   CHECK(env.call("POST", "/api/v1/requests/" + id + "/retry").status == 409);
 }
 
-// [!mayfail]: bug 2 in /work/notes/bugs-gateway-tests.md.
 TEST_CASE("a succeeded create cannot be retried into a second ticket",
-          "[gateway][cancel][!mayfail]") {
+          "[gateway][cancel]") {
   gateway_env env;
   auto r = env.send_json(
     "POST", "/api/v1/tickets/incident?wait=10",
