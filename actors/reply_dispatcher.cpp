@@ -36,6 +36,10 @@ struct delivery {
   request_record rec;
   std::string url;
   int attempts = 0;
+  /// A post is under way.
+  bool posting = false;
+  /// A newer outcome came (an operator retry) while posting: send it next.
+  bool superseded = false;
 };
 
 struct state_update {
@@ -98,6 +102,7 @@ void post(self_ptr self, const std::string& id) {
     return;
   auto& d = i->second;
   ++d.attempts;
+  d.posting = true;
   http::outgoing req;
   req.method = "POST";
   req.url = d.url;
@@ -120,8 +125,14 @@ void post(self_ptr self, const std::string& id) {
 void start_delivery(self_ptr self, request_record rec) {
   auto& st = self->state;
   auto id = rec.request.id;
-  if (st.active.count(id))
+  if (auto i = st.active.find(id); i != st.active.end()) {
+    // The request ran again while its earlier reply was still due: the
+    // newer outcome replaces it (posted next, or by the pending retry).
+    i->second.rec = std::move(rec);
+    i->second.attempts = 0;
+    i->second.superseded = i->second.posting;
     return;
+  }
   std::string url = rec.request.reply_to;
   if (url.empty()) {
     try {
@@ -182,6 +193,12 @@ reply_dispatcher(self_ptr self, std::string path,
       if (i == st.active.end())
         return;
       auto& d = i->second;
+      d.posting = false;
+      if (d.superseded) {
+        d.superseded = false;
+        post(self, id);
+        return;
+      }
       if (ok) {
         metrics().reply_delivered();
         st.updates.push_back({id, "delivered", d.attempts, ""});

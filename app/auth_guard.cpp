@@ -1,6 +1,7 @@
 #include "app/auth_guard.hpp"
 
 #include <array>
+#include <cctype>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -56,10 +57,14 @@ std::optional<config::token_scope> required_scope(std::string_view method,
 std::optional<config::token_scope>
 token_scope_of(std::string_view authorization,
                const std::vector<config::auth_token>& tokens) {
-  constexpr std::string_view bearer = "Bearer ";
-  if (authorization.size() <= bearer.size()
-      || !starts_with(authorization, bearer))
+  // The scheme name is case-insensitive (RFC 7235).
+  constexpr std::string_view bearer = "bearer ";
+  if (authorization.size() <= bearer.size())
     return std::nullopt;
+  for (size_t i = 0; i < bearer.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i]))
+        != bearer[i])
+      return std::nullopt;
   // Hashing first makes every comparison the same length, and
   // CRYPTO_memcmp takes the same time whatever matches.
   auto given = hash(authorization.substr(bearer.size()));

@@ -371,9 +371,9 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
 
 TEST_CASE("an operator retry's new outcome is delivered too, even while the "
           "first one is still being retried",
-          "[reply][http][!mayfail]") {
-  // [!mayfail]: /work/notes/bugs-ops-tests.md #2 (the dispatcher drops a
-  // new outcome while the old delivery is active).
+          "[reply][http]") {
+  // Once a bug: the dispatcher dropped a new outcome while the old
+  // delivery was still active.
   service_stack stack{reply_options()};
   webhook_receiver hook;
   auto created = stack.json("POST", "/api/v1/tickets/incident?wait=10",
