@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/http_answers.hpp"
 #include "api/request_json.hpp"
 #include "actors/intake.hpp"
 #include "app/route_table.hpp"
@@ -23,19 +24,8 @@ using namespace std::chrono_literals;
 
 constexpr auto actor_timeout = 30s;
 
-http::response json_response(unsigned status, std::string body) {
-  http::response res;
-  res.status = status;
-  res.body = std::move(body);
-  return res;
-}
-
-http::response error_response(const api::api_error& e) {
-  auto res = json_response(e.status, api::to_json(e));
-  if (e.status == 503)
-    res.headers.push_back({"Retry-After", "1"});
-  return res;
-}
+using api::error_response;
+using api::json_response;
 
 /// Maps an actor error to the API's error answer.
 api::api_error from_error(const caf::error& err) {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_error.hpp"
+#include "api/http_answers.hpp"
 #include "api/json_writer.hpp"
 #include "api/request_json.hpp"
 #include "caf/actor_system.hpp"
@@ -36,19 +37,8 @@ constexpr std::size_t max_text_filter = 256;
 
 // -- answers -----------------------------------------------------------------
 
-http::response json_response(unsigned status, std::string body) {
-  http::response res;
-  res.status = status;
-  res.body = std::move(body);
-  return res;
-}
-
-http::response error_response(const api::api_error& e) {
-  auto res = json_response(e.status, api::to_json(e));
-  if (e.status == 503)
-    res.headers.push_back({"Retry-After", "1"});
-  return res;
-}
+using api::error_response;
+using api::json_response;
 
 http::response method_not_allowed(std::string_view method,
                                   const char* allowed) {
