@@ -31,7 +31,7 @@ std::unique_ptr<child_process> start_gateway(const std::string& dir) {
 // the "[.]" tag.
 TEST_CASE("SIGKILL of the gateway during offloads loses and duplicates no "
           "status row",
-          "[.][offload][gateway][sigkill]") {
+          "[offload][gateway][sigkill]") {
   temp_dir tmp;
   auto db = tmp.path() + "/gw.db";
   add_status_rows(db, 60000, true);
