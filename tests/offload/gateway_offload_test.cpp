@@ -27,8 +27,6 @@ std::unique_ptr<child_process> start_gateway(const std::string& dir) {
 
 } // namespace
 
-// Hidden ([.]) until the gateway spawns the offload scheduler; then drop
-// the "[.]" tag.
 TEST_CASE("SIGKILL of the gateway during offloads loses and duplicates no "
           "status row",
           "[offload][gateway][sigkill]") {
