@@ -37,6 +37,9 @@ sigset_t block_stop_signals() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // First thing: a SIGTERM during start-up must wait for sigwait, not kill
+  // the process by default action.
+  auto stop_signals = block_stop_signals();
   CLI::App cli{"usms-gateway: turns ticket requests into SOAP calls to USMS, "
                "with retries, a durable journal and a status table."};
   std::string config_file;
@@ -109,7 +112,6 @@ int main(int argc, char** argv) {
   // made glibc madvise (and flush TLBs) thousands of times a second; keep
   // up to 256 MiB of free heap instead.
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-  auto stop_signals = block_stop_signals();
   usms::app::gateway gw{std::move(*loaded)};
   if (auto err = gw.start(); !err.empty()) {
     std::cerr << "usms-gateway: " << err << std::endl;
