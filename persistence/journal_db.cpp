@@ -11,6 +11,27 @@ const char* const request_columns
     "last_error, sending, lookup_first, accepted_at, updated_at, finished_at, "
     "result, reason, reply_state, reply_attempts, reply_error";
 
+const char* const status_columns
+  = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
+    "status, reason, source, correlation_id, attempts";
+
+status_row read_status_row(const statement& s) {
+  status_row r;
+  r.row_id = s.int64(0);
+  r.request_id = s.text(1);
+  r.accepted_at = s.int64(2);
+  r.finished_at = s.int64(3);
+  r.action = s.text(4);
+  r.type = s.text(5);
+  r.ticket_id = s.text(6);
+  r.status = s.text(7);
+  r.reason = s.text(8);
+  r.source = s.text(9);
+  r.correlation_id = s.text(10);
+  r.attempts = static_cast<int32_t>(s.int64(11));
+  return r;
+}
+
 struct journal_db::statements {
   statement find_key;
   statement insert;

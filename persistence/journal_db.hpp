@@ -80,6 +80,11 @@ request_record read_request_row(const statement& s);
 /// The column list `read_request_row` expects.
 extern const char* const request_columns;
 
+/// The `status_rows` columns in status_row order, and a reader for a row
+/// selected with them (used by the status API and the offload).
+extern const char* const status_columns;
+status_row read_status_row(const statement& s);
+
 /// "Succeeded" / "Failed" (cancelled counts as Failed) for the status table.
 std::string status_text(request_state s);
 

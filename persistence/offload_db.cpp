@@ -1,33 +1,10 @@
 #include "persistence/offload_db.hpp"
 
+#include "persistence/journal_db.hpp"
 #include "persistence/schema.hpp"
 
 namespace usms::db {
 
-namespace {
-
-constexpr const char* row_columns
-  = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
-    "status, reason, source, correlation_id, attempts";
-
-status_row read_row(const statement& s) {
-  status_row r;
-  r.row_id = s.int64(0);
-  r.request_id = s.text(1);
-  r.accepted_at = s.int64(2);
-  r.finished_at = s.int64(3);
-  r.action = s.text(4);
-  r.type = s.text(5);
-  r.ticket_id = s.text(6);
-  r.status = s.text(7);
-  r.reason = s.text(8);
-  r.source = s.text(9);
-  r.correlation_id = s.text(10);
-  r.attempts = static_cast<int32_t>(s.int64(11));
-  return r;
-}
-
-} // namespace
 
 struct offload_db::statements {
   statement count;
@@ -43,7 +20,7 @@ struct offload_db::statements {
 
 offload_db::offload_db(const std::string& path) : db_(path) {
   prepare_database(db_);
-  std::string cols{row_columns};
+  std::string cols{status_columns};
   st_.reset(new statements{
     db_.prepare("SELECT COUNT(*) FROM status_rows"),
     db_.prepare("SELECT batch, file, file_size_before, file_size_after, rows, "
@@ -103,7 +80,7 @@ std::optional<offload_batch> offload_db::mark_batch(
     q.bind(1, limit);
     std::vector<status_row> rows;
     while (q.step())
-      rows.push_back(read_row(q));
+      rows.push_back(read_status_row(q));
     q.reset();
     if (rows.empty())
       return;
@@ -143,7 +120,7 @@ std::vector<status_row> offload_db::batch_rows(int64_t batch) {
   q.bind(1, batch);
   std::vector<status_row> out;
   while (q.step())
-    out.push_back(read_row(q));
+    out.push_back(read_status_row(q));
   q.reset();
   return out;
 }

@@ -118,28 +118,12 @@ status_page ops_db::status(const status_filter& f) {
   }
   page.entries = w.sql.empty() ? page.total : status_entries();
   auto& s = cached(
-    "SELECT row_id, request_id, accepted_at, finished_at, action, type, "
-    "ticket_id, status, reason, source, correlation_id, attempts "
-    "FROM status_rows"
+    std::string{"SELECT "} + status_columns + " FROM status_rows"
     + w.sql + " ORDER BY finished_at DESC, row_id DESC LIMIT ? OFFSET ?");
   auto next = w.bind(s);
   s.bind(next, static_cast<int64_t>(f.limit)).bind(next + 1, f.offset);
-  while (s.step()) {
-    status_row r;
-    r.row_id = s.int64(0);
-    r.request_id = s.text(1);
-    r.accepted_at = s.int64(2);
-    r.finished_at = s.int64(3);
-    r.action = s.text(4);
-    r.type = s.text(5);
-    r.ticket_id = s.text(6);
-    r.status = s.text(7);
-    r.reason = s.text(8);
-    r.source = s.text(9);
-    r.correlation_id = s.text(10);
-    r.attempts = static_cast<int32_t>(s.int64(11));
-    page.rows.push_back(std::move(r));
-  }
+  while (s.step())
+    page.rows.push_back(read_status_row(s));
   s.reset();
   return page;
 }
