@@ -1,6 +1,7 @@
 #include "config/keys.hpp"
 
 #include "config/units.hpp"
+#include "config/url_redaction.hpp"
 
 #include <date/tz.h>
 
@@ -18,8 +19,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// Error messages quote what was given, minus any password in a URL.
 std::string quoted(std::string_view text) {
-  return "'" + std::string{text} + "'";
+  return "'" + redact_url_password(text) + "'";
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -616,7 +618,7 @@ std::string format_text(const key_info& key, const value& v) {
     return "?";
   switch (key.kind) {
   case value_kind::string:
-    return std::get<std::string>(v);
+    return redact_url_password(std::get<std::string>(v));
   case value_kind::secret:
     return std::get<std::string>(v).empty() ? "(not set)" : "(set)";
   case value_kind::integer:

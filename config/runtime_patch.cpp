@@ -2,6 +2,7 @@
 
 #include "config/json_value.hpp"
 #include "config/keys.hpp"
+#include "config/url_redaction.hpp"
 
 #include <rapidjson/error/en.h>
 
@@ -42,6 +43,9 @@ std::string to_json(const loaded& current) {
       } else if (key.kind == value_kind::tokens) {
         write_key(out, std::string{key.name} + "_configured");
         out.Uint64(std::get<std::vector<auth_token>>(v).size());
+      } else if (key.kind == value_kind::string) {
+        write_key(out, key.name);
+        write_string(out, redact_url_password(std::get<std::string>(v)));
       } else {
         write_key(out, key.name);
         write_value(out, key, v);
@@ -126,6 +130,10 @@ usms::result<patch_result> apply_patch(const loaded& current,
         problems.push_back({dotted + ": " + v.error().message, dotted});
         continue;
       }
+      if (key->kind == value_kind::string
+          && is_redacted_echo(std::get<std::string>(*v),
+                              std::get<std::string>(key->get(current.values))))
+        continue; // the GET answer sent back: the password stays as it is
       updates.emplace_back(key, std::move(*v));
     }
   }

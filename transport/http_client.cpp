@@ -765,8 +765,8 @@ client::impl::impl(client_options options)
     cfg->proxy = parse_url(o.proxy);
     if (!cfg->proxy || cfg->proxy->scheme != "http") {
       cfg->proxy.reset();
-      cfg->proxy_error = "bad proxy URL '" + o.proxy
-                         + "': expected http://host:port";
+      // Not quoted: the URL may carry a password.
+      cfg->proxy_error = "bad proxy URL: expected http://host:port";
     }
   }
   // TLS setup errors surface on the first https call, as `connect`.

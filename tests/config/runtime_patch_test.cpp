@@ -1,4 +1,5 @@
 #include "config/runtime_patch.hpp"
+#include "config/url_redaction.hpp"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
@@ -208,4 +209,46 @@ TEST_CASE("apply_patch refuses malformed bodies", "[config][runtime]") {
         == "usms.connect_timeout");
   CHECK(apply_patch(current, R"({"soap": {"retries": 3.5}})").error().code
         == "soap.retries");
+}
+
+TEST_CASE("URL passwords are shown masked and survive an echoed PUT",
+          "[config][runtime][secrets]") {
+  auto current = defaults();
+  current.values.usms.proxy = "http://ops:pr0xy-s3cret@proxy.example:3128";
+  auto shown = to_json(current);
+  CHECK_FALSE(contains(shown, "pr0xy-s3cret"));
+  CHECK(parse(shown)["usms"]["proxy"].GetString()
+        == std::string{"http://ops:***@proxy.example:3128"});
+
+  // Sending the GET answer back changes nothing, the password included.
+  auto echo = apply_patch(
+      current, R"({"usms": {"proxy": "http://ops:***@proxy.example:3128"}})");
+  REQUIRE(echo);
+  CHECK(echo->updated.values.usms.proxy == current.values.usms.proxy);
+  CHECK(echo->changed_keys.empty());
+
+  // A new URL replaces it; errors never quote the password.
+  auto replaced = apply_patch(
+      current, R"({"usms": {"proxy": "http://ops:n3w@other.example:3128"}})");
+  REQUIRE(replaced);
+  CHECK(replaced->updated.values.usms.proxy
+        == "http://ops:n3w@other.example:3128");
+  auto bad = apply_patch(
+      current, R"({"usms": {"proxy": "ftp://ops:hidd3n@proxy.example:21"}})");
+  REQUIRE_FALSE(bad);
+  CHECK_FALSE(contains(bad.error().message, "hidd3n"));
+  CHECK(contains(bad.error().message, "ftp://ops:***@proxy.example:21"));
+}
+
+TEST_CASE("redact_url_password masks only a userinfo password",
+          "[config][secrets]") {
+  CHECK(redact_url_password("http://u:p@h:1/x@y") == "http://u:***@h:1/x@y");
+  CHECK(redact_url_password("u:p@proxy:3128") == "u:***@proxy:3128");
+  CHECK(redact_url_password("http://u@h:1") == "http://u@h:1");
+  CHECK(redact_url_password("http://h:1/a:b@c") == "http://h:1/a:b@c");
+  CHECK(redact_url_password("https://h") == "https://h");
+  CHECK(redact_url_password("") == "");
+  CHECK(is_redacted_echo("http://u:***@h", "http://u:p@h"));
+  CHECK_FALSE(is_redacted_echo("http://u:***@h", "http://u:***@h"));
+  CHECK_FALSE(is_redacted_echo("http://u:***@g", "http://u:p@h"));
 }

@@ -1,6 +1,7 @@
-// The secret canary: a SOAP password and an API token carrying a unique
-// marker are configured and used through a run with successes, Client
-// faults, Server faults with retries, a dead webhook and a password change;
+// The secret canary: a SOAP password, a proxy password and an API token
+// carrying a unique marker are configured and used through a run with
+// successes, Client faults, Server faults with retries, a dead webhook and a
+// password change;
 // the marker then appears in no log line, no API answer and no page.
 
 #include <catch2/catch.hpp>
@@ -50,7 +51,10 @@ TEST_CASE("canary: the password and the token never show in logs, answers "
   service_stack stack{stack_options{
     {"USMS_GW_SOAP_USERNAME=canary-user", "USMS_GW_SOAP_PASSWORD=" + password,
      "USMS_GW_AUTH_TOKENS=" + token + ":admin,rtok-plain:read",
-     "USMS_GW_LOG_LEVEL=debug", "USMS_GW_REPLY_RETRIES=1"},
+     "USMS_GW_LOG_LEVEL=debug", "USMS_GW_REPLY_RETRIES=1",
+     // A proxy URL with a password, configured but bypassed.
+     "USMS_GW_USMS_PROXY=http://ops:px-" + marker + "@127.0.0.1:9",
+     "USMS_GW_USMS_BYPASS_PROXY=true"},
     {"--user", "canary-user", "--password", password},
     token}};
   std::vector<std::string> ids;

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace usms::config {
+
+/// A URL as it may be shown: the password in its userinfo replaced by
+/// `***` (`http://user:***@proxy:3128`). Proxy and USMS URLs may carry
+/// credentials; the API, the logs and error messages show them this way.
+/// Text without `scheme://user:password@` comes back unchanged.
+std::string redact_url_password(std::string_view url);
+
+/// True when `shown` is what redact_url_password makes of `actual` and the
+/// two differ: a PUT echoing a redacted GET answer leaves the value alone.
+bool is_redacted_echo(std::string_view shown, std::string_view actual);
+
+} // namespace usms::config
