@@ -153,7 +153,7 @@ parse_query(std::string_view target) {
   query = query.substr(0, query.find('#'));
   // A bad escape keeps the raw text: a lenient reader, the caller validates.
   auto decode = [](std::string_view raw) {
-    if (auto decoded = percent_decode(raw))
+    if (auto decoded = percent_decode(raw, url_part::query))
       return std::move(*decoded);
     return std::string(raw);
   };
@@ -174,12 +174,13 @@ parse_query(std::string_view target) {
   return result;
 }
 
-std::optional<std::string> percent_decode(std::string_view text) {
+std::optional<std::string> percent_decode(std::string_view text,
+                                          url_part part) {
   std::string result;
   result.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && part == url_part::query) {
       result.push_back(' ');
     } else if (c == '%') {
       if (i + 2 >= text.size())

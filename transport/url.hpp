@@ -24,8 +24,13 @@ std::string_view target_path(std::string_view target);
 std::vector<std::pair<std::string, std::string>>
 parse_query(std::string_view target);
 
-/// Percent-decoding (`+` as space); nullopt on a bad escape.
-std::optional<std::string> percent_decode(std::string_view text);
+/// Where decoded text came from: `+` means a space only in a query string
+/// (form encoding); in a path segment it is a plus sign.
+enum class url_part { path, query };
+
+/// Percent-decoding; nullopt on a bad escape.
+std::optional<std::string> percent_decode(std::string_view text,
+                                          url_part part = url_part::path);
 std::string percent_encode(std::string_view text);
 
 } // namespace usms::http

@@ -335,6 +335,15 @@ TEST_CASE_METHOD(routes_fixture, "reply routes over HTTP", "[routes]") {
                         R"({"url": "http://a/"})"))
         == "source");
 
+  // In a path, '+' is a plus sign (only query strings use it for a space).
+  r = put("/api/v1/reply-routes/nms+east", R"({"url": "http://plus/"})");
+  REQUIRE(r.status == 200);
+  CHECK(std::string{parse(r.body)["source"].GetString()} == "nms+east");
+  CHECK(get("/api/v1/reply-routes/nms%2Beast").status == 200);
+  CHECK(test::http_call("DELETE", base + "/api/v1/reply-routes/nms+east")
+          .status
+        == 204);
+
   r = test::http_call("DELETE", base + "/api/v1/reply-routes/alarm-correlator");
   CHECK(r.status == 204);
   r = test::http_call("DELETE", base + "/api/v1/reply-routes/alarm-correlator");

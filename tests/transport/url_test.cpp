@@ -85,7 +85,9 @@ TEST_CASE("target_path and parse_query split and decode", "[url]") {
 
 TEST_CASE("percent_decode and percent_encode round-trip", "[url]") {
   CHECK(percent_decode("a%2Fb%2fc") == std::optional<std::string>("a/b/c"));
-  CHECK(percent_decode("a+b") == std::optional<std::string>("a b"));
+  CHECK(percent_decode("a+b") == std::optional<std::string>("a+b"));
+  CHECK(percent_decode("a+b", url_part::query)
+        == std::optional<std::string>("a b"));
   CHECK(percent_decode("%") == std::nullopt);
   CHECK(percent_decode("%4") == std::nullopt);
   CHECK(percent_decode("%g1") == std::nullopt);
