@@ -68,8 +68,17 @@ where_clause status_where(const status_filter& f) {
     w.add("finished_at >= ?", f.since);
   if (f.until > 0)
     w.add("finished_at <= ?", f.until);
-  if (!f.q.empty())
-    w.add("reason LIKE ? ESCAPE '\\'", "%" + escape_like(f.q) + "%");
+  if (!f.q.empty()) {
+    // What an operator pastes from an alarm or a ticket: any of these.
+    auto pattern = "%" + escape_like(f.q) + "%";
+    std::string any_column;
+    for (auto column : {"reason", "ticket_id", "correlation_id", "request_id"}) {
+      any_column += any_column.empty() ? "(" : " OR ";
+      any_column += std::string{column} + " LIKE ? ESCAPE '\\'";
+      w.values.emplace_back(pattern);
+    }
+    w.add(any_column + ")");
+  }
   return w;
 }
 

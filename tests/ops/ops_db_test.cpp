@@ -136,6 +136,19 @@ TEST_CASE_METHOD(fixture, "status filters combine", "[ops_db]") {
   CHECK(page.entries == 5);
   REQUIRE(page.rows.size() == 1);
   CHECK(page.rows[0].type == "change");
+
+  // Also what an operator pastes: a ticket id, a correlation or request id,
+  // combined with the other filters.
+  f = {};
+  f.q = "inc-req-4";
+  REQUIRE(ops.status(f).total == 1);
+  CHECK(ops.status(f).rows[0].ticket_id == "INC-req-4");
+  f.q = "corr-3";
+  CHECK(ops.status(f).rows.at(0).request_id == "req-3");
+  f.q = "req-5";
+  CHECK(count(f) == 1);
+  f.status = "Succeeded";
+  CHECK(count(f) == 0);
 }
 
 TEST_CASE_METHOD(fixture, "free text treats % and _ literally", "[ops_db]") {

@@ -88,7 +88,7 @@ export function mount(root, params) {
     <div class="f"><label for="f-type">Type</label><select id="f-type" name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></div>
     <div class="f"><label for="f-action">Action</label><select id="f-action" name="action">${options([['', 'All'], ['create', 'Create'], ['update', 'Update'], ['query', 'Query']], st.action)}</select></div>
     <div class="f"><label for="f-source">Source</label><input id="f-source" type="search" name="source" value="${esc(st.source)}" placeholder="exact source" autocomplete="off" spellcheck="false"></div>
-    <div class="f grow"><label for="f-q">Reason contains</label><input id="f-q" type="search" name="q" value="${esc(st.q)}" placeholder="text in the reason of failure" autocomplete="off"></div>
+    <div class="f grow"><label for="f-q">Search</label><input id="f-q" type="search" name="q" value="${esc(st.q)}" placeholder="reason, ticket, correlation or request id" autocomplete="off"></div>
     <div class="f"><label for="f-size">Rows</label><select id="f-size" name="size">${options(SIZES.map((s) => [s, s]), st.size)}</select></div>
   </form>
   <div class="table-wrap">
