@@ -225,4 +225,51 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
   CHECK(json_string(upd["ticket"], "assignee") == "alice");
 }
 
+namespace {
+
+/// One sample's value from the Prometheus text (`name` with its labels).
+int64_t metric(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos)
+    return -1;
+  return std::stoll(text.substr(at + name.size() + 2));
+}
+
+} // namespace
+
+TEST_CASE("a storm waits in line for a bounded number of supervisors and "
+          "every request succeeds once",
+          "[gateway][durability][window]") {
+  gateway_options opts;
+  // 2 calls at a time: 8 × 2 is under the floor, so 64 supervisors at most.
+  opts.gateway_env = {"USMS_GW_USMS_MAX_IN_FLIGHT=2"};
+  gateway_env env{opts};
+  env.set_faults(R"({"latency_ms": 20})");
+
+  constexpr int total = 400;
+  std::vector<accepted> all;
+  for (int i = 0; i < total; ++i) {
+    auto corr = "line-" + std::to_string(i);
+    auto doc = env.submit_create("incident", "line " + std::to_string(i), corr);
+    all.push_back({json_string(doc, "request_id"), corr});
+  }
+  int64_t most_supervisors = 0;
+  int64_t most_queued = 0;
+  REQUIRE(wait_until(
+    [&] {
+      auto text = env.call("GET", "/metrics").body;
+      auto supervisors = metric(text, "usms_gateway_supervisors");
+      auto queued = metric(text, "usms_gateway_queue_depth{state=\"queued\"}");
+      most_supervisors = std::max(most_supervisors, supervisors);
+      most_queued = std::max(most_queued, queued);
+      return supervisors == 0 && queued == 0;
+    },
+    60s));
+  // Many were queued, never more than 64 of them had an actor, and the line
+  // kept every place filled while it lasted.
+  CHECK(most_queued > 64);
+  CHECK(most_supervisors == 64);
+  require_all_succeeded_once(env, all, "INC");
+}
+
 } // namespace usms::test
