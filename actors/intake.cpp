@@ -44,10 +44,6 @@ struct intake_state {
   std::unordered_map<caf::actor_addr, std::string> by_addr;
   /// Creates waiting for an earlier create with the same ExternalReference.
   std::unordered_map<std::string, std::deque<std::string>> key_queue;
-  /// Requests waiting, oldest first, for a place among the `max_active`
-  /// supervisors. A queued request costs a record here, not an actor, so
-  /// memory and spawn work follow what USMS can take, not the storm.
-  std::deque<std::string> ready;
   std::unordered_map<std::string, std::vector<waiter>> waiters;
   uint64_t next_waiter = 1;
   int64_t accepted = 0;
@@ -69,30 +65,6 @@ void spawn_supervisor(self_ptr self, const std::string& id) {
                                               std::move(deps));
   self->monitor(entry.supervisor);
   st.by_addr.emplace(entry.supervisor.address(), id);
-  metrics().set_supervisors(static_cast<int64_t>(st.by_addr.size()));
-}
-
-/// Gives `id` a supervisor now, or a place in line when all are taken.
-void activate(self_ptr self, const std::string& id) {
-  auto& st = self->state;
-  if (static_cast<int64_t>(st.by_addr.size()) < st.settings->max_active)
-    spawn_supervisor(self, id);
-  else
-    st.ready.push_back(id);
-}
-
-/// Spawns supervisors for the oldest waiting requests while places are free.
-void fill_places(self_ptr self) {
-  auto& st = self->state;
-  while (!st.ready.empty()
-         && static_cast<int64_t>(st.by_addr.size()) < st.settings->max_active) {
-    auto id = std::move(st.ready.front());
-    st.ready.pop_front();
-    auto i = st.live.find(id);
-    // Gone (finished) or already spawned (a cancel does that).
-    if (i != st.live.end() && !i->second.supervisor)
-      spawn_supervisor(self, id);
-  }
 }
 
 /// Starts `rec` now, or queues it behind a create with the same key.
@@ -110,7 +82,7 @@ void admit(self_ptr self, request_record rec) {
     if (q.size() > 1)
       return; // runs when the creates before it have finished
   }
-  activate(self, id);
+  spawn_supervisor(self, id);
 }
 
 /// A request finished: wake its waiters and the next create on its key.
@@ -125,7 +97,6 @@ void retire(self_ptr self, const std::string& id) {
   auto key = req.external_reference;
   if (i->second.supervisor)
     st.by_addr.erase(i->second.supervisor.address());
-  metrics().set_supervisors(static_cast<int64_t>(st.by_addr.size()));
   st.live.erase(i);
   if (auto w = st.waiters.find(id); w != st.waiters.end()) {
     for (auto& x : w->second)
@@ -146,7 +117,7 @@ void retire(self_ptr self, const std::string& id) {
   auto next = ids.front();
   auto n = st.live.find(next);
   if (n != st.live.end() && !n->second.supervisor)
-    activate(self, next);
+    spawn_supervisor(self, next);
 }
 
 intake_impl::behavior_type
@@ -167,7 +138,6 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
       return;
     auto id = i->second;
     st.by_addr.erase(i);
-    metrics().set_supervisors(static_cast<int64_t>(st.by_addr.size()));
     auto l = st.live.find(id);
     if (l == st.live.end())
       return;
@@ -186,10 +156,9 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
             l->second.record = std::move(recs.front());
             spawn_supervisor(self, id);
           },
-          [self, id](caf::error& err) {
+          [id](caf::error& err) {
             spdlog::error("request {}: cannot restart: {}", id,
                           to_string(err));
-            fill_places(self);
           });
     }
   });
@@ -289,7 +258,6 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
     },
     [=](done_atom, request_record& rec) {
       retire(self, rec.request.id);
-      fill_places(self);
       if (rec.reply_state == "pending" && self->state.replies)
         self->send(self->state.replies, reply_atom_v, std::move(rec));
     },
@@ -325,10 +293,8 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
           w.promise.deliver(false);
       st.waiters.clear();
       st.by_addr.clear();
-      metrics().set_supervisors(0);
       st.live.clear();
       st.key_queue.clear();
-      st.ready.clear();
       return true;
     },
     [=](stats_atom) -> caf::result<int64_t, int64_t> {

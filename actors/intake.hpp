@@ -10,8 +10,7 @@ namespace usms {
 /// Spawns the intake: it journals each request before acknowledging it,
 /// bounds the unfinished requests (`max_pending`), runs creates that share
 /// an ExternalReference one at a time, supervises one actor per request
-/// (respawning one that crashed) for up to `max_active` requests at once
-/// (the others wait in line, oldest first), and answers `?wait=` callers.
+/// (respawning one that crashed), and answers `?wait=` callers.
 intake_actor spawn_intake(
   caf::actor_system& sys, journal_actor journal, dispatcher_actor dispatcher,
   reply_actor replies,

@@ -1,6 +1,5 @@
 #include "app/gateway.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -67,9 +66,6 @@ pipeline_settings pipeline_from(const config::settings& s) {
   p.backoff_base_ms = s.soap.backoff_base.count();
   p.backoff_max_ms = s.soap.backoff_max.count();
   p.max_pending = s.intake.max_pending;
-  // Enough supervisors to keep every slot busy while others back off.
-  p.max_active = static_cast<int32_t>(
-    std::max<int64_t>(64, 8 * s.usms.max_in_flight));
   return p;
 }
 

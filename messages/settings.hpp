@@ -18,16 +18,13 @@ struct pipeline_settings {
   int64_t backoff_max_ms = 30000;
   bool jitter = true;
   int64_t max_pending = 1000000;
-  /// How many requests have a supervisor at once (in flight, waiting for a
-  /// slot or for a retry); the rest wait in the intake as plain records.
-  int32_t max_active = 512;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
   return f(caf::meta::type_name("pipeline_settings"), x.api_version,
            x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
-           x.jitter, x.max_pending, x.max_active);
+           x.jitter, x.max_pending);
 }
 
 /// What the SOAP dispatcher needs: where, as whom, how much at once.

@@ -242,9 +242,6 @@ std::string gateway_metrics::render_prometheus() const {
   for (size_t s = 0; s < 3; ++s)
     sample(out, "usms_gateway_queue_depth",
            std::string{"state=\""} + slot_names[s] + "\"", queue_[s].load());
-  header(out, "usms_gateway_supervisors", "gauge",
-         "Unfinished requests with a live supervisor; the rest wait in line.");
-  sample(out, "usms_gateway_supervisors", "", supervisors_.load());
   header(out, "usms_gateway_soap_in_flight", "gauge",
          "SOAP calls to USMS in flight.");
   sample(out, "usms_gateway_soap_in_flight", "", soap_in_flight_.load());

@@ -56,9 +56,6 @@ public:
   void lookup_made();
   void enter(queue_slot s);
   void leave(queue_slot s);
-  /// Requests with a live supervisor actor (the intake's active places).
-  void set_supervisors(int64_t n) { supervisors_.store(n); }
-  int64_t supervisors() const { return supervisors_.load(); }
 
   // -- SOAP --
   void soap_started();
@@ -102,7 +99,6 @@ private:
   std::atomic<uint64_t> lookups_{0};
   std::array<std::atomic<int64_t>, 3> queue_{};
   std::atomic<int64_t> soap_in_flight_{0};
-  std::atomic<int64_t> supervisors_{0};
   std::array<std::atomic<uint64_t>, 16> soap_calls_{};
   std::array<latency_histogram, 4> soap_latency_{};
   std::atomic<int64_t> last_usms_answer_ms_{0};
