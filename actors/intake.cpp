@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -29,7 +30,12 @@ struct waiter {
 
 struct live_request {
   supervisor_actor supervisor; ///< invalid while queued behind its key
-  request_record record;       ///< as spawned (for respawn after a crash)
+  /// The request while no supervisor holds it; moved into the supervisor
+  /// when it is spawned (a respawn reads it back from the journal), so a
+  /// queued request is kept in memory once.
+  std::unique_ptr<request_record> record;
+  /// A create's ExternalReference when creates with it run one at a time.
+  std::string serial_key;
 };
 
 struct intake_state {
@@ -61,8 +67,11 @@ void spawn_supervisor(self_ptr self, const std::string& id) {
   supervisor_deps deps{st.journal, st.dispatcher,
                        caf::actor_cast<intake_actor>(self), st.settings,
                        st.routes_configured};
-  entry.supervisor = spawn_request_supervisor(self->system(), entry.record,
-                                              std::move(deps));
+  if (!entry.record)
+    return; // a supervisor has it already
+  entry.supervisor = spawn_request_supervisor(
+    self->system(), std::move(*entry.record), std::move(deps));
+  entry.record.reset();
   self->monitor(entry.supervisor);
   st.by_addr.emplace(entry.supervisor.address(), id);
 }
@@ -73,8 +82,11 @@ void admit(self_ptr self, request_record rec) {
   auto id = rec.request.id;
   bool serialize = rec.request.act == action::create
                    && !rec.request.external_reference.empty();
-  auto key = rec.request.external_reference;
-  st.live.emplace(id, live_request{supervisor_actor{}, std::move(rec)});
+  auto key = serialize ? rec.request.external_reference : std::string{};
+  st.live.emplace(id, live_request{supervisor_actor{},
+                                   std::make_unique<request_record>(
+                                     std::move(rec)),
+                                   key});
   metrics().enter(queue_slot::queued);
   if (serialize) {
     auto& q = st.key_queue[key];
@@ -91,10 +103,8 @@ void retire(self_ptr self, const std::string& id) {
   auto i = st.live.find(id);
   if (i == st.live.end())
     return;
-  auto& req = i->second.record.request;
-  bool serialize = req.act == action::create
-                   && !req.external_reference.empty();
-  auto key = req.external_reference;
+  auto key = std::move(i->second.serial_key);
+  bool serialize = !key.empty();
   if (i->second.supervisor)
     st.by_addr.erase(i->second.supervisor.address());
   st.live.erase(i);
@@ -153,7 +163,8 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
             auto l = self->state.live.find(id);
             if (recs.empty() || l == self->state.live.end())
               return;
-            l->second.record = std::move(recs.front());
+            l->second.record
+              = std::make_unique<request_record>(std::move(recs.front()));
             spawn_supervisor(self, id);
           },
           [id](caf::error& err) {

@@ -156,6 +156,8 @@ export async function newPage(browser, errors = []) {
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
+  // Notifications left from earlier steps would cover the page.
+  await page.evaluate(() => document.getElementById('toasts')?.replaceChildren());
   await page.screenshot({ path: file });
   return file;
 }
