@@ -24,6 +24,8 @@ constexpr auto checkpoint_interval = std::chrono::seconds(1);
 struct reader_state {
   std::unique_ptr<db::database> db;
   std::unique_ptr<db::statement> by_id;
+  /// WAL frames at the last tick: unchanged and all copied = idle.
+  int last_log_frames = -1;
   static inline const char* name = "reader";
 };
 
@@ -64,6 +66,23 @@ reader(reader_impl::stateful_pointer<reader_state> self, std::string path) {
       if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         spdlog::warn("WAL checkpoint failed: {}",
                      sqlite3_errmsg(self->state.db->handle()));
+      // Idle (no new frames for a tick) and all copied: give the WAL's
+      // disk space back. Without a busy wait: should a writer start right
+      // now, TRUNCATE gives up at once instead of holding it back.
+      auto& last = self->state.last_log_frames;
+      if (rc == SQLITE_OK && log_frames > 0 && copied == log_frames
+          && log_frames == last) {
+        auto* handle = self->state.db->handle();
+        sqlite3_busy_timeout(handle, 0);
+        rc = sqlite3_wal_checkpoint_v2(handle, nullptr,
+                                       SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                       &copied);
+        sqlite3_busy_timeout(handle, db::busy_timeout_ms);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+          spdlog::warn("WAL truncation failed: {}",
+                       sqlite3_errmsg(self->state.db->handle()));
+      }
+      last = log_frames;
       self->delayed_send(self, checkpoint_interval, tick_atom_v);
     },
   };

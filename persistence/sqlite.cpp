@@ -29,7 +29,7 @@ database::database(const std::string& path, bool read_only) {
     db_ = nullptr;
     throw sqlite_error(msg);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
 }
 

@@ -23,6 +23,9 @@ public:
 
 class statement;
 
+/// How long a connection waits for another one's lock before SQLITE_BUSY.
+constexpr int busy_timeout_ms = 5000;
+
 class database {
 public:
   /// Opens (creating) `path`; `read_only` opens an existing file only.

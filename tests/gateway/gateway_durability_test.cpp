@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -223,6 +224,34 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
     CHECK(env.sim_creates(c.correlation_id) == 1);
   auto upd = env.get_json("/api/v1/requests/" + update_id);
   CHECK(json_string(upd["ticket"], "assignee") == "alice");
+}
+
+} // namespace usms::test
+
+namespace usms::test {
+
+TEST_CASE("an idle gateway gives the WAL's disk space back",
+          "[gateway][durability][wal]") {
+  gateway_env env;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i)
+    ids.push_back(json_string(
+      env.submit_create("incident", "wal " + std::to_string(i)),
+      "request_id"));
+  for (auto& id : ids)
+    REQUIRE(json_string(env.wait_finished(id), "state") == "succeeded");
+  auto wal = env.db_path() + "-wal";
+  // Checkpoints copy the WAL into the database every second; once nothing
+  // new was written for a tick, the WAL file is cut to nothing.
+  REQUIRE(wait_until([&] { return std::filesystem::file_size(wal) == 0; },
+                     std::chrono::seconds(15)));
+  // Still all there, and the next write works.
+  CHECK(json_string(env.get_json("/api/v1/requests/" + ids.front()), "state")
+        == "succeeded");
+  CHECK(json_string(env.wait_finished(json_string(
+                      env.submit_create("incident", "after"), "request_id")),
+                    "state")
+        == "succeeded");
 }
 
 } // namespace usms::test
