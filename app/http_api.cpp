@@ -103,8 +103,11 @@ void wait_then_answer(caf::event_based_actor* self,
 
 void submit(std::shared_ptr<api_context> ctx, ticket_request req,
             double wait_s, http::responder respond) {
-  ctx->sys->spawn([ctx, req = std::move(req), wait_s,
-                   respond](caf::event_based_actor* self) -> caf::behavior {
+  // ctx goes in as the spawn argument: CAF 0.17 dereferences a null
+  // argument tuple for lambdas spawned without one (UBSan reports it).
+  ctx->sys->spawn([req = std::move(req), wait_s,
+                   respond](caf::event_based_actor* self,
+                            std::shared_ptr<api_context> ctx) -> caf::behavior {
     self->request(ctx->intake, actor_timeout, submit_atom_v, req)
       .then(
         [self, ctx, req, wait_s, respond](std::string& id, bool existed) {
@@ -127,27 +130,29 @@ void submit(std::shared_ptr<api_context> ctx, ticket_request req,
           self->quit();
         });
     return {};
-  });
+  }, ctx);
 }
 
 void get_request(std::shared_ptr<api_context> ctx, std::string id,
                  double wait_s, http::responder respond) {
-  ctx->sys->spawn([ctx, id, wait_s,
-                   respond](caf::event_based_actor* self) -> caf::behavior {
+  ctx->sys->spawn([id, wait_s,
+                   respond](caf::event_based_actor* self,
+                            std::shared_ptr<api_context> ctx) -> caf::behavior {
     if (wait_s > 0)
       wait_then_answer(self, ctx, id, wait_s, respond);
     else
       answer_with_record(self, ctx, id, false, respond);
     return {};
-  });
+  }, ctx);
 }
 
 /// Cancel (`cancel_atom`) or retry (`retry_atom`) one request.
 template <class Atom>
 void change_request(std::shared_ptr<api_context> ctx, std::string id,
                     Atom what, http::responder respond) {
-  ctx->sys->spawn([ctx, id, what,
-                   respond](caf::event_based_actor* self) -> caf::behavior {
+  ctx->sys->spawn([id, what,
+                   respond](caf::event_based_actor* self,
+                            std::shared_ptr<api_context> ctx) -> caf::behavior {
     self->request(ctx->intake, actor_timeout, what, id)
       .then(
         [self, ctx, id, respond](bool ok) {
@@ -166,7 +171,7 @@ void change_request(std::shared_ptr<api_context> ctx, std::string id,
           self->quit();
         });
     return {};
-  });
+  }, ctx);
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {

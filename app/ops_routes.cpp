@@ -66,9 +66,12 @@ api::api_error from_error(const caf::error& err) {
 template <class Reply, class ToResponse, class... Ts>
 void ask_store(const std::shared_ptr<ops_context>& ctx, http::responder respond,
                ToResponse to_response, Ts... msg) {
-  ctx->sys->spawn([ctx, respond = std::move(respond),
+  // ctx goes in as the spawn argument: CAF 0.17 dereferences a null
+  // argument tuple for lambdas spawned without one (UBSan reports it).
+  ctx->sys->spawn([respond = std::move(respond),
                    to_response = std::move(to_response),
-                   msg...](caf::event_based_actor* self) -> caf::behavior {
+                   msg...](caf::event_based_actor* self,
+                           std::shared_ptr<ops_context> ctx) -> caf::behavior {
     self->request(ctx->store, store_timeout, msg...)
       .then(
         [self, respond, to_response](Reply& reply) {
@@ -80,7 +83,7 @@ void ask_store(const std::shared_ptr<ops_context>& ctx, http::responder respond,
           self->quit();
         });
     return {};
-  });
+  }, ctx);
 }
 
 // -- request parsing ---------------------------------------------------------
@@ -415,8 +418,9 @@ void put_config(std::shared_ptr<ops_context> ctx,
     gate->done();
     return;
   }
-  ctx->sys->spawn([ctx, gate, respond, patch = std::move(*patch)](
-                    caf::event_based_actor* self) -> caf::behavior {
+  ctx->sys->spawn([gate, respond, patch = std::move(*patch)](
+                    caf::event_based_actor* self,
+                    std::shared_ptr<ops_context> ctx) -> caf::behavior {
     auto fail = [self, gate, respond](const api::api_error& e) {
       respond(error_response(e));
       gate->done();
@@ -453,7 +457,7 @@ void put_config(std::shared_ptr<ops_context> ctx,
         },
         [fail](caf::error& err) { fail(from_error(err)); });
     return {};
-  });
+  }, ctx);
 }
 
 // -- reply routes ------------------------------------------------------------
