@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -15,13 +16,14 @@
 
 #include "app/gateway.hpp"
 #include "app/logging.hpp"
+#include "config/keys.hpp"
 #include "config/loader.hpp"
 
 extern char** environ;
 
 namespace {
 
-constexpr const char* version = "0.1.0";
+constexpr const char* version = USMS_VERSION;
 
 /// Blocks the stop signals in this thread and every thread started after
 /// it, so that only `sigwait` in main sees them.
@@ -32,6 +34,25 @@ sigset_t block_stop_signals() {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+/// The --help footer: every setting, where it can come from, and signals.
+std::string settings_help() {
+  std::string out =
+    "\nSettings (later wins): built-in defaults < the --config file < "
+    "USMS_GW_<SECTION>_<KEY>\nenvironment variables < the flags above < "
+    "PUT /api/v1/config (keys marked *,\nsaved in the database; "
+    "--reset-runtime-config drops them). Every key is\nexplained in "
+    "share/usms-gateway/usms-gateway.sample.toml.\n\n";
+  for (const auto& key : usms::config::all_keys()) {
+    auto line = "  " + key.dotted() + (key.runtime ? " *" : "");
+    line.resize(std::max<std::size_t>(line.size() + 1, 28), ' ');
+    out += line + key.env_name() + "\n      " + std::string{key.help} + "\n";
+  }
+  out += "\nSIGTERM or SIGINT stops it gracefully: the intake answers 503, SOAP "
+         "calls in flight\nget their grace period, everything unfinished stays "
+         "journaled and resumes at\nthe next start.";
+  return out;
 }
 
 } // namespace
@@ -60,6 +81,7 @@ int main(int argc, char** argv) {
   cli.add_flag("--reset-runtime-config", reset_runtime,
                "drop the settings saved at run time through the API");
   cli.add_flag("--version", show_version, "print the version and exit");
+  cli.footer(settings_help());
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   cli.add_option("--concurrency", opt.concurrency, "requests in flight");
   cli.add_option("--rate", opt.rate, "requests per second (0: unlimited)");
   cli.add_option("--wait", opt.wait, "?wait=SECONDS on each request");
+  cli.set_version_flag("--version", std::string{"usms-load "} + USMS_VERSION);
   CLI11_PARSE(cli, argc, argv);
 
   usms::http::client_options co;

@@ -69,6 +69,7 @@ void add_shape_options(CLI::App* app, shape_options& s) {
 int main(int argc, char** argv) {
   CLI::App cli{"usms-storm: storm generator, replayer and measurer for the "
                "USMS ticket gateway"};
+  cli.set_version_flag("--version", std::string{"usms-storm "} + USMS_VERSION);
   cli.require_subcommand(1);
 
   shape_options gen_shape;

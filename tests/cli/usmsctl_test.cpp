@@ -197,15 +197,21 @@ TEST_CASE("usmsctl exits 4 while the request is unfinished", "[cli]") {
 }
 
 TEST_CASE("every executable answers --version and --help", "[cli]") {
-  for (auto exe : {"usmsctl", "usms-gateway", "usms-sim"}) {
+  for (auto exe :
+       {"usmsctl", "usms-gateway", "usms-sim", "usms-storm", "usms-load"}) {
     INFO(exe);
     auto v = run_command(bin_path(exe), {"--version"});
     CHECK(v.exit_code == 0);
-    CHECK(v.out.find("0.") != std::string::npos);
+    CHECK(v.out.rfind(std::string{exe} + " 0.", 0) == 0);
     auto h = run_command(bin_path(exe), {"--help"});
     CHECK(h.exit_code == 0);
     CHECK(h.out.find("--") != std::string::npos);
   }
+  // The gateway's help lists every setting with its variable, and SIGTERM.
+  auto gh = run_command(bin_path("usms-gateway"), {"--help"});
+  for (auto word : {"soap.retries *", "USMS_GW_SOAP_RETRIES",
+                    "USMS_GW_AUTH_TOKENS", "offload.retention", "SIGTERM"})
+    CHECK(gh.out.find(word) != std::string::npos);
   auto h = run_command(bin_path("usmsctl"), {"--help"});
   for (auto word : {"create", "update", "query", "get", "Exit codes",
                     "USMS_GATEWAY_URL"})
