@@ -243,6 +243,10 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
         // can journal its own cancellation; it is not in flight.
         spawn_supervisor(self, id);
       }
+      if (!i->second.supervisor) // its crashed supervisor is being restarted
+        return caf::make_error(gateway_errc::conflict,
+                               "request " + id
+                                 + " is restarting; try again in a moment");
       return self->delegate(i->second.supervisor, cancel_atom_v);
     },
     [=](retry_atom, const std::string& id) -> caf::result<bool> {
