@@ -20,7 +20,12 @@ using supervisor_impl = supervisor_actor::extend<caf::reacts_to<retry_atom>>;
 
 /// How long to wait before trying a journal write again after it failed.
 constexpr auto storage_retry_delay = std::chrono::seconds(1);
-constexpr auto journal_timeout = std::chrono::seconds(60);
+/// No timeout on journal writes: the journal is in this process and answers
+/// every request (with an error if it must; a down journal answers for it).
+/// A timeout would only add a timer entry per write, which CAF 0.17 keeps
+/// until it expires: 60 s of them cost ~15 MB and a share of the clock
+/// thread in a storm.
+constexpr auto journal_timeout = caf::infinite;
 
 struct supervisor_state {
   request_record rec;
