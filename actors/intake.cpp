@@ -58,6 +58,12 @@ struct intake_state {
 
 using self_ptr = intake_impl::stateful_pointer<intake_state>;
 
+/// No timeout on journal requests: the journal is in this process and
+/// answers each one. A timeout could fire on a write that still commits
+/// later: a request journaled (and resumed only at the next start) but
+/// never admitted here. The HTTP side has its own timeout for the caller.
+constexpr auto journal_timeout = caf::infinite;
+
 void spawn_supervisor(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.live.find(id);
@@ -157,7 +163,7 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
     if (dm.reason && dm.reason != caf::exit_reason::user_shutdown) {
       spdlog::error("request {}: supervisor crashed ({}); restarting it", id,
                     to_string(dm.reason));
-      self->request(st.journal, std::chrono::seconds(60), caf::get_atom_v, id)
+      self->request(st.journal, journal_timeout, caf::get_atom_v, id)
         .then(
           [self, id](std::vector<request_record>& recs) {
             auto l = self->state.live.find(id);
@@ -191,7 +197,7 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
       if (req.accepted_at == 0)
         req.accepted_at = now_ms();
       auto rp = self->make_response_promise<std::string, bool>();
-      self->request(st.journal, std::chrono::seconds(60), append_atom_v, req)
+      self->request(st.journal, journal_timeout, append_atom_v, req)
         .then(
           [self, rp, req](std::string& id, bool existed) mutable {
             if (!existed) {
@@ -255,7 +261,7 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
         return caf::make_error(gateway_errc::conflict,
                                "request " + id + " is not finished");
       auto rp = self->make_response_promise<bool>();
-      self->request(st.journal, std::chrono::seconds(60), requeue_atom_v, id)
+      self->request(st.journal, journal_timeout, requeue_atom_v, id)
         .then(
           [self, rp, id](std::vector<request_record>& recs) mutable {
             if (recs.empty()) {
@@ -282,7 +288,7 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
     },
     [=](start_atom) {
       auto& st = self->state;
-      self->request(st.journal, std::chrono::minutes(10), resume_atom_v)
+      self->request(st.journal, journal_timeout, resume_atom_v)
         .then(
           [self](std::vector<request_record>& recs) {
             if (!recs.empty())
