@@ -132,7 +132,8 @@ int main(int argc, char** argv) {
 
   // Returning freed memory to the kernel after every journal transaction
   // made glibc madvise (and flush TLBs) thousands of times a second; keep
-  // up to 256 MiB of free heap instead.
+  // up to 256 MiB of free heap instead. (A no-op when linked with jemalloc,
+  // which decays unused pages on its own schedule.)
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   usms::app::gateway gw{std::move(*loaded)};
   if (auto err = gw.start(); !err.empty()) {
