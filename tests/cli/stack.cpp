@@ -46,12 +46,4 @@ void stack::set_sim_faults(const std::string& json) {
   REQUIRE(rep.status == 200);
 }
 
-rapidjson::Document parse_json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  INFO("not JSON: " << text);
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
-
 } // namespace usms::test

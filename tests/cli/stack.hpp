@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/cli/run_command.hpp"
+#include "tests/support/json_fields.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace usms::test {
@@ -44,8 +45,5 @@ private:
   std::unique_ptr<child_process> sim_;
   std::unique_ptr<child_process> gateway_;
 };
-
-/// Parses `text` as JSON; fails the current test when it is not.
-rapidjson::Document parse_json(const std::string& text);
 
 } // namespace usms::test

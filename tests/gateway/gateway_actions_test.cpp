@@ -33,7 +33,7 @@ struct api_error_view {
 
 api_error_view error_of(const http_reply& r) {
   INFO("answer: " << r.status << " " << r.error << "\n" << r.body);
-  auto doc = parse_json_text(r.body);
+  auto doc = parse_json(r.body);
   REQUIRE(doc.HasMember("error"));
   auto& e = doc["error"];
   return {r.status, json_string(e, "code"), json_string(e, "field"),
@@ -61,7 +61,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
         + k.type + "\"}");
     INFO(created.body);
     REQUIRE(created.status == 200);
-    auto c = parse_json_text(created.body);
+    auto c = parse_json(created.body);
     CHECK(json_string(c, "state") == "succeeded");
     CHECK(json_string(c, "action") == "create");
     CHECK(json_string(c, "type") == k.type);
@@ -81,7 +81,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
         + R"(", "priority": 2}, "work_note": "taken by the NOC"})");
     INFO(updated.body);
     REQUIRE(updated.status == 200);
-    auto u = parse_json_text(updated.body);
+    auto u = parse_json(updated.body);
     CHECK(json_string(u, "state") == "succeeded");
     CHECK(json_string(u, "action") == "update");
     CHECK(json_string(u, "ticket_id") == id);
@@ -102,7 +102,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
                                      + "&limit=10&wait=10");
     INFO(queried.body);
     REQUIRE(queried.status == 200);
-    auto q = parse_json_text(queried.body);
+    auto q = parse_json(queried.body);
     CHECK(json_string(q, "state") == "succeeded");
     CHECK(json_string(q, "action") == "query");
     CHECK(json_int(q, "total_count") == 1);
@@ -127,7 +127,7 @@ TEST_CASE("v2: a query that matches nothing succeeds with no tickets",
                     "/api/v1/tickets/problem?status=KnownError&wait=10");
   INFO(r.body);
   REQUIRE(r.status == 200);
-  auto q = parse_json_text(r.body);
+  auto q = parse_json(r.body);
   CHECK(json_string(q, "state") == "succeeded");
   CHECK(json_int(q, "total_count") == 0);
   REQUIRE(q["tickets"].IsArray());
@@ -146,7 +146,7 @@ TEST_CASE("v1 creates incidents and refuses everything else",
                    "assignment_group": "noc"}, "correlation_id": "v1-1"})");
   INFO(created.body);
   REQUIRE(created.status == 200);
-  auto c = parse_json_text(created.body);
+  auto c = parse_json(created.body);
   CHECK(json_string(c, "state") == "succeeded");
   CHECK(json_string(c, "ticket_id").rfind("INC", 0) == 0);
   CHECK(env.sim_calls("CreateIncident") == 1);
@@ -303,7 +303,7 @@ TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
   auto waited = std::chrono::steady_clock::now() - start;
   INFO(r.body);
   REQUIRE(r.status == 202);
-  auto doc = parse_json_text(r.body);
+  auto doc = parse_json(r.body);
   auto id = json_string(doc, "request_id");
   REQUIRE_FALSE(id.empty());
   CHECK_FALSE(is_finished_state(json_string(doc, "state")));
@@ -316,7 +316,7 @@ TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
   auto g = env.call("GET", "/api/v1/requests/" + id + "?wait=5");
   INFO(g.body);
   REQUIRE(g.status == 200);
-  auto fin = parse_json_text(g.body);
+  auto fin = parse_json(g.body);
   CHECK(json_string(fin, "state") == "succeeded");
   CHECK(json_string(fin, "ticket_id").rfind("INC", 0) == 0);
 
@@ -328,7 +328,7 @@ TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
   auto q = env.call("GET", "/api/v1/tickets/incident?wait=5");
   INFO(q.body);
   REQUIRE(q.status == 200);
-  CHECK(json_string(parse_json_text(q.body), "state") == "succeeded");
+  CHECK(json_string(parse_json(q.body), "state") == "succeeded");
 
   // An unknown request is 404, waiting or not.
   CHECK(env.call("GET", "/api/v1/requests/r-nope").status == 404);
@@ -345,7 +345,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
   auto first = env.send_json("POST", "/api/v1/tickets/incident", body, key);
   INFO(first.body);
   REQUIRE(first.status == 202);
-  auto id = json_string(parse_json_text(first.body), "request_id");
+  auto id = json_string(parse_json(first.body), "request_id");
   REQUIRE_FALSE(id.empty());
   bool has_location = false;
   for (auto& h : first.headers)
@@ -355,7 +355,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
   auto second = env.send_json("POST", "/api/v1/tickets/incident", body, key);
   INFO(second.body);
   REQUIRE((second.status == 200 || second.status == 202));
-  CHECK(json_string(parse_json_text(second.body), "request_id") == id);
+  CHECK(json_string(parse_json(second.body), "request_id") == id);
 
   auto done = env.wait_finished(id);
   CHECK(json_string(done, "state") == "succeeded");
@@ -363,7 +363,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
   auto third = env.send_json("POST", "/api/v1/tickets/incident", body, key);
   INFO(third.body);
   REQUIRE(third.status == 200);
-  auto t = parse_json_text(third.body);
+  auto t = parse_json(third.body);
   CHECK(json_string(t, "request_id") == id);
   CHECK(json_string(t, "ticket_id") == json_string(done, "ticket_id"));
 
@@ -375,7 +375,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
                              R"({"fields": {"summary": "other"}})",
                              {{"Idempotency-Key", "key-43"}});
   REQUIRE(other.status == 200);
-  CHECK(json_string(parse_json_text(other.body), "request_id") != id);
+  CHECK(json_string(parse_json(other.body), "request_id") != id);
   CHECK(env.sim_calls("CreateTicket") == 2);
 }
 

@@ -184,10 +184,10 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
   auto u = env.send_json("PATCH", "/api/v1/tickets/incident/" + ticket,
                          R"({"fields": {"assignee": "alice"}})");
   REQUIRE(u.status == 202);
-  auto update_id = json_string(parse_json_text(u.body), "request_id");
+  auto update_id = json_string(parse_json(u.body), "request_id");
   auto q = env.call("GET", "/api/v1/tickets/incident?status=New");
   REQUIRE(q.status == 202);
-  auto query_id = json_string(parse_json_text(q.body), "request_id");
+  auto query_id = json_string(parse_json(q.body), "request_id");
 
   std::vector<std::string> ids{update_id, query_id};
   for (auto& c : creates)
@@ -198,7 +198,7 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
       for (auto& id : ids) {
         auto g = env.call("GET", "/api/v1/requests/" + id);
         if (g.status != 200
-            || json_string(parse_json_text(g.body), "state")
+            || json_string(parse_json(g.body), "state")
                  != "waiting_retry")
           return false;
       }

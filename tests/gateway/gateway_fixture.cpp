@@ -5,8 +5,6 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace usms::test {
 
@@ -33,44 +31,6 @@ std::string env_key(const std::string& entry) {
 }
 
 } // namespace
-
-rapidjson::Document parse_json_text(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  INFO("JSON text: " << text);
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
-
-std::string json_string(const rapidjson::Value& doc, const char* key) {
-  if (!doc.IsObject())
-    return {};
-  auto i = doc.FindMember(key);
-  if (i == doc.MemberEnd() || !i->value.IsString())
-    return {};
-  return {i->value.GetString(), i->value.GetStringLength()};
-}
-
-int64_t json_int(const rapidjson::Value& doc, const char* key,
-                 int64_t fallback) {
-  if (!doc.IsObject())
-    return fallback;
-  auto i = doc.FindMember(key);
-  if (i == doc.MemberEnd() || !i->value.IsInt64())
-    return fallback;
-  return i->value.GetInt64();
-}
-
-std::string json_quote(const std::string& text) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buf.GetString();
-}
-
-bool is_finished_state(const std::string& state) {
-  return state == "succeeded" || state == "failed" || state == "cancelled";
-}
 
 gateway_env::gateway_env(gateway_options opts) : opts_(std::move(opts)) {
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0",
@@ -139,7 +99,7 @@ rapidjson::Document gateway_env::get_json(const std::string& path) {
   INFO("GET " << path << " -> " << r.status << " " << r.error << "\n"
               << r.body);
   REQUIRE(r.status == 200);
-  return parse_json_text(r.body);
+  return parse_json(r.body);
 }
 
 rapidjson::Document gateway_env::wait_finished(
@@ -150,7 +110,7 @@ rapidjson::Document gateway_env::wait_finished(
     auto r = call("GET", "/api/v1/requests/" + request_id + "?wait=2");
     last = std::to_string(r.status) + " " + r.error + " " + r.body;
     if (r.status == 200) {
-      auto doc = parse_json_text(r.body);
+      auto doc = parse_json(r.body);
       if (is_finished_state(json_string(doc, "state")))
         return doc;
     } else if (r.status != 202) {
@@ -176,7 +136,7 @@ rapidjson::Document gateway_env::submit_create(const std::string& type,
   INFO("create " << type << " -> " << r.status << " " << r.error << "\n"
                  << r.body);
   REQUIRE(r.status == 202);
-  return parse_json_text(r.body);
+  return parse_json(r.body);
 }
 
 std::string gateway_env::create_ticket(const std::string& type,
@@ -187,7 +147,7 @@ std::string gateway_env::create_ticket(const std::string& type,
   INFO("create " << type << " -> " << r.status << " " << r.error << "\n"
                  << r.body);
   REQUIRE(r.status == 200);
-  auto doc = parse_json_text(r.body);
+  auto doc = parse_json(r.body);
   REQUIRE(json_string(doc, "state") == "succeeded");
   auto id = json_string(doc, "ticket_id");
   REQUIRE_FALSE(id.empty());
@@ -202,7 +162,7 @@ gateway_env::status_rows(const std::string& request_id) {
   INFO("GET /api/v1/status -> " << r.status << " " << r.error << "\n"
                                 << r.body);
   REQUIRE(r.status == 200);
-  auto doc = parse_json_text(r.body);
+  auto doc = parse_json(r.body);
   REQUIRE(doc.HasMember("rows"));
   REQUIRE(doc["rows"].IsArray());
   std::vector<status_row> out;
@@ -224,7 +184,7 @@ rapidjson::Document gateway_env::sim_stats() {
   auto r = http_call("GET", sim_->base_url() + "/admin/stats");
   INFO(r.error << r.body);
   REQUIRE(r.status == 200);
-  return parse_json_text(r.body);
+  return parse_json(r.body);
 }
 
 void gateway_env::set_faults(const std::string& json) {

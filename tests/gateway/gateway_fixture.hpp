@@ -12,22 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/json_fields.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace usms::test {
-
-/// Reads a JSON text; fails the test on bad JSON.
-rapidjson::Document parse_json_text(const std::string& text);
-
-/// `doc[key]` as a string, or "" when absent / not a string.
-std::string json_string(const rapidjson::Value& doc, const char* key);
-
-/// `doc[key]` as an integer, or `fallback` when absent / not an integer.
-int64_t json_int(const rapidjson::Value& doc, const char* key,
-                 int64_t fallback = -1);
-
-/// A JSON string literal (quoted, escaped) of `text`.
-std::string json_quote(const std::string& text);
 
 /// One row of the status table, as GET /api/v1/status shows it.
 struct status_row {
@@ -125,8 +113,5 @@ private:
   std::unique_ptr<child_process> gw_;
   std::vector<std::string> env_;
 };
-
-/// True for succeeded, failed and cancelled.
-bool is_finished_state(const std::string& state);
 
 } // namespace usms::test

@@ -60,7 +60,7 @@ rapidjson::Document update_and_wait(gateway_env& env, const std::string& type,
                          body);
   INFO(r.status << " " << r.error << "\n" << r.body);
   REQUIRE(r.status == 200);
-  return parse_json_text(r.body);
+  return parse_json(r.body);
 }
 
 } // namespace
@@ -88,7 +88,7 @@ TEST_CASE("Server faults on a query are retried until it succeeds",
   auto r = env.call("GET", "/api/v1/tickets/change?wait=15");
   INFO(r.body);
   REQUIRE(r.status == 200);
-  auto q = parse_json_text(r.body);
+  auto q = parse_json(r.body);
   CHECK(json_string(q, "state") == "succeeded");
   CHECK(json_int(q, "attempts") == 2);
   CHECK(env.sim_calls("QueryTickets") == 2);
@@ -103,7 +103,7 @@ TEST_CASE("Server faults on a create are looked up and never make a second ticke
     R"({"fields": {"summary": "ambiguous"}, "correlation_id": "amb-1"})");
   INFO(r.body << "\ngateway output:\n" << env.gateway().output());
   REQUIRE(r.status == 200);
-  auto c = parse_json_text(r.body);
+  auto c = parse_json(r.body);
   CHECK(json_string(c, "state") == "succeeded");
   CHECK(json_string(c, "ticket_id").rfind("PRB", 0) == 0);
   // Exactly one ticket for this correlation id, and every attempt counted
@@ -132,7 +132,7 @@ TEST_CASE("a create whose answer was withheld is found and not sent again",
     R"({"fields": {"summary": "withheld"}, "correlation_id": "wh-1"})");
   INFO(r.body << "\ngateway output:\n" << env.gateway().output());
   REQUIRE(r.status == 200);
-  auto c = parse_json_text(r.body);
+  auto c = parse_json(r.body);
   CHECK(json_string(c, "state") == "succeeded");
   CHECK(json_int(c, "attempts") == 1);
   CHECK(env.sim_calls("CreateTicket") == 1);
@@ -144,7 +144,7 @@ TEST_CASE("a create whose answer was withheld is found and not sent again",
   auto q = env.call("GET", "/api/v1/tickets/incident?external_reference=wh-1"
                            "&wait=10");
   REQUIRE(q.status == 200);
-  auto qd = parse_json_text(q.body);
+  auto qd = parse_json(q.body);
   REQUIRE(json_int(qd, "total_count") == 1);
   CHECK(json_string(qd["tickets"][0], "ticket_id") == id);
 }
@@ -173,7 +173,7 @@ TEST_CASE("retries exhausted: failed after soap.retries + 1 attempts",
     R"({"fields": {"summary": "down"}, "correlation_id": "down-1"})");
   INFO(r.body);
   REQUIRE(r.status == 200);
-  auto c = parse_json_text(r.body);
+  auto c = parse_json(r.body);
   CHECK(json_string(c, "state") == "failed");
   CHECK(contains(json_string(c, "reason"), "UNAVAILABLE"));
   CHECK(json_int(c, "attempts") >= 1);
@@ -215,7 +215,7 @@ TEST_CASE("a Retry-After from USMS is honoured", "[gateway][retry]") {
   auto elapsed = std::chrono::steady_clock::now() - start;
   INFO(r.body << "\ngateway output:\n" << env.gateway().output());
   REQUIRE(r.status == 200);
-  auto q = parse_json_text(r.body);
+  auto q = parse_json(r.body);
   CHECK(json_string(q, "state") == "succeeded");
   CHECK(json_int(q, "attempts") == 2);
   auto accepted = iso_ms(json_string(q, "accepted_at"));
@@ -235,7 +235,7 @@ TEST_CASE("a Retry-After from USMS is honoured", "[gateway][retry]") {
   elapsed = std::chrono::steady_clock::now() - start;
   INFO(c.body);
   REQUIRE(c.status == 200);
-  CHECK(json_string(parse_json_text(c.body), "state") == "succeeded");
+  CHECK(json_string(parse_json(c.body), "state") == "succeeded");
   CHECK(elapsed >= 2s);
   CHECK(env.sim_creates("ra-1") == 1);
 }
@@ -253,14 +253,14 @@ TEST_CASE("cancel a request waiting for its retry",
                          R"({"fields": {"root_cause": "bad optic"}})");
   INFO(r.body);
   REQUIRE(r.status == 202);
-  auto id = json_string(parse_json_text(r.body), "request_id");
+  auto id = json_string(parse_json(r.body), "request_id");
   rapidjson::Document cur;
   bool waiting = wait_until(
     [&] {
       auto g = env.call("GET", "/api/v1/requests/" + id);
       if (g.status != 200)
         return false;
-      cur = parse_json_text(g.body);
+      cur = parse_json(g.body);
       return json_string(cur, "state") == "waiting_retry";
     },
     10s);
@@ -275,7 +275,7 @@ TEST_CASE("cancel a request waiting for its retry",
   auto d = env.call("DELETE", "/api/v1/requests/" + id);
   INFO(d.body);
   REQUIRE(d.status == 200);
-  auto cancelled = parse_json_text(d.body);
+  auto cancelled = parse_json(d.body);
   CHECK(json_string(cancelled, "state") == "cancelled");
   CHECK(json_string(cancelled, "reason") == "cancelled by an operator");
   CHECK(json_string(env.get_json("/api/v1/requests/" + id), "state")
@@ -290,7 +290,7 @@ TEST_CASE("cancel a request waiting for its retry",
   auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
   INFO(again.body);
   REQUIRE(again.status == 200);
-  auto rec = parse_json_text(again.body);
+  auto rec = parse_json(again.body);
   CHECK(json_string(rec, "request_id") == id);
   auto done = env.wait_finished(id);
   CHECK(json_string(done, "state") == "succeeded");
@@ -312,7 +312,7 @@ TEST_CASE("retry a failed request under the same id once USMS is up",
   auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
   INFO(again.body);
   REQUIRE(again.status == 200);
-  CHECK(json_string(parse_json_text(again.body), "request_id") == id);
+  CHECK(json_string(parse_json(again.body), "request_id") == id);
   auto done = env.wait_finished(id);
   CHECK(json_string(done, "state") == "succeeded");
   CHECK(json_string(done["ticket"], "category") == "network");
@@ -340,7 +340,7 @@ TEST_CASE("a succeeded create cannot be retried into a second ticket",
     "POST", "/api/v1/tickets/incident?wait=10",
     R"({"fields": {"summary": "once only"}, "correlation_id": "once-1"})");
   REQUIRE(r.status == 200);
-  auto id = json_string(parse_json_text(r.body), "request_id");
+  auto id = json_string(parse_json(r.body), "request_id");
   auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
   INFO(again.body);
   CHECK(again.status == 409);

@@ -4,8 +4,6 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace usms::test {
 
@@ -30,44 +28,7 @@ std::string env_key(const std::string& entry) {
   return entry.substr(0, entry.find('='));
 }
 
-bool finished(const std::string& state) {
-  return state == "succeeded" || state == "failed" || state == "cancelled";
-}
-
 } // namespace
-
-rapidjson::Document parse_json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  INFO("JSON text: " << text);
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
-
-std::string str(const rapidjson::Value& doc, const char* key) {
-  if (!doc.IsObject())
-    return {};
-  auto i = doc.FindMember(key);
-  if (i == doc.MemberEnd() || !i->value.IsString())
-    return {};
-  return {i->value.GetString(), i->value.GetStringLength()};
-}
-
-int64_t num(const rapidjson::Value& doc, const char* key) {
-  if (!doc.IsObject())
-    return -1;
-  auto i = doc.FindMember(key);
-  if (i == doc.MemberEnd() || !i->value.IsInt64())
-    return -1;
-  return i->value.GetInt64();
-}
-
-std::string quote(const std::string& text) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buf.GetString();
-}
 
 service_stack::service_stack(stack_options opts) : opts_(std::move(opts)) {
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0"};
@@ -145,7 +106,7 @@ rapidjson::Document service_stack::wait_finished(
     last = std::to_string(r.status) + " " + r.error + " " + r.body;
     if (r.status == 200) {
       auto doc = parse_json(r.body);
-      if (finished(str(doc, "state")))
+      if (is_finished_state(str(doc, "state")))
         return doc;
     } else if (r.status != 202) {
       std::this_thread::sleep_for(50ms);

@@ -12,21 +12,21 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/json_fields.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace usms::test {
 
-/// Parses a JSON text; fails the test on bad JSON.
-rapidjson::Document parse_json(const std::string& text);
-
-/// `doc[key]` as a string, "" when absent or not a string.
-std::string str(const rapidjson::Value& doc, const char* key);
-
-/// `doc[key]` as an integer, -1 when absent or not an integer.
-int64_t num(const rapidjson::Value& doc, const char* key);
-
-/// A JSON string literal of `text`.
-std::string quote(const std::string& text);
+/// The service tests' short names for the shared JSON helpers.
+inline std::string str(const rapidjson::Value& doc, const char* key) {
+  return json_string(doc, key);
+}
+inline int64_t num(const rapidjson::Value& doc, const char* key) {
+  return json_int(doc, key);
+}
+inline std::string quote(const std::string& text) {
+  return json_quote(text);
+}
 
 struct stack_options {
   /// Extra gateway environment ("USMS_GW_...=..."), replacing the defaults
