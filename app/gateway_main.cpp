@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   cli.add_flag("--reset-runtime-config", reset_runtime,
                "drop the settings saved at run time through the API");
   cli.add_flag("--version", show_version, "print the version and exit");
-  cli.footer(settings_help());
+  cli.footer(settings_help); // built only when --help is asked for
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -86,8 +86,9 @@ usms::result<value> check_value(const key_info& key, value v);
 /// a secret.
 usms::result<value> parse_text(const key_info& key, std::string_view text);
 
-/// The text form of a value, readable by parse_text. Secrets print as
-/// `(set)` or `(not set)`, tokens as their count.
+/// The text form of a value for people (messages), readable by parse_text.
+/// Secrets print as `(set)` or `(not set)`, tokens as their count, a URL's
+/// password as `***` (redact_url_password).
 std::string format_text(const key_info& key, const value& v);
 
 /// Reads one value from JSON text (as kept for runtime values): strings for
