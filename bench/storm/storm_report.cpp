@@ -38,6 +38,16 @@ void integer(json_writer& w, const char* k, long long v) {
   w.Int64(v);
 }
 
+/// `{"reason": count, ...}`
+void counts(json_writer& w, const char* k,
+            const std::map<std::string, int64_t>& by_reason) {
+  w.Key(k);
+  w.StartObject();
+  for (auto& [reason, n] : by_reason)
+    integer(w, reason.c_str(), n);
+  w.EndObject();
+}
+
 void pct(json_writer& w, const char* k, const percentiles& p) {
   w.Key(k);
   w.StartObject();
@@ -225,11 +235,7 @@ std::string report_json(const run_result& r, const run_meta& meta,
   integer(w, "requests", r.requests);
   integer(w, "accepted", r.acked);
   integer(w, "intake_errors", r.intake_errors);
-  w.Key("intake_error_reasons");
-  w.StartObject();
-  for (auto& [k, v] : r.intake_error_reasons)
-    integer(w, k.c_str(), v);
-  w.EndObject();
+  counts(w, "intake_error_reasons", r.intake_error_reasons);
   integer(w, "client_retries", r.client_retries);
   num(w, "intake_seconds", r.intake_seconds);
   num(w, "accepted_per_s", r.accepted_per_s);
@@ -239,11 +245,7 @@ std::string report_json(const run_result& r, const run_meta& meta,
   num(w, "drain_after_intake_seconds", r.drain_after_intake_s);
   integer(w, "succeeded", r.succeeded);
   integer(w, "failed", r.failed);
-  w.Key("failure_reasons");
-  w.StartObject();
-  for (auto& [k, v] : r.failure_reasons)
-    integer(w, k.c_str(), v);
-  w.EndObject();
+  counts(w, "failure_reasons", r.failure_reasons);
   num(w, "completed_per_s", r.completed_per_s);
   integer(w, "lost", r.lost);
   w.Key("lost_examples");
