@@ -25,7 +25,7 @@ for f in bin/usms-gateway bin/usms-sim bin/usmsctl \
          share/usms-gateway/contract/usms-v2.wsdl; do
   [[ -e "$prefix/$f" ]] || fail "$f not installed"
 done
-find "$prefix" -name 'usms-gateway.service' | grep -q . \
+[[ -n "$(find "$prefix" -name 'usms-gateway.service')" ]] \
   || fail "systemd unit not installed"
 
 # listening URL from a server's first lines
@@ -49,9 +49,13 @@ pids+=($!)
 gw="$(listening gw.log)" || fail "gateway did not start"
 grep -q "operator pages from $prefix/share/usms-gateway/web" gw.log \
   || { cat gw.log >&2; fail "gateway does not use the installed pages"; }
-curl -fsS "$gw/" | grep -qi "<html" || fail "no operator page at /"
-curl -fsS "$gw/api/v1/openapi.json" | grep -q '"openapi"' || fail "no OpenAPI document"
+# Read whole answers first: `curl | grep -q` under pipefail fails when grep
+# stops reading early and curl gets SIGPIPE.
+page="$(curl -fsS "$gw/")" || fail "no answer at /"
+grep -qi "<html" <<<"$page" || fail "no operator page at /"
+openapi="$(curl -fsS "$gw/api/v1/openapi.json")" || fail "no OpenAPI answer"
+grep -q '"openapi"' <<<"$openapi" || fail "no OpenAPI document"
 out="$(USMS_GATEWAY_URL="$gw" "$prefix/bin/usmsctl" create incident \
         --summary "installed" --wait 10)" || fail "usmsctl create: $out"
-echo "$out" | grep -q '"ticket_id"' || fail "no ticket: $out"
+grep -q '"ticket_id"' <<<"$out" || fail "no ticket: $out"
 echo "install.layout: passed ($prefix)"
