@@ -10,7 +10,7 @@
 #include "caf/replies_to.hpp"
 #include "offload/clock.hpp"
 #include "offload/metrics.hpp"
-#include "offload/type_ids.hpp"
+#include "messages/caf/type_ids.hpp"
 
 namespace usms {
 

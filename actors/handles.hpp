@@ -9,7 +9,7 @@
 
 #include "caf/fwd.hpp"
 #include "caf/replies_to.hpp"
-#include "messages/type_ids.hpp"
+#include "messages/caf/type_ids.hpp"
 
 namespace usms {
 

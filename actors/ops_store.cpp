@@ -9,7 +9,8 @@
 #include "caf/actor_system.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
-#include "messages/errors.hpp"
+#include "messages/caf/errors.hpp"
+#include "persistence/ops_db.hpp"
 
 namespace usms {
 
@@ -72,7 +73,7 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
   sample(self);
   auto& st = self->state;
   return {
-    [&st](ops_status_atom, const db::status_filter& f) {
+    [&st](ops_status_atom, const status_filter& f) {
       return guarded(st, [&](db::ops_db& d) { return d.status(f); });
     },
     [&st](ops_status_atom) {
@@ -88,7 +89,7 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
       ++st.generation;
       sample(self);
     },
-    [&st](ops_queue_atom, const db::queue_filter& f) {
+    [&st](ops_queue_atom, const queue_filter& f) {
       return guarded(st, [&](db::ops_db& d) { return d.queue(f); });
     },
     [&st](ops_route_atom) {

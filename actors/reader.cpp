@@ -9,7 +9,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
-#include "messages/errors.hpp"
+#include "messages/caf/errors.hpp"
 #include "persistence/journal_db.hpp"
 #include "persistence/schema.hpp"
 

@@ -13,7 +13,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/sec.hpp"
-#include "messages/errors.hpp"
+#include "messages/caf/errors.hpp"
 #include "transport/url.hpp"
 
 namespace usms::app {

@@ -20,7 +20,7 @@
 #include "config/keys.hpp"
 #include "config/runtime_patch.hpp"
 #include "config/units.hpp"
-#include "messages/errors.hpp"
+#include "messages/caf/errors.hpp"
 #include "transport/url.hpp"
 
 namespace usms::app {
@@ -226,7 +226,7 @@ std::string route_json(const std::string& source, const std::string& url) {
 
 void get_status(const std::shared_ptr<ops_context>& ctx,
                 const params_map& p, http::responder respond) {
-  db::status_filter f;
+  status_filter f;
   int64_t limit = f.limit;
   std::optional<api::api_error> e;
   if ((e = read_choice(p, "status", {"Succeeded", "Failed"}, f.status))
@@ -243,9 +243,9 @@ void get_status(const std::shared_ptr<ops_context>& ctx,
     return;
   }
   f.limit = static_cast<int32_t>(limit);
-  ask_store<db::status_page>(
+  ask_store<status_page>(
     ctx, std::move(respond),
-    [](db::status_page& page) {
+    [](status_page& page) {
       api::json_writer w;
       w.begin_object();
       w.member("total", page.total);
@@ -294,7 +294,7 @@ void get_trend(const std::shared_ptr<ops_context>& ctx, const params_map& p,
 
 void list_requests(const std::shared_ptr<ops_context>& ctx,
                    const params_map& p, http::responder respond) {
-  db::queue_filter f;
+  queue_filter f;
   int64_t limit = f.limit;
   std::optional<api::api_error> e;
   if (auto* states = param(p, "state"); states && !states->empty()) {
@@ -324,9 +324,9 @@ void list_requests(const std::shared_ptr<ops_context>& ctx,
     return;
   }
   f.limit = static_cast<int32_t>(limit);
-  ask_store<db::queue_page>(
+  ask_store<queue_page>(
     ctx, std::move(respond),
-    [](db::queue_page& page) {
+    [](queue_page& page) {
       api::json_writer w;
       w.begin_object();
       w.member("total", page.total);

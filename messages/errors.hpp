@@ -1,12 +1,10 @@
 #pragma once
 
-/// Error codes that cross actor boundaries.
+/// Error codes that cross actor boundaries (as `caf::error`s of category
+/// "usms": see messages/caf/errors.hpp).
 
 #include <cstdint>
 #include <string>
-
-#include "caf/error.hpp"
-#include "caf/make_message.hpp"
 
 namespace usms {
 
@@ -21,5 +19,3 @@ enum class gateway_errc : uint8_t {
 std::string to_string(gateway_errc x);
 
 } // namespace usms
-
-CAF_ERROR_CODE_ENUM(usms::gateway_errc, "usms")

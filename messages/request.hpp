@@ -1,7 +1,7 @@
 #pragma once
 
-/// The gateway's request records: plain structs with `inspect`, so they can
-/// travel in CAF messages, and no CAF include beyond the light meta header.
+/// The gateway's request records: plain structs. The CAF side (type IDs and
+/// `inspect`) is in messages/caf/, which only actors and the app include.
 
 #include <cstdint>
 #include <optional>
@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "caf/meta/type_name.hpp"
-#include "caf/optional.hpp"
 #include "contract/ticket.hpp"
 
 namespace usms {
@@ -49,14 +47,6 @@ struct ticket_request {
   int64_t accepted_at = 0;        ///< unix milliseconds
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ticket_request& x) {
-  return f(caf::meta::type_name("ticket_request"), x.id, x.act, x.type,
-           x.fields, x.ticket_id, x.work_note, x.filter, x.limit, x.source,
-           x.correlation_id, x.reply_to, x.idempotency_key,
-           x.external_reference, x.accepted_at);
-}
-
 /// The moving parts of an unfinished request.
 struct request_progress {
   request_state state = request_state::queued;
@@ -69,12 +59,6 @@ struct request_progress {
   bool lookup_first = false;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, request_progress& x) {
-  return f(caf::meta::type_name("request_progress"), x.state, x.attempts,
-           x.next_attempt_at, x.last_error, x.sending, x.lookup_first);
-}
-
 /// How a request ended.
 struct request_outcome {
   request_state state = request_state::succeeded; ///< a finished state
@@ -86,30 +70,17 @@ struct request_outcome {
   int64_t finished_at = 0; ///< unix ms
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
-  return f(caf::meta::type_name("request_outcome"), x.state, x.ticket_id,
-           x.tickets, x.total_count, x.reason, x.attempts, x.finished_at);
-}
-
 /// A journaled request with where it stands: what restart resumes and what
 /// `GET /api/v1/requests/{id}` shows.
 struct request_record {
   ticket_request request;
   request_progress progress;
-  caf::optional<request_outcome> outcome;
+  std::optional<request_outcome> outcome;
   int64_t updated_at = 0;
   std::string reply_state; ///< "", pending, delivered, failed
   int32_t reply_attempts = 0;
   std::string reply_error;
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, request_record& x) {
-  return f(caf::meta::type_name("request_record"), x.request, x.progress,
-           x.outcome, x.updated_at, x.reply_state, x.reply_attempts,
-           x.reply_error);
-}
 
 /// Unix time in milliseconds (system clock).
 int64_t now_ms();

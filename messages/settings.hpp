@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <string>
 
-#include "caf/meta/type_name.hpp"
-
 namespace usms {
 
 /// What a request supervisor needs to know; immutable per request.
@@ -20,13 +18,6 @@ struct pipeline_settings {
   int64_t max_pending = 1000000;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
-  return f(caf::meta::type_name("pipeline_settings"), x.api_version,
-           x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
-           x.jitter, x.max_pending);
-}
-
 /// What the SOAP dispatcher needs: where, as whom, how much at once.
 /// Holds the password: never log it (no deep_to_string of this type).
 struct dispatcher_settings {
@@ -37,11 +28,5 @@ struct dispatcher_settings {
   double max_rate = 0; ///< calls per second, 0 = unlimited
   int64_t request_timeout_ms = 30000;
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
-  return f(caf::meta::type_name("dispatcher_settings"), x.url, x.username,
-           x.password, x.max_in_flight, x.max_rate, x.request_timeout_ms);
-}
 
 } // namespace usms

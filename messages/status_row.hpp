@@ -3,8 +3,6 @@
 #include <cstdint>
 #include <string>
 
-#include "caf/meta/type_name.hpp"
-
 namespace usms {
 
 /// One row of the status table (the original connector's Ticket Status
@@ -24,12 +22,5 @@ struct status_row {
   std::string correlation_id;
   int32_t attempts = 0;
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, status_row& x) {
-  return f(caf::meta::type_name("status_row"), x.row_id, x.request_id,
-           x.accepted_at, x.finished_at, x.action, x.type, x.ticket_id,
-           x.status, x.reason, x.source, x.correlation_id, x.attempts);
-}
 
 } // namespace usms

@@ -21,7 +21,6 @@ namespace {
 struct offload_test_config : caf::actor_system_config {
   offload_test_config() {
     add_message_types<caf::id_block::usms_gateway>();
-    add_message_types<caf::id_block::usms_offload>();
     set("scheduler.max-threads", 2);
   }
 };

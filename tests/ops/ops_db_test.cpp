@@ -66,7 +66,7 @@ TEST_CASE_METHOD(fixture, "status pages come newest first with totals",
   for (int i = 0; i < 25; ++i)
     finish(action::create, ticket_type::incident, "mon", 2'000'000 + i * 10,
            request_state::succeeded);
-  db::status_filter f;
+  status_filter f;
   f.limit = 10;
   auto first = ops.status(f);
   CHECK(first.total == 25);
@@ -111,8 +111,8 @@ TEST_CASE_METHOD(fixture, "status filters combine", "[ops_db]") {
   finish(action::create, ticket_type::incident, "mon", 500,
          request_state::cancelled, "cancelled by an operator");
 
-  auto count = [&](db::status_filter f) { return ops.status(f).total; };
-  db::status_filter f;
+  auto count = [&](status_filter f) { return ops.status(f).total; };
+  status_filter f;
   CHECK(count(f) == 5);
   f.status = "Failed";
   CHECK(count(f) == 3); // cancelled counts as Failed
@@ -162,7 +162,7 @@ TEST_CASE_METHOD(fixture, "free text treats % and _ literally", "[ops_db]") {
          "bad fieldXname");
   finish(action::create, ticket_type::incident, "", 5, request_state::failed,
          "back\\slash");
-  db::status_filter f;
+  status_filter f;
   f.q = "100%";
   CHECK(ops.status(f).total == 1);
   f.q = "field_";
@@ -218,7 +218,7 @@ TEST_CASE_METHOD(fixture, "queue lists unfinished requests oldest first",
   CHECK(all.requests[1].progress.last_error == "HTTP 503");
   CHECK(all.requests[2].request.id == c.id);
 
-  db::queue_filter f;
+  queue_filter f;
   f.states = {request_state::waiting_retry};
   CHECK(ops.queue(f).total == 1);
   f.states = {request_state::failed};

@@ -25,7 +25,6 @@ namespace {
 
 struct test_config : gateway_system_config {
   test_config() {
-    add_message_types<caf::id_block::usms_ops>();
     set("scheduler.max-threads", 2);
   }
 };

@@ -1,14 +1,12 @@
 #pragma once
 
-/// The gateway's CAF message vocabulary: one type-ID block with every atom
-/// and message type. Light on purpose (no typed_actor.hpp here).
+/// The gateway's CAF message vocabulary: the one type-ID block with every
+/// atom and message type. Light on purpose (no typed_actor.hpp here).
+/// Register it with `add_message_types<caf::id_block::usms_gateway>()`.
 
 #include "caf/fwd.hpp"
 #include "caf/type_id.hpp"
-#include "messages/dispatch.hpp"
-#include "messages/request.hpp"
-#include "messages/settings.hpp"
-#include "messages/status_row.hpp"
+#include "messages/caf/inspect.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   // journal
@@ -39,6 +37,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   // replies
   CAF_ADD_ATOM(usms_gateway, usms, reply_atom, "reply")
   CAF_ADD_ATOM(usms_gateway, usms, replied_atom, "replied")
+  // operator store
+  CAF_ADD_ATOM(usms_gateway, usms, ops_status_atom, "opsstatus")
+  CAF_ADD_ATOM(usms_gateway, usms, ops_trend_atom, "opstrend")
+  CAF_ADD_ATOM(usms_gateway, usms, ops_queue_atom, "opsqueue")
+  CAF_ADD_ATOM(usms_gateway, usms, ops_route_atom, "opsroute")
+  CAF_ADD_ATOM(usms_gateway, usms, reply_route_atom, "replyroute")
+  CAF_ADD_ATOM(usms_gateway, usms, ops_config_atom, "opsconfig")
+  CAF_ADD_ATOM(usms_gateway, usms, ops_sample_atom, "opssample")
+  // offload
+  CAF_ADD_ATOM(usms_gateway, usms, offload_atom, "offload")
+  CAF_ADD_ATOM(usms_gateway, usms, sweep_atom, "sweep")
   CAF_ADD_TYPE_ID(usms_gateway, (usms::ticket_request))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::request_progress))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::request_outcome))
@@ -49,4 +58,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(usms_gateway, (usms::status_row))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::pipeline_settings))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::dispatcher_settings))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::trend_settings))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::trend_series))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::route_list))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::runtime_values))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::status_filter))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::status_page))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::trend_sample))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::queue_filter))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::queue_page))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::reply_route))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::offload::offload_options))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::offload::offload_report))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::offload::janitor_report))
 CAF_END_TYPE_ID_BLOCK(usms_gateway)

@@ -1,0 +1,2 @@
+// Planted violation: the bottom room uses SQLite.
+#include <sqlite3.h>
