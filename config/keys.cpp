@@ -1,5 +1,6 @@
 #include "config/keys.hpp"
 
+#include "common/ascii.hpp"
 #include "config/units.hpp"
 #include "config/url_redaction.hpp"
 
@@ -22,14 +23,6 @@ using std::chrono::milliseconds;
 // Error messages quote what was given, minus any password in a URL.
 std::string quoted(std::string_view text) {
   return "'" + redact_url_password(text) + "'";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size()
-         && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-              return std::tolower(static_cast<unsigned char>(x))
-                     == std::tolower(static_cast<unsigned char>(y));
-            });
 }
 
 bool all_digits(std::string_view text) {
@@ -127,7 +120,7 @@ std::string check_http_url(std::string_view text) {
   if (scheme_end == std::string_view::npos)
     return quoted(text) + " is not an http:// or https:// URL";
   auto scheme = text.substr(0, scheme_end);
-  if (!iequals(scheme, "http") && !iequals(scheme, "https"))
+  if (!usms::iequals(scheme, "http") && !usms::iequals(scheme, "https"))
     return quoted(text) + " is not an http:// or https:// URL";
   auto rest = text.substr(scheme_end + 3);
   auto authority = rest.substr(0, rest.find_first_of("/?#"));
@@ -430,10 +423,10 @@ usms::result<value> parse_number(std::string_view text) {
 
 usms::result<value> parse_boolean(std::string_view text) {
   for (auto yes : {"true", "1", "yes", "on"})
-    if (iequals(text, yes))
+    if (usms::iequals(text, yes))
       return value{true};
   for (auto no : {"false", "0", "no", "off"})
-    if (iequals(text, no))
+    if (usms::iequals(text, no))
       return value{false};
   return usms::failure{quoted(text) + " is not true or false", "malformed"};
 }
@@ -503,7 +496,7 @@ usms::result<value> parse_raw(const key_info& key, std::string_view text) {
     return value{static_cast<std::int64_t>(*s)};
   }
   case value_kind::optional_duration: {
-    if (iequals(text, "disabled"))
+    if (usms::iequals(text, "disabled"))
       return value{std::optional<milliseconds>{}};
     auto d = parse_duration(text);
     if (!d)
