@@ -172,6 +172,13 @@ std::optional<health_transition> usms_health::probe_sent(int64_t) {
   return t;
 }
 
+void usms_health::probe_abandoned(int64_t now) {
+  if (state_ != usms_state::probing)
+    return;
+  state_ = usms_state::down;
+  next_probe_at_ = now;
+}
+
 std::optional<health_transition> usms_health::pause(int64_t now) {
   auto t = move_to(usms_state::paused, now, "paused by an operator");
   paused_until_ = 0;

@@ -79,6 +79,9 @@ public:
   /// True when a probe should be sent now; then call probe_sent().
   bool probe_due(int64_t now) const;
   std::optional<health_transition> probe_sent(int64_t now);
+  /// The probe could not be sent after all (the request lent for it was
+  /// cancelled): down again, with a probe due at once.
+  void probe_abandoned(int64_t now);
 
   /// An operator pauses dispatch (planned maintenance) until resume().
   std::optional<health_transition> pause(int64_t now);
