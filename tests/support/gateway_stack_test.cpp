@@ -38,7 +38,7 @@ TEST_CASE("gateway_stack: the defaults, replaced or dropped by a test",
     stack_options opts;
     opts.gateway_env = {"USMS_GW_SOAP_RETRIES"};
     gateway_stack s{opts};
-    CHECK(retries_of(s).second != "env");
+    CHECK(retries_of(s).second == "default");
   }
 }
 
