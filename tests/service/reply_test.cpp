@@ -389,15 +389,19 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
               + json_string(parse_json(d.body), "state") + "; ";
     return seen;
   };
+  // An update of the ticket that replies to the hook; its request id.
+  auto update = [&](int priority) {
+    auto doc = stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
+                          R"({"fields": {"priority": )"
+                            + std::to_string(priority) + R"(}, "reply_to": )"
+                            + json_quote(hook.url()) + "}",
+                          202);
+    return json_string(doc, "request_id");
+  };
 
   // First when the failed outcome was already delivered.
   stack.set_faults(R"({"down": true})");
-  auto first
-      = json_string(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
-                               R"({"fields": {"priority": 3}, "reply_to": )"
-                                   + json_quote(hook.url()) + "}",
-                               202),
-                    "request_id");
+  auto first = update(3);
   REQUIRE(json_string(stack.wait_finished(first), "state") == "failed");
   REQUIRE(hook.wait_for(1, 5s));
   stack.set_faults(R"({"down": false})");
@@ -410,12 +414,7 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
   // attempt gets a 500, so that delivery waits 1 s for its next attempt.
   hook.fail_next(1, 500);
   stack.set_faults(R"({"down": true})");
-  auto id
-      = json_string(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
-                               R"({"fields": {"priority": 4}, "reply_to": )"
-                                   + json_quote(hook.url()) + "}",
-                               202),
-                    "request_id");
+  auto id = update(4);
   REQUIRE(json_string(stack.wait_finished(id), "state") == "failed");
   REQUIRE(hook.wait_for(3, 5s));
 
