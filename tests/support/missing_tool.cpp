@@ -13,9 +13,8 @@ bool in_ci() {
 
 void report_missing_tool(const std::string& tool, const std::string& what) {
   if (in_ci())
-    FAIL(tool << " is missing, so " << what
-              << " cannot be checked; CI is set, so this fails");
-  WARN(tool << " is missing: " << what << " not checked");
+    FAIL(tool << " is missing, and CI is set; not checked: " << what);
+  WARN(tool << " is missing; not checked: " << what);
 }
 
 } // namespace usms::test
