@@ -27,7 +27,7 @@ std::string snake_case(std::string_view soap) {
 
 } // namespace
 
-TEST_CASE("ticket fields follow SPEC order and snake_case JSON names") {
+TEST_CASE("ticket fields follow the XSD order and snake_case JSON names") {
   std::vector<std::string_view> expected{
     "TicketId",       "Status",          "Summary",
     "Description",    "Priority",        "Impact",
