@@ -7,7 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_answers.hpp"
-#include "api/request_json.hpp"
+#include "api/request_validation.hpp"
+#include "api/request_views.hpp"
 #include "actors/intake.hpp"
 #include "app/route_table.hpp"
 #include "caf/actor_system.hpp"

@@ -12,7 +12,7 @@
 #include "api/api_error.hpp"
 #include "api/http_answers.hpp"
 #include "api/json_writer.hpp"
-#include "api/request_json.hpp"
+#include "api/request_views.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/sec.hpp"
