@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "common/json_parse.hpp"
 #include "contract/soap_codec.hpp"
 #include "contract/soap_rules.hpp"
 #include "contract/ticket_fields.hpp"
@@ -133,14 +133,8 @@ std::optional<api_error> read_common(const rapidjson::Value& doc,
 
 std::variant<rapidjson::Document, api_error> parse_body(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
-  if (doc.HasParseError())
-    return api_error{400, "malformed_json",
-                     std::string{"the body is not valid JSON: "}
-                       + rapidjson::GetParseError_En(doc.GetParseError())
-                       + " (at byte " + std::to_string(doc.GetErrorOffset())
-                       + ")",
-                     ""};
+  if (auto e = parse_json(body, doc))
+    return api_error{400, "malformed_json", "the body is " + e->message, ""};
   if (!doc.IsObject())
     return api_error{400, "malformed_json", "the body must be a JSON object",
                      ""};
