@@ -17,6 +17,7 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/sec.hpp"
 #include "caf/send.hpp"
+#include "common/json_parse.hpp"
 #include "config/keys.hpp"
 #include "config/runtime_patch.hpp"
 #include "config/units.hpp"
@@ -485,8 +486,10 @@ std::optional<api::api_error> check_source(const std::string& source) {
 std::variant<std::string, api::api_error> read_route_body(
   const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (auto e = parse_json(body, doc))
+    return api::api_error{400, "malformed_json", "the body is " + e->message,
+                          ""};
+  if (!doc.IsObject())
     return api::api_error{400, "malformed_json",
                           "the body must be a JSON object such as "
                           "{\"url\": \"http://host/hook\"}",
