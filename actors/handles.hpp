@@ -58,7 +58,8 @@ using reply_actor = caf::typed_actor<
 using supervisor_actor
   = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>>;
 
-/// Read-only queries on a connection of its own.
+/// Request lookups on a read connection of its own, which also runs the
+/// storage's housekeeping.
 using reader_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<
     std::vector<request_record>>>;

@@ -10,7 +10,7 @@
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/caf/errors.hpp"
-#include "persistence/ops_db.hpp"
+#include "persistence/backend.hpp"
 
 namespace usms {
 
@@ -22,7 +22,7 @@ using ops_store_impl
   = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>>;
 
 struct ops_store_state {
-  std::shared_ptr<db::ops_db> db;
+  std::shared_ptr<storage::operator_store> db;
   trend_settings trend;
   uint64_t generation = 0;
   static inline const char* name = "ops_store";
@@ -67,20 +67,21 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
 
 ops_store_impl::behavior_type
 ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
-          std::shared_ptr<db::ops_db> database, trend_settings trend) {
+          std::shared_ptr<storage::operator_store> database,
+          trend_settings trend) {
   self->state.db = std::move(database);
   self->state.trend = trend;
   sample(self);
   auto& st = self->state;
   return {
     [&st](ops_status_atom, const status_filter& f) {
-      return guarded(st, [&](db::ops_db& d) { return d.status(f); });
+      return guarded(st, [&](auto& d) { return d.status(f); });
     },
     [&st](ops_status_atom) {
-      return guarded(st, [](db::ops_db& d) { return d.status_entries(); });
+      return guarded(st, [](auto& d) { return d.status_entries(); });
     },
     [&st](ops_trend_atom, int64_t since, int64_t until) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return trend_series{d.trend(since, until)};
       });
     },
@@ -90,42 +91,41 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
       sample(self);
     },
     [&st](ops_queue_atom, const queue_filter& f) {
-      return guarded(st, [&](db::ops_db& d) { return d.queue(f); });
+      return guarded(st, [&](auto& d) { return d.queue(f); });
     },
     [&st](ops_route_atom) {
-      return guarded(st, [](db::ops_db& d) { return route_list{d.routes()}; });
+      return guarded(st, [](auto& d) { return route_list{d.routes()}; });
     },
     [&st](ops_route_atom, caf::get_atom, const std::string& source) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return d.route(source).value_or(std::string{});
       });
     },
     [&st](ops_route_atom, caf::put_atom, const std::string& source,
                 const std::string& url) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         d.put_route(source, url);
         return true;
       });
     },
     [&st](ops_route_atom, caf::delete_atom, const std::string& source) {
-      return guarded(st,
-                     [&](db::ops_db& d) { return d.delete_route(source); });
+      return guarded(st, [&](auto& d) { return d.delete_route(source); });
     },
     [&st](reply_route_atom, const std::string& source) {
-      return guarded(st, [&](db::ops_db& d) { return d.find_route(source); });
+      return guarded(st, [&](auto& d) { return d.find_route(source); });
     },
     [&st](ops_config_atom) {
-      return guarded(st, [](db::ops_db& d) {
+      return guarded(st, [](auto& d) {
         return runtime_values{d.runtime_config()};
       });
     },
     [&st](ops_config_atom, caf::put_atom, const runtime_values& v) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return runtime_values{d.save_runtime_config(v.values)};
       });
     },
     [&st](ops_config_atom, caf::reset_atom, const runtime_values& v) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         d.replace_runtime_config(v.values);
         return true;
       });
@@ -139,11 +139,11 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
 
 } // namespace
 
-ops_store_actor spawn_ops_store(caf::actor_system& sys,
-                                const std::string& path,
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
                                 trend_settings trend) {
-  auto database = std::make_shared<db::ops_db>(path);
-  return sys.spawn<caf::detached>(ops_store, std::move(database), trend);
+  std::shared_ptr<storage::operator_store> store
+    = storage::open_backend(db)->open_operator();
+  return sys.spawn<caf::detached>(ops_store, std::move(store), trend);
 }
 
 } // namespace usms

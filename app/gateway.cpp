@@ -29,8 +29,7 @@
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
-#include "persistence/schema.hpp"
-#include "persistence/sqlite.hpp"
+#include "persistence/backend.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/soap_transport.hpp"
@@ -178,9 +177,18 @@ std::string gateway::start() {
   d.rules->api_version = s.usms.api_version;
   d.rules->query_limit = s.soap.query_limit;
   d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
+  http::client_options reply_options;
+  reply_options.request_timeout = std::chrono::seconds(10);
+  d.reply_client = std::make_shared<http::client>(reply_options);
+  // Each storage owner opens its own connection to the location; which
+  // backend serves it is the location's business (storage::open_backend).
+  std::shared_ptr<const storage::backend> storage;
   try {
+    storage = storage::open_backend(s.storage.db);
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
+    d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
+                                       d.routes_configured, s.reply.retries);
     d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s));
   } catch (const std::exception& e) {
     return e.what();
@@ -204,11 +212,6 @@ std::string gateway::start() {
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
                                        make_soap_sender(d.soap_slot));
-  http::client_options reply_options;
-  reply_options.request_timeout = std::chrono::seconds(10);
-  d.reply_client = std::make_shared<http::client>(reply_options);
-  d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
-                                     d.routes_configured, s.reply.retries);
   d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
                           d.routes_configured, pipeline_from(s));
   caf::anon_send(d.intake, start_atom_v);
@@ -219,7 +222,8 @@ std::string gateway::start() {
   ctx->reader = d.reader;
   ctx->rules = d.rules;
   ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
-  ctx->more_routes.push_back(make_service_routes({s.storage.db}));
+  ctx->more_routes.push_back(make_service_routes(
+    {[storage] { return storage->readiness_problem(); }}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -316,17 +320,13 @@ void gateway::stop(std::chrono::milliseconds grace) {
   metrics().set_offload_source({});
 }
 
-std::map<std::string, std::string> load_runtime_config(const std::string& path,
+std::map<std::string, std::string> load_runtime_config(const std::string& db,
                                                        bool reset) {
-  db::database conn{path};
-  db::prepare_database(conn);
+  // A connection of its own, closed again before the actors open theirs.
+  auto store = storage::open_backend(db)->open_operator();
   if (reset)
-    conn.exec("DELETE FROM runtime_config");
-  std::map<std::string, std::string> out;
-  auto q = conn.prepare("SELECT key, value FROM runtime_config");
-  while (q.step())
-    out.emplace(q.text(0), q.text(1));
-  return out;
+    store->replace_runtime_config({});
+  return store->runtime_config();
 }
 
 } // namespace usms::app

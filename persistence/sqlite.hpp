@@ -60,7 +60,6 @@ public:
   /// instead of waiting when a writer is active. Throws sqlite_error when
   /// it fails for another reason.
   checkpoint_result checkpoint(checkpoint_mode mode);
-  sqlite3* handle() const { return db_; }
 
 private:
   sqlite3* db_ = nullptr;
