@@ -141,6 +141,27 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         return storage_error(e);
       }
     },
+    [=](pending_replies_atom) mutable
+    -> caf::result<std::vector<request_record>> {
+      try {
+        return db->pending_replies();
+      } catch (const std::exception& e) {
+        return storage_error(e);
+      }
+    },
+    [=](reply_state_atom,
+        const std::vector<reply_state_update>& updates) mutable
+    -> caf::result<bool> {
+      // A write like the others: it joins the group commit under way.
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) {
+          d.save_reply_states(updates);
+          return true;
+        },
+        rp);
+      return rp;
+    },
     [=](flush_atom) mutable {
       auto& st = self->state;
       st.flush_scheduled = false;

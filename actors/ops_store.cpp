@@ -18,13 +18,19 @@ namespace {
 
 // The sampler's tick is private: it goes only from the store to itself. It
 // carries a generation so ticks scheduled under old settings are dropped.
+// So is the retry of telling the routes after the database failed.
 using ops_store_impl
-  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>>;
+  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>,
+                            caf::reacts_to<reply_route_atom>>;
+
+/// How soon to try telling the routes again when reading them failed.
+constexpr auto routes_retry = std::chrono::seconds(1);
 
 struct ops_store_state {
   std::shared_ptr<storage::operator_store> db;
   trend_settings trend;
   uint64_t generation = 0;
+  reply_actor route_listener;
   static inline const char* name = "ops_store";
 };
 
@@ -65,13 +71,30 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
                      st.generation);
 }
 
+/// Sends the listener every route; on a database failure, tries again
+/// shortly (until then the reply dispatcher holds routed replies back).
+void tell_routes(ops_store_impl::stateful_pointer<ops_store_state> self) {
+  auto& st = self->state;
+  if (!st.route_listener)
+    return;
+  try {
+    self->send(st.route_listener, ops_route_atom_v,
+               route_list{st.db->routes()});
+  } catch (const std::exception& e) {
+    spdlog::warn("reply routes not read yet: {}", e.what());
+    self->delayed_send(self, routes_retry, reply_route_atom_v);
+  }
+}
+
 ops_store_impl::behavior_type
 ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
           std::shared_ptr<storage::operator_store> database,
-          trend_settings trend) {
+          trend_settings trend, reply_actor route_listener) {
   self->state.db = std::move(database);
   self->state.trend = trend;
+  self->state.route_listener = std::move(route_listener);
   sample(self);
+  tell_routes(self);
   auto& st = self->state;
   return {
     [&st](ops_status_atom, const status_filter& f) {
@@ -101,15 +124,21 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
         return d.route(source).value_or(std::string{});
       });
     },
-    [&st](ops_route_atom, caf::put_atom, const std::string& source,
+    [self, &st](ops_route_atom, caf::put_atom, const std::string& source,
                 const std::string& url) {
-      return guarded(st, [&](auto& d) {
+      auto saved = guarded(st, [&](auto& d) {
         d.put_route(source, url);
         return true;
       });
+      tell_routes(self);
+      return saved;
     },
-    [&st](ops_route_atom, caf::delete_atom, const std::string& source) {
-      return guarded(st, [&](auto& d) { return d.delete_route(source); });
+    [self, &st](ops_route_atom, caf::delete_atom, const std::string& source) {
+      auto deleted = guarded(st, [&](auto& d) {
+        return d.delete_route(source);
+      });
+      tell_routes(self);
+      return deleted;
     },
     [&st](reply_route_atom, const std::string& source) {
       return guarded(st, [&](auto& d) { return d.find_route(source); });
@@ -134,16 +163,24 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
       if (generation == st.generation)
         sample(self);
     },
+    [self](reply_route_atom) { tell_routes(self); },
   };
 }
 
 } // namespace
 
 ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
-                                trend_settings trend) {
+                                trend_settings trend,
+                                reply_actor route_listener) {
   std::shared_ptr<storage::operator_store> store
     = storage::open_backend(db)->open_operator();
-  return sys.spawn<caf::detached>(ops_store, std::move(store), trend);
+  return sys.spawn<caf::detached>(ops_store, std::move(store), trend,
+                                  std::move(route_listener));
+}
+
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
+                                trend_settings trend) {
+  return spawn_ops_store(sys, db, trend, reply_actor{});
 }
 
 } // namespace usms

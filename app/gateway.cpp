@@ -187,9 +187,10 @@ std::string gateway::start() {
     storage = storage::open_backend(s.storage.db);
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
-    d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
+    d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
                                        d.routes_configured, s.reply.retries);
-    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s));
+    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
+                                  d.replies);
   } catch (const std::exception& e) {
     return e.what();
   }
