@@ -84,7 +84,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "lookup_first = 0, finished_at = 0, result = '', reason = '', "
                 "updated_at = ?2 WHERE id = ?1 AND state IN ('failed', "
                 "'cancelled')"),
-    db_.prepare(select_from_requests("WHERE id = ?1")),
+    db_.prepare(select_request_by_id()),
     db_.prepare("UPDATE requests SET reply_state = ?2, reply_attempts = ?3, "
                 "reply_error = ?4 WHERE id = ?1"),
   });
@@ -278,14 +278,23 @@ std::vector<request_record> journal_db::load_unfinished() {
   return out;
 }
 
-std::optional<request_record> journal_db::load(const std::string& id) {
-  auto& q = st_->load_one.reset();
-  q.bind(1, id);
+std::string select_request_by_id() {
+  return select_from_requests("WHERE id = ?1");
+}
+
+std::optional<request_record> find_request(statement& by_id,
+                                           const std::string& id) {
+  by_id.reset().bind(1, id);
   std::optional<request_record> rec;
-  if (q.step())
-    rec = read_request_row(q);
-  q.reset();
+  if (by_id.step())
+    rec = read_request_row(by_id);
+  // Reset once read: a statement left on a row keeps its read snapshot.
+  by_id.reset();
   return rec;
+}
+
+std::optional<request_record> journal_db::load(const std::string& id) {
+  return find_request(st_->load_one, id);
 }
 
 int64_t journal_db::status_count() {

@@ -57,6 +57,14 @@ request_record read_request_row(const statement& s);
 /// The column list `read_request_row` expects.
 extern const char* const request_columns;
 
+/// The statement that selects one request by id (?1).
+std::string select_request_by_id();
+
+/// Runs `by_id` (prepared from select_request_by_id) for `id`: the
+/// request, or nullopt. Leaves the statement reset.
+std::optional<request_record> find_request(statement& by_id,
+                                           const std::string& id);
+
 /// The `status_rows` columns in status_row order, and a reader for a row
 /// selected with them (used by the status API and the offload).
 extern const char* const status_columns;

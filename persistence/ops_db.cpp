@@ -125,14 +125,7 @@ status_page ops_db::status(const status_filter& f) {
 }
 
 std::optional<request_record> ops_db::request(const std::string& id) {
-  auto& s = cached(std::string{"SELECT "} + request_columns
-                   + " FROM requests WHERE id = ?1");
-  s.bind(1, id);
-  std::optional<request_record> rec;
-  if (s.step())
-    rec = read_request_row(s);
-  s.reset();
-  return rec;
+  return find_request(cached(select_request_by_id()), id);
 }
 
 void ops_db::maintain() {
