@@ -182,9 +182,9 @@ std::string gateway::start() {
   d.reply_client = std::make_shared<http::client>(reply_options);
   // Each storage owner opens its own connection to the location; which
   // backend serves it is the location's business (storage::open_backend).
-  std::shared_ptr<const storage::backend> storage;
+  std::shared_ptr<const storage::backend> backend;
   try {
-    storage = storage::open_backend(s.storage.db);
+    backend = storage::open_backend(s.storage.db);
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
     d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
@@ -224,7 +224,7 @@ std::string gateway::start() {
   ctx->rules = d.rules;
   ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   ctx->more_routes.push_back(make_service_routes(
-    {[storage] { return storage->readiness_problem(); }}));
+    {[backend] { return backend->readiness_problem(); }}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
