@@ -46,7 +46,7 @@ std::string settings_help() {
     "share/usms-gateway/usms-gateway.sample.toml.\n\n";
   for (const auto& key : usms::config::all_keys()) {
     auto line = "  " + key.dotted() + (key.runtime ? " *" : "");
-    line.resize(std::max<std::size_t>(line.size() + 1, 28), ' ');
+    line.resize(std::max<std::size_t>(line.size() + 1, 37), ' ');
     out += line + key.env_name() + "\n      " + std::string{key.help} + "\n";
   }
   out += "\nSIGTERM or SIGINT stops it gracefully: the intake answers 503, SOAP "

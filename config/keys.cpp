@@ -149,11 +149,11 @@ std::vector<key_info> make_keys() {
       USMS_KEY(soap, backoff_max, duration, rt, shown,
                check_nonnegative_duration,
                "longest retry delay (gateway tuning)"),
-      with_none_word(
-          USMS_KEY(soap, give_up_after, optional_duration, rt, shown,
-                   check_give_up_after,
-                   "unfinished this long after acceptance fails, or \"never\""),
-          "never"),
+      with_none_word(USMS_KEY(soap, give_up_after, optional_duration, rt, shown,
+                              check_give_up_after,
+                              "how long a request may stay unfinished before "
+                              "it fails, or \"never\""),
+                     "never"),
       USMS_KEY(intake, max_pending, integer, rt, shown, check_at_least<1>,
                "unfinished requests before intake answers 503"),
       USMS_KEY(alarms, update_interval, duration, rt, shown,
