@@ -2,11 +2,13 @@
 
 #include "config/keys.hpp"
 #include "config/runtime_patch.hpp"
+#include "contains.hpp"
 #include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace usms::config;
+using usms::config::test::contains;
 using usms::config::test::temp_file;
 
 namespace {
@@ -26,10 +28,6 @@ std::string refusal(std::string_view text) {
   REQUIRE_FALSE(parsed);
   CHECK(parsed.error().code == "template");
   return parsed.error().message;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 } // namespace

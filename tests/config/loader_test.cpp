@@ -2,6 +2,7 @@
 
 #include "config/instance_id.hpp"
 #include "config/runtime_patch.hpp"
+#include "contains.hpp"
 #include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,15 +11,12 @@
 
 using namespace std::chrono_literals;
 using namespace usms::config;
+using usms::config::test::contains;
 using usms::config::test::temp_file;
 
 namespace {
 
 using string_map = std::map<std::string, std::string>;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 usms::result<loaded> load_file(const std::string& toml, string_map env = {}) {
   temp_file file{toml};

@@ -1,11 +1,13 @@
 #include "config/keys.hpp"
 #include "config/runtime_patch.hpp"
+#include "contains.hpp"
 #include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
 using namespace usms::config;
+using usms::config::test::contains;
 using usms::config::test::temp_file;
 
 namespace {
@@ -14,10 +16,6 @@ const key_info& priority_key() {
   const auto* key = find_key("alertmanager.priority");
   REQUIRE(key != nullptr);
   return *key;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 const priority_table two{{"critical", 1}, {"major", 2}};

@@ -1,6 +1,8 @@
 #include "config/runtime_patch.hpp"
 #include "config/url_redaction.hpp"
 
+#include "contains.hpp"
+
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
@@ -8,6 +10,7 @@
 
 using namespace std::chrono_literals;
 using namespace usms::config;
+using usms::config::test::contains;
 
 namespace {
 
@@ -22,10 +25,6 @@ rapidjson::Document parse(const std::string& json) {
   doc.Parse(json.c_str());
   REQUIRE_FALSE(doc.HasParseError());
   return doc;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -2,21 +2,19 @@
 
 #include "config/keys.hpp"
 #include "config/runtime_patch.hpp"
+#include "contains.hpp"
 #include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
 using namespace usms::config;
+using usms::config::test::contains;
 using usms::config::test::temp_file;
 
 namespace {
 
 using string_map = std::map<std::string, std::string>;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 storage_target resolve(const std::string& toml, const string_map& env,
                        const string_map& flags) {
