@@ -331,8 +331,7 @@ std::string check_storage_url(const value& v) {
     if (std::isspace(static_cast<unsigned char>(c))
         || std::iscntrl(static_cast<unsigned char>(c)))
       return quoted_redacted(url)
-             + " contains white space or control "
-               "characters";
+             + " contains white space or control characters";
   return {};
 }
 
