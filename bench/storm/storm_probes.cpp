@@ -52,20 +52,59 @@ gateway_counters parse_metrics(const std::string& text) {
       c.retries += value(line);
     else if (starts("usms_gateway_lookups_total"))
       c.lookups += value(line);
+    else if (starts("usms_gateway_requests_held"))
+      c.held += value(line);
+    else if (starts("usms_gateway_soap_calls_total"))
+      c.soap_calls += value(line);
+    else if (starts("usms_gateway_soap_in_flight"))
+      c.soap_in_flight += value(line);
+    else if (starts("usms_gateway_usms_state{state=\"") && value(line) == 1) {
+      auto from = line.find('"') + 1;
+      c.usms_state = line.substr(from, line.find('"', from) - from);
+    }
   }
   c.ok = true;
   return c;
 }
 
-bool sim_creates(http::client& c, const std::string& sim,
-                 creates_by_reference& out) {
+namespace {
+
+/// The simulator's GET /admin/stats as a parsed document; false when it
+/// cannot be read.
+bool sim_stats(http::client& c, const std::string& sim,
+               rapidjson::Document& d) {
   auto o = blocking_call(c, "GET", sim + "/admin/stats", {},
                          std::chrono::seconds(60));
   if (!ok_200(o))
     return false;
-  rapidjson::Document d;
   d.Parse(o.body.c_str());
-  if (d.HasParseError() || !d.IsObject())
+  return !d.HasParseError() && d.IsObject();
+}
+
+} // namespace
+
+bool sim_calls(http::client& c, const std::string& sim, sim_call_counts& out) {
+  rapidjson::Document d;
+  if (!sim_stats(c, sim, d))
+    return false;
+  out = {};
+  auto calls = d.FindMember("calls");
+  if (calls != d.MemberEnd() && calls->value.IsObject())
+    for (auto& e : calls->value.GetObject())
+      out.calls += e.value.GetInt64();
+  auto faults = d.FindMember("faults_injected");
+  if (faults != d.MemberEnd() && faults->value.IsObject()) {
+    auto down = faults->value.FindMember("down");
+    if (down != faults->value.MemberEnd() && down->value.IsInt64())
+      out.down_faults = down->value.GetInt64();
+  }
+  return true;
+}
+
+bool sim_creates(http::client& c, const std::string& sim,
+                 creates_by_reference& out) {
+  rapidjson::Document d;
+  if (!sim_stats(c, sim, d))
     return false;
   auto m = d.FindMember("creates_by_external_reference");
   if (m == d.MemberEnd() || !m->value.IsObject())
