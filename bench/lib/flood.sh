@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The wrk flood of unique incident creates shared by bench/run-backlog and
 # bench/run-throughput, and the check that each acknowledged create became
 # exactly one ticket. Source it after servers.sh.

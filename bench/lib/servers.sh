@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The one place benches start and stop servers (bench/run-storm,
 # run-pipeline, run-backlog, run-throughput and the bench test): the
 # simulator and a gateway with its database in a work folder, found by the

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <future>
 #include <sstream>
+#include <string_view>
 
 #include <rapidjson/document.h>
 
@@ -28,6 +29,27 @@ bool ok_200(const http::outcome& o) {
   return o.failure == http::failure_kind::none && o.status == 200;
 }
 
+namespace {
+
+/// A metric summed over its series, and the counter it goes into.
+struct summed_metric {
+  const char* name;
+  int64_t gateway_counters::*counter;
+};
+
+constexpr summed_metric summed_metrics[] = {
+  {"usms_gateway_requests_accepted_total", &gateway_counters::accepted},
+  {"usms_gateway_requests_total", &gateway_counters::finished},
+  {"usms_gateway_queue_depth", &gateway_counters::queue},
+  {"usms_gateway_retries_total", &gateway_counters::retries},
+  {"usms_gateway_lookups_total", &gateway_counters::lookups},
+  {"usms_gateway_requests_held", &gateway_counters::held},
+  {"usms_gateway_soap_calls_total", &gateway_counters::soap_calls},
+  {"usms_gateway_soap_in_flight", &gateway_counters::soap_in_flight},
+};
+
+} // namespace
+
 gateway_counters parse_metrics(const std::string& text) {
   gateway_counters c;
   std::istringstream in{text};
@@ -38,29 +60,26 @@ gateway_counters parse_metrics(const std::string& text) {
                                    : static_cast<int64_t>(
                                      std::strtod(l.c_str() + sp + 1, nullptr));
   };
-  auto starts = [&](const char* p) { return line.rfind(p, 0) == 0; };
+  // The line is a series of metric `name`: the name, then labels or the value.
+  auto of = [&](std::string_view name) {
+    return line.compare(0, name.size(), name) == 0 && line.size() > name.size()
+           && (line[name.size()] == '{' || line[name.size()] == ' ');
+  };
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#')
       continue;
-    if (starts("usms_gateway_requests_accepted_total"))
-      c.accepted += value(line);
-    else if (starts("usms_gateway_requests_total"))
-      c.finished += value(line);
-    else if (starts("usms_gateway_queue_depth"))
-      c.queue += value(line);
-    else if (starts("usms_gateway_retries_total"))
-      c.retries += value(line);
-    else if (starts("usms_gateway_lookups_total"))
-      c.lookups += value(line);
-    else if (starts("usms_gateway_requests_held"))
-      c.held += value(line);
-    else if (starts("usms_gateway_soap_calls_total"))
-      c.soap_calls += value(line);
-    else if (starts("usms_gateway_soap_in_flight"))
-      c.soap_in_flight += value(line);
-    else if (starts("usms_gateway_usms_state{state=\"") && value(line) == 1) {
-      auto from = line.find('"') + 1;
-      c.usms_state = line.substr(from, line.find('"', from) - from);
+    for (auto& m : summed_metrics)
+      if (of(m.name)) {
+        c.*m.counter += value(line);
+        break;
+      }
+    if (of("usms_gateway_usms_state") && value(line) == 1) {
+      static constexpr std::string_view label = "{state=\"";
+      auto from = line.find(label);
+      if (from != std::string::npos) {
+        from += label.size();
+        c.usms_state = line.substr(from, line.find('"', from) - from);
+      }
     }
   }
   c.ok = true;
