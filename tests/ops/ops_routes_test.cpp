@@ -14,6 +14,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
+#include "common/iso_time.hpp"
 #include "persistence/journal_db.hpp"
 #include "tests/support/test_support.hpp"
 #include "transport/http_server.hpp"
@@ -188,21 +189,20 @@ TEST_CASE_METHOD(routes_fixture, "GET /api/v1/status pages and filters",
   CHECK(test::http_call("POST", base + "/api/v1/status").status == 405);
 }
 
-TEST_CASE("ISO times", "[routes]") {
-  using app::parse_iso_time;
-  CHECK(parse_iso_time("1970-01-01T00:00:00Z") == 0);
-  CHECK(parse_iso_time("2026-01-01") == 1767225600000);
-  CHECK(parse_iso_time("2026-01-01T00:00:00.5Z") == 1767225600500);
-  CHECK(parse_iso_time("2026-01-01T01:00:00+01:00") == 1767225600000);
-  CHECK(parse_iso_time("2026-01-01T01:00:00 01:00") == 1767225600000);
-  CHECK(parse_iso_time("2025-12-31T23:00-01:00") == 1767225600000);
-  CHECK(parse_iso_time("2024-02-29T12:34:56.789Z") == 1709210096789);
-  CHECK_FALSE(parse_iso_time(""));
-  CHECK_FALSE(parse_iso_time("2026-13-01"));
-  CHECK_FALSE(parse_iso_time("2026-01-01T25:00Z"));
-  CHECK_FALSE(parse_iso_time("2026-01-01Tx"));
-  CHECK_FALSE(parse_iso_time("2026-01-01T00:00:00Zjunk"));
-  CHECK_FALSE(parse_iso_time("1767225600000"));
+TEST_CASE("ISO times as the query parameters read them", "[routes]") {
+  CHECK(parse_iso8601_ms("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_iso8601_ms("2026-01-01") == 1767225600000);
+  CHECK(parse_iso8601_ms("2026-01-01T00:00:00.5Z") == 1767225600500);
+  CHECK(parse_iso8601_ms("2026-01-01T01:00:00+01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2026-01-01T01:00:00 01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2025-12-31T23:00-01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2024-02-29T12:34:56.789Z") == 1709210096789);
+  CHECK_FALSE(parse_iso8601_ms(""));
+  CHECK_FALSE(parse_iso8601_ms("2026-13-01"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01T25:00Z"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01Tx"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01T00:00:00Zjunk"));
+  CHECK_FALSE(parse_iso8601_ms("1767225600000"));
 }
 
 TEST_CASE("trend samples appear every interval", "[routes]") {
@@ -223,8 +223,8 @@ TEST_CASE("trend samples appear every interval", "[routes]") {
   CHECK(std::string{doc["interval"].GetString()} == "1m"); // config's
   auto& s = doc["samples"];
   for (rapidjson::SizeType i = 1; i < s.Size(); ++i) {
-    auto a = app::parse_iso_time(s[i - 1]["at"].GetString());
-    auto b = app::parse_iso_time(s[i]["at"].GetString());
+    auto a = parse_iso8601_ms(s[i - 1]["at"].GetString());
+    auto b = parse_iso8601_ms(s[i]["at"].GetString());
     REQUIRE(a);
     REQUIRE(b);
     CHECK(*b > *a);
@@ -244,7 +244,7 @@ TEST_CASE("trend keep drops old samples", "[routes]") {
   auto& s = doc["samples"];
   REQUIRE(s.Size() >= 1);
   CHECK(s.Size() <= 6); // 200 ms of 50 ms samples, plus slack
-  auto first = app::parse_iso_time(s[0]["at"].GetString());
+  auto first = parse_iso8601_ms(s[0]["at"].GetString());
   REQUIRE(first);
   CHECK(*first >= now_ms() - 400);
 }
