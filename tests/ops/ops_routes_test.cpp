@@ -11,6 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "actors/system_config.hpp"
+#include "app/gateway.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
@@ -429,4 +430,40 @@ TEST_CASE_METHOD(routes_fixture, "config PUTs at once keep every key",
   CHECK(v.intake.max_pending == 77);
   CHECK(v.usms.max_rate == 2.5);
   CHECK(saved().size() == 6);
+}
+
+TEST_CASE("the real gateway refuses a proxy its SOAP client cannot use and "
+          "puts the saved values back",
+          "[routes]") {
+  test::temp_dir dir;
+  auto db = dir.path() + "/gw.db";
+  auto loaded = config::load_settings(
+    "", {},
+    {{"server.listen", "127.0.0.1:0"},
+     {"storage.db", db},
+     {"usms.url", "http://127.0.0.1:9/usms"}},
+    {});
+  REQUIRE(loaded);
+  app::gateway gw{*loaded};
+  REQUIRE(gw.start().empty());
+  auto put = [&](const std::string& body) {
+    return test::http_call("PUT", gw.base_url() + "/api/v1/config", body,
+                           {{"Content-Type", "application/json"}});
+  };
+  REQUIRE(put(R"({"soap": {"retries": 5}})").status == 200);
+
+  // An https proxy passes the settings' checks, but the client speaks
+  // plain HTTP to proxies: the change is saved, refused, and undone.
+  auto r = put(R"({"soap": {"retries": 9},
+                   "usms": {"proxy": "https://proxy.example:3128"}})");
+  CHECK(r.status == 400);
+  CHECK(error_field(r) == "usms.proxy");
+  auto doc = parse(test::http_call("GET", gw.base_url() + "/api/v1/config")
+                     .body);
+  CHECK(doc["soap"]["retries"].GetInt() == 5);
+  CHECK(std::string{doc["usms"]["proxy"].GetString()}.empty());
+  gw.stop(0ms);
+  auto saved = app::load_runtime_config(db, false);
+  CHECK(saved.at("soap.retries") == "5");
+  CHECK(saved.count("usms.proxy") == 0);
 }
