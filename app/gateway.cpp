@@ -180,7 +180,9 @@ struct gateway::impl {
 
 gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(settings);
-  // One CAF worker per core: the I/O threads and the journal have their own.
+  // One CAF worker per core (at least two): the I/O threads and the
+  // detached actors (journal, reader, ops store, offload scheduler) have
+  // threads of their own.
   impl_->caf_cfg.set("scheduler.max-threads",
                      std::max<size_t>(2, std::thread::hardware_concurrency()));
   // One shared queue with a condition variable: on a few cores it beat

@@ -23,8 +23,9 @@ constexpr auto actor_timeout = 30s;
 using api::error_response;
 using api::json_response;
 
-/// The request `id` as `recs` (the reader's answer) holds it, or 404. After
-/// a wait, an unfinished request answers 202 (still going), else 200.
+/// The request `id` as `recs` (the reader's answer) holds it, or 404. With
+/// `wanted_finished` (the caller waited, or sent an Idempotency-Key again)
+/// an unfinished request answers 202, a finished one 200; without, 200.
 http::response record_response(std::vector<request_record>& recs,
                                const std::string& id, bool wanted_finished) {
   if (recs.empty())
