@@ -165,10 +165,7 @@ void handle_tickets(const std::shared_ptr<api_context>& ctx,
     return;
   }
   tr.idempotency_key = std::string{key};
-  tr.id = make_request_id();
-  tr.accepted_at = now_ms();
-  if (tr.act == action::create && tr.external_reference.empty())
-    tr.external_reference = tr.id;
+  assign_identity(tr);
   submit(ctx, std::move(tr), std::get<double>(wait), std::move(respond));
 }
 
