@@ -78,6 +78,8 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
   d.request_timeout_ms = s.usms.request_timeout.count();
+  d.api_version = s.usms.api_version;
+  d.probe_by_query = s.usms.api_version >= 2;
   return d;
 }
 
@@ -133,6 +135,7 @@ struct gateway::impl {
   reply_actor replies;
   std::unique_ptr<http::server> server;
   std::shared_ptr<live_rules> rules = std::make_shared<live_rules>();
+  std::shared_ptr<usms_board> usms_view = std::make_shared<usms_board>();
   journal_actor journal;
   reader_actor reader;
   dispatcher_actor dispatcher;
@@ -228,7 +231,8 @@ std::string gateway::start() {
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
-                                       make_soap_sender(d.soap_slot));
+                                       make_soap_sender(d.soap_slot),
+                                       d.usms_view);
   http::client_options reply_options;
   reply_options.request_timeout = std::chrono::seconds(10);
   d.reply_client = std::make_shared<http::client>(reply_options);

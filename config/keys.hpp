@@ -1,5 +1,11 @@
 #pragma once
 
+// The key registry: every setting's section, name, kind and rules, and the
+// text and JSON forms of its values. Implemented in keys.cpp (the table and
+// lookups), value_checks.cpp (check_value and the rules it runs),
+// value_text.cpp (parse_text, format_text) and json_value.cpp
+// (parse_json_text, to_json_text).
+
 #include "config/settings.hpp"
 #include "contract/result.hpp"
 
@@ -63,7 +69,8 @@ struct key_info {
   std::string env_name() const;
 };
 
-/// Every key, grouped by section in the order of SPEC section 8.
+/// Every key, grouped by section in the order the sample configuration
+/// lists them.
 const std::vector<key_info>& all_keys();
 
 /// The sections, in the order of all_keys().

@@ -99,7 +99,7 @@ struct auth_settings {
   bool protect_metrics = false;
 };
 
-/// `[offload]`: moving old status rows to CSV files (SPEC section 6).
+/// `[offload]`: moving old status rows to CSV files (docs/offload.md).
 struct offload_settings {
   std::string path = "./offload";
   std::int64_t max_entries = 10'000;
@@ -136,9 +136,10 @@ struct reply_settings {
   int retries = 5;
 };
 
-/// Every setting of SPEC section 8 plus the gateway's tuning keys, with the
-/// built-in defaults. See config/keys.hpp for the table that names, parses,
-/// validates and prints each member.
+/// Every setting, the gateway's tuning keys included, with the built-in
+/// defaults (config/usms-gateway.sample.toml describes each one; a test
+/// keeps the two in step). See config/keys.hpp for the table that names,
+/// parses, validates and prints each member.
 struct settings {
   server_settings server;
   storage_settings storage;

@@ -33,4 +33,8 @@ bool is_redacted_echo(std::string_view shown, std::string_view actual) {
          && shown == redact_url_password(actual);
 }
 
+std::string quoted_redacted(std::string_view text) {
+  return "'" + redact_url_password(text) + "'";
+}
+
 } // namespace usms::config

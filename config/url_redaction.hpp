@@ -15,4 +15,8 @@ std::string redact_url_password(std::string_view url);
 /// two differ: a PUT echoing a redacted GET answer leaves the value alone.
 bool is_redacted_echo(std::string_view shown, std::string_view actual);
 
+/// `'text'` for an error message, with a URL's password shown as `***`: a
+/// message quotes what it was given without leaking credentials.
+std::string quoted_redacted(std::string_view text);
+
 } // namespace usms::config

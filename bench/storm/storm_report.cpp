@@ -1,13 +1,12 @@
 #include "bench/storm/storm_report.hpp"
 
+#include "bench/storm/svg_chart.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
-#include <rapidjson/document.h>
-#include <rapidjson/istreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -16,12 +15,6 @@ namespace usms::bench {
 namespace {
 
 using json_writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 void str(json_writer& w, const char* k, const std::string& v) {
   w.Key(k);
@@ -59,97 +52,6 @@ void pct(json_writer& w, const char* k, const percentiles& p) {
   w.EndObject();
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-    case '<': o += "&lt;"; break;
-    case '>': o += "&gt;"; break;
-    case '&': o += "&amp;"; break;
-    case '"': o += "&quot;"; break;
-    default: o += c;
-    }
-  }
-  return o;
-}
-
-struct series {
-  std::string name;
-  std::string color;
-  std::vector<std::pair<double, double>> points;
-};
-
-/// A line chart as inline SVG; `log_y` plots y on a log10 scale.
-std::string svg_chart(const std::string& title, const std::string& x_label,
-                      const std::string& y_label,
-                      const std::vector<series>& all, bool log_y = false) {
-  const double w = 760, h = 300, left = 70, right = 20, top = 30, bottom = 45;
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  auto ty = [&](double y) { return log_y ? std::log10(std::max(y, 0.01)) : y; };
-  for (auto& s : all)
-    for (auto& [x, y] : s.points) {
-      x0 = std::min(x0, x);
-      x1 = std::max(x1, x);
-      y0 = std::min(y0, ty(y));
-      y1 = std::max(y1, ty(y));
-    }
-  if (x0 > x1) {
-    x0 = 0;
-    x1 = 1;
-    y0 = 0;
-    y1 = 1;
-  }
-  if (!log_y)
-    y0 = std::min(0.0, y0);
-  if (x1 == x0)
-    x1 = x0 + 1;
-  if (y1 == y0)
-    y1 = y0 + 1;
-  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
-  auto py = [&](double y) {
-    return top + (1 - (ty(y) - y0) / (y1 - y0)) * (h - top - bottom);
-  };
-  std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='"
-    << h << "' font-family='sans-serif' font-size='11'>";
-  o << "<text x='" << left << "' y='18' font-size='13' font-weight='bold'>"
-    << html_escape(title) << "</text>";
-  o << "<rect x='" << left << "' y='" << top << "' width='" << w - left - right
-    << "' height='" << h - top - bottom << "' fill='none' stroke='#999'/>";
-  for (int i = 0; i <= 4; ++i) {
-    double fy = y0 + (y1 - y0) * i / 4;
-    double yv = log_y ? std::pow(10, fy) : fy;
-    double yy = top + (1 - static_cast<double>(i) / 4) * (h - top - bottom);
-    o << "<line x1='" << left << "' x2='" << w - right << "' y1='" << yy
-      << "' y2='" << yy << "' stroke='#eee'/>";
-    o << "<text x='" << left - 5 << "' y='" << yy + 4
-      << "' text-anchor='end'>" << fmt(yv >= 100 ? "%.0f" : "%.2g", yv)
-      << "</text>";
-    double xv = x0 + (x1 - x0) * i / 4;
-    o << "<text x='" << px(xv) << "' y='" << h - bottom + 15
-      << "' text-anchor='middle'>" << fmt("%.4g", xv) << "</text>";
-  }
-  o << "<text x='" << (left + w - right) / 2 << "' y='" << h - 8
-    << "' text-anchor='middle'>" << html_escape(x_label) << "</text>";
-  o << "<text x='14' y='" << (top + h - bottom) / 2
-    << "' text-anchor='middle' transform='rotate(-90 14 "
-    << (top + h - bottom) / 2 << ")'>" << html_escape(y_label) << "</text>";
-  double lx = left + 10;
-  for (auto& s : all) {
-    o << "<polyline fill='none' stroke='" << s.color
-      << "' stroke-width='1.6' points='";
-    for (auto& [x, y] : s.points)
-      o << fmt("%.1f", px(x)) << ',' << fmt("%.1f", py(y)) << ' ';
-    o << "'/>";
-    o << "<rect x='" << lx << "' y='" << top + 6 << "' width='10' height='10' fill='"
-      << s.color << "'/><text x='" << lx + 14 << "' y='" << top + 15 << "'>"
-      << html_escape(s.name) << "</text>";
-    lx += 20 + 7 * static_cast<double>(s.name.size());
-  }
-  o << "</svg>";
-  return o.str();
-}
-
 /// Rates of a cumulative counter over a sliding window of about a second
 /// (samples come every 250 ms; a single slow /metrics answer would
 /// otherwise show as a dip to zero and a spike).
@@ -184,43 +86,10 @@ std::vector<std::pair<double, double>> by_percentile(const std::vector<double>& 
 }
 
 std::string ratio(double gw, double peer) {
-  return peer > 0 ? fmt("%.2fx", gw / peer) : "-";
+  return peer > 0 ? format_number("%.2fx", gw / peer) : "-";
 }
 
 } // namespace
-
-usms::result<peer_figures> read_peer(const std::string& name,
-                                     const std::string& path) {
-  std::ifstream in{path};
-  if (!in)
-    return failure{"cannot read " + path, "peer"};
-  rapidjson::IStreamWrapper isw{in};
-  rapidjson::Document d;
-  d.ParseStream(isw);
-  if (d.HasParseError() || !d.IsObject())
-    return failure{path + " is not a JSON object", "peer"};
-  peer_figures p;
-  p.name = name;
-  auto get = [&](const char* k) -> const rapidjson::Value* {
-    auto m = d.FindMember(k);
-    return m == d.MemberEnd() ? nullptr : &m->value;
-  };
-  if (auto* v = get("name"); v && v->IsString())
-    p.name = v->GetString();
-  if (auto* v = get("completed"); v && v->IsNumber())
-    p.completed = v->GetInt64();
-  if (auto* v = get("seconds"); v && v->IsNumber())
-    p.seconds = v->GetDouble();
-  if (auto* v = get("per_second"); v && v->IsNumber())
-    p.per_second = v->GetDouble();
-  if (auto* v = get("concurrency"); v && v->IsNumber())
-    p.concurrency = v->GetInt();
-  if (auto* v = get("errors"); v && v->IsNumber())
-    p.errors = v->GetInt64();
-  if (auto* v = get("note"); v && v->IsString())
-    p.note = v->GetString();
-  return p;
-}
 
 std::string report_json(const run_result& r, const run_meta& meta,
                         const std::vector<peer_figures>& peers) {
@@ -326,8 +195,8 @@ std::string report_table(const run_result& r, const run_meta& meta,
   if (!meta.machine.empty())
     o << "machine " << meta.machine << "\n";
   row("requests", std::to_string(r.requests));
-  row("accepted", std::to_string(r.acked) + " in " + fmt("%.2f s", r.intake_seconds));
-  row("accepted/s", fmt("%.0f", r.accepted_per_s));
+  row("accepted", std::to_string(r.acked) + " in " + format_number("%.2f s", r.intake_seconds));
+  row("accepted/s", format_number("%.0f", r.accepted_per_s));
   row("intake errors", std::to_string(r.intake_errors));
   for (auto& [k, v] : r.intake_error_reasons)
     row("  " + k, std::to_string(v));
@@ -337,9 +206,9 @@ std::string report_table(const run_result& r, const run_meta& meta,
     row("succeeded / failed", std::to_string(r.succeeded) + " / " + std::to_string(r.failed));
     for (auto& [k, v] : r.failure_reasons)
       row("  " + k, std::to_string(v));
-    row("tickets completed/s", fmt("%.0f", r.completed_per_s));
-    row("queue drained", r.drained ? fmt("%.2f s after start", r.drain_seconds)
-                                        + fmt(" (%.2f s after the last ack)", r.drain_after_intake_s)
+    row("tickets completed/s", format_number("%.0f", r.completed_per_s));
+    row("queue drained", r.drained ? format_number("%.2f s after start", r.drain_seconds)
+                                        + format_number(" (%.2f s after the last ack)", r.drain_after_intake_s)
                                    : std::string{"NO (timeout)"});
     row("end-to-end latency", lat(r.e2e_ms));
     row("gateway retries / lookups", std::to_string(r.gateway_retries) + " / "
@@ -352,9 +221,9 @@ std::string report_table(const run_result& r, const run_meta& meta,
   }
   row("peak queue depth", std::to_string(r.peak_queue_depth));
   if (r.gateway_pid > 0) {
-    row("gateway RSS before / peak", fmt("%.1f", r.rss_before_kb / 1024.0) + " / "
-                                        + fmt("%.1f MiB", r.peak_rss_kb / 1024.0));
-    row("gateway CPU", fmt("%.2f s", r.cpu_seconds));
+    row("gateway RSS before / peak", format_number("%.1f", r.rss_before_kb / 1024.0) + " / "
+                                        + format_number("%.1f MiB", r.peak_rss_kb / 1024.0));
+    row("gateway CPU", format_number("%.2f s", r.cpu_seconds));
   } else {
     row("gateway RSS / CPU", "unknown (no single usms-gateway; pass --gateway-pid)");
   }
@@ -417,11 +286,11 @@ std::string report_html(const run_result& r, const run_meta& meta,
          "<th>completed/s</th><th>concurrency</th><th>errors</th><th>gateway is</th>"
          "<th>note</th></tr>";
     o << "<tr><td>usms-gateway</td><td>" << r.succeeded << "</td><td>"
-      << fmt("%.2f", r.drain_seconds) << "</td><td>" << fmt("%.0f", r.completed_per_s)
+      << format_number("%.2f", r.drain_seconds) << "</td><td>" << format_number("%.0f", r.completed_per_s)
       << "</td><td>-</td><td>" << r.failed + r.lost << "</td><td>1.00x</td><td>durable queue</td></tr>";
     for (auto& p : peers)
       o << "<tr><td>" << html_escape(p.name) << "</td><td>" << p.completed << "</td><td>"
-        << fmt("%.2f", p.seconds) << "</td><td>" << fmt("%.0f", p.per_second)
+        << format_number("%.2f", p.seconds) << "</td><td>" << format_number("%.0f", p.per_second)
         << "</td><td>" << p.concurrency << "</td><td>" << p.errors << "</td><td>"
         << ratio(r.completed_per_s, p.per_second) << "</td><td>" << html_escape(p.note)
         << "</td></tr>";

@@ -77,6 +77,11 @@ struct run_result {
 };
 
 /// Runs the storm; an error when the gateway cannot be reached at all.
+/// The phases, each in a file of its own: the calls are built
+/// (storm_calls), sent at their times (storm_intake) while a sampler
+/// follows the gateway (storm_sampler); then the wait for the gateway to
+/// drain, how each request ended (storm_outcomes) and the duplicate count
+/// against the simulator (storm_duplicates).
 usms::result<run_result> run_storm(const run_options& opt,
                                    const std::vector<storm_request>& storm);
 

@@ -20,7 +20,7 @@ usms::result<value> text(std::string_view dotted, std::string_view input) {
 
 } // namespace
 
-TEST_CASE("defaults equal SPEC section 8", "[config][keys]") {
+TEST_CASE("defaults are the documented ones", "[config][keys]") {
   settings s;
   CHECK(s.server.listen == "127.0.0.1:8080");
   CHECK(s.server.max_body == 1024 * 1024);
