@@ -6,7 +6,8 @@
 
 #include "actors/intake.hpp"
 #include "api/http_answers.hpp"
-#include "api/request_json.hpp"
+#include "api/request_validation.hpp"
+#include "api/request_views.hpp"
 #include "app/actor_bridge.hpp"
 #include "app/route_table.hpp"
 #include "app/url_params.hpp"

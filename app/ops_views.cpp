@@ -1,7 +1,7 @@
 #include "app/ops_views.hpp"
 
 #include "api/json_writer.hpp"
-#include "api/request_json.hpp"
+#include "api/request_views.hpp"
 #include "config/units.hpp"
 
 namespace usms::app {

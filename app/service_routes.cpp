@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "api/json_writer.hpp"
-#include "api/request_json.hpp"
+#include "api/request_views.hpp"
 #include "messages/request.hpp"
 #include "metrics/gateway_metrics.hpp"
 #include "transport/url.hpp"

@@ -1,4 +1,5 @@
-#include "api/request_json.hpp"
+#include "api/request_validation.hpp"
+#include "api/request_views.hpp"
 
 #include <catch2/catch.hpp>
 
