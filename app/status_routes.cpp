@@ -17,12 +17,23 @@ constexpr int64_t default_trend_window_ms = 24LL * 3600 * 1000;
 using api::error_response;
 using api::json_response;
 
+/// The paging parameters both lists take: `limit` (1–1000) and `offset`.
+std::optional<api::api_error> read_paging(const params_map& p,
+                                          int32_t& limit, int64_t& offset) {
+  int64_t wanted = limit;
+  std::optional<api::api_error> e;
+  if ((e = read_int(p, "limit", 1, 1000, wanted))
+      || (e = read_int(p, "offset", 0, INT64_MAX / 2, offset)))
+    return e;
+  limit = static_cast<int32_t>(wanted);
+  return std::nullopt;
+}
+
 } // namespace
 
 void get_status(const std::shared_ptr<ops_context>& ctx, const params_map& p,
                 http::responder respond) {
   status_filter f;
-  int64_t limit = f.limit;
   std::optional<api::api_error> e;
   if ((e = read_choice(p, "status", {"Succeeded", "Failed"}, f.status))
       || (e = read_choice(p, "action", {"create", "update", "query"},
@@ -32,12 +43,10 @@ void get_status(const std::shared_ptr<ops_context>& ctx, const params_map& p,
       || (e = read_text(p, "source", f.source))
       || (e = read_text(p, "q", f.q)) || (e = read_time(p, "since", f.since))
       || (e = read_time(p, "until", f.until))
-      || (e = read_int(p, "limit", 1, 1000, limit))
-      || (e = read_int(p, "offset", 0, INT64_MAX / 2, f.offset))) {
+      || (e = read_paging(p, f.limit, f.offset))) {
     respond(error_response(*e));
     return;
   }
-  f.limit = static_cast<int32_t>(limit);
   ask_once<status_page>(
     *ctx->sys, ctx->store, ops_store_timeout, std::move(respond),
     [](status_page& page) {
@@ -70,7 +79,6 @@ void get_trend(const std::shared_ptr<ops_context>& ctx, const params_map& p,
 void list_requests(const std::shared_ptr<ops_context>& ctx,
                    const params_map& p, http::responder respond) {
   queue_filter f;
-  int64_t limit = f.limit;
   std::optional<api::api_error> e;
   if (auto* states = param(p, "state"); states && !states->empty()) {
     std::string_view rest{*states};
@@ -93,12 +101,10 @@ void list_requests(const std::shared_ptr<ops_context>& ctx,
   }
   if ((e = read_choice(p, "type", {"incident", "change", "problem"}, f.type))
       || (e = read_text(p, "source", f.source))
-      || (e = read_int(p, "limit", 1, 1000, limit))
-      || (e = read_int(p, "offset", 0, INT64_MAX / 2, f.offset))) {
+      || (e = read_paging(p, f.limit, f.offset))) {
     respond(error_response(*e));
     return;
   }
-  f.limit = static_cast<int32_t>(limit);
   ask_once<queue_page>(
     *ctx->sys, ctx->store, ops_store_timeout, std::move(respond),
     [](queue_page& page) {
