@@ -2,9 +2,9 @@
 
 /// The operator's read-only views: GET /api/v1/status (the status table,
 /// filtered and paged), GET /api/v1/status/trend (the Number of Incidents
-/// over time) and GET /api/v1/requests (the unfinished and recent
-/// requests). Each checks its query parameters on the I/O thread, then asks
-/// the ops store once.
+/// over time) and GET /api/v1/requests (the requests not finished yet, or
+/// those in the states asked for). Each checks its query parameters on the
+/// I/O thread, then asks the ops store once.
 
 #include <memory>
 
