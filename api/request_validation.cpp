@@ -197,7 +197,6 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
       req.correlation_id = ext->second;
     req.fields.erase(ext);
   }
-  req.external_reference = req.correlation_id;
   return req;
 }
 

@@ -34,6 +34,7 @@
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/soap_transport.hpp"
+#include "transport/url.hpp"
 
 namespace usms::app {
 
@@ -97,6 +98,20 @@ http::client_options client_from(const config::settings& s) {
   return o;
 }
 
+/// Why `c`, built from `s`, cannot make SOAP calls to `s.usms.url`: a
+/// refusal for apply_config (naming usms.proxy when the proxy is at fault),
+/// or "" when it can.
+std::string unusable(const http::client& c, const config::settings& s) {
+  auto target = http::parse_url(s.usms.url);
+  auto err = c.setup_error(target ? target->scheme : "http");
+  if (err.empty())
+    return {};
+  // For http URLs only the proxy can be at fault.
+  if (!c.setup_error("http").empty())
+    return "usms.proxy: the SOAP client cannot use this proxy: " + err;
+  return "the SOAP client cannot be built from these settings: " + err;
+}
+
 } // namespace
 
 struct gateway::impl {
@@ -129,11 +144,24 @@ struct gateway::impl {
   uint16_t port = 0;
   bool stopped = false;
 
-  /// Puts validated settings in force without a restart.
+  /// Puts validated settings in force without a restart. Returns "" on
+  /// success, else why not; then nothing has changed.
   std::string apply(config::loaded next) {
     std::lock_guard<std::mutex> guard{cfg_mtx};
     auto& s = next.values;
     auto& old = cfg.values;
+    // Connection-level settings need a new client; calls under way finish
+    // on the old one. It is built first: settings it cannot work with (a
+    // proxy it cannot use, a CA file it cannot load) change nothing.
+    std::shared_ptr<http::client> fresh;
+    if (s.usms.proxy != old.usms.proxy
+        || s.usms.bypass_proxy != old.usms.bypass_proxy
+        || s.usms.connect_timeout != old.usms.connect_timeout
+        || s.usms.max_in_flight != old.usms.max_in_flight) {
+      fresh = std::make_shared<http::client>(client_from(s));
+      if (auto err = unusable(*fresh, s); !err.empty())
+        return err;
+    }
     rules->api_version = s.usms.api_version;
     rules->query_limit = s.soap.query_limit;
     caf::anon_send(intake, settings_atom_v, pipeline_from(s));
@@ -144,14 +172,9 @@ struct gateway::impl {
     caf::anon_send(janitor, settings_atom_v, opts);
     if (s.log.level != old.log.level)
       set_log_level(s.log.level);
-    // Connection-level settings need a new client; calls under way finish
-    // on the old one.
-    if (s.usms.proxy != old.usms.proxy
-        || s.usms.bypass_proxy != old.usms.bypass_proxy
-        || s.usms.connect_timeout != old.usms.connect_timeout
-        || s.usms.max_in_flight != old.usms.max_in_flight) {
-      soap_client = std::make_shared<http::client>(client_from(s));
-      retired_clients.push_back(soap_slot->replace(soap_client));
+    if (fresh) {
+      soap_client = fresh;
+      retired_clients.push_back(soap_slot->replace(std::move(fresh)));
     }
     cfg = std::move(next);
     return {};
@@ -160,7 +183,9 @@ struct gateway::impl {
 
 gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(settings);
-  // One CAF worker per core: the I/O threads and the journal have their own.
+  // One CAF worker per core (at least two): the I/O threads and the
+  // detached actors (journal, reader, ops store, offload scheduler) have
+  // threads of their own.
   impl_->caf_cfg.set("scheduler.max-threads",
                      std::max<size_t>(2, std::thread::hardware_concurrency()));
   // One shared queue with a condition variable: on a few cores it beat
