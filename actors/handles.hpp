@@ -31,13 +31,22 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<reply_state_atom, std::vector<reply_state_update>>::with<
     bool>>;
 
-/// Bounds SOAP calls in flight and per second; performs them.
+/// Bounds SOAP calls in flight and per second, performs them, and keeps the
+/// view of USMS health (breaker, probes, ramp, pauses). `acquire` answers
+/// true with a slot, false when the request must wait for USMS (held) or
+/// the gateway is stopping. The listener gets `(usms_atom, usms_status)` on
+/// every change.
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<acquire_atom>::with<bool>,
   caf::replies_to<dispatch_atom, soap::call>::with<call_result>,
   caf::reacts_to<release_atom>,
   caf::reacts_to<settings_atom, dispatcher_settings>,
-  caf::reacts_to<drain_atom>>;
+  caf::reacts_to<drain_atom>,
+  caf::reacts_to<listen_atom, caf::actor>,
+  caf::replies_to<usms_atom>::with<usms_status>,
+  caf::replies_to<usms_atom, pause_atom>::with<usms_status>,
+  caf::replies_to<usms_atom, resume_dispatch_atom>::with<usms_status>,
+  caf::replies_to<usms_atom, probe_atom>::with<usms_status>>;
 
 /// Accepts requests, supervises one actor per request, answers waiters.
 using intake_actor = caf::typed_actor<

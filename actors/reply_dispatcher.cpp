@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/json_writer.hpp"
-#include "api/request_json.hpp"
+#include "api/request_views.hpp"
 #include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/send.hpp"

@@ -1,16 +1,21 @@
 #pragma once
 
+#include <memory>
+
 #include "actors/handles.hpp"
+#include "actors/usms_board.hpp"
 #include "transport/soap_transport.hpp"
 
 namespace usms {
 
 /// Spawns the SOAP dispatcher. A request supervisor first acquires a slot
-/// (granted while fewer than `max_in_flight` calls run and the rate allows),
-/// then dispatches one call in it; the slot is free again when the call
-/// ends or on `release`.
+/// (granted while USMS is available, fewer calls than the limit run and the
+/// rate allows), then dispatches one call in it; the slot is free again
+/// when the call ends or on `release`. Every call's outcome feeds the USMS
+/// health; the dispatcher publishes it on `board`.
 dispatcher_actor spawn_soap_dispatcher(caf::actor_system& sys,
                                        dispatcher_settings settings,
-                                       soap_sender sender);
+                                       soap_sender sender,
+                                       std::shared_ptr<usms_board> board);
 
 } // namespace usms

@@ -33,6 +33,7 @@
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/soap_transport.hpp"
+#include "transport/url.hpp"
 
 namespace usms::app {
 
@@ -76,6 +77,8 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
   d.request_timeout_ms = s.usms.request_timeout.count();
+  d.api_version = s.usms.api_version;
+  d.probe_by_query = s.usms.api_version >= 2;
   return d;
 }
 
@@ -92,6 +95,20 @@ http::client_options client_from(const config::settings& s) {
   o.client_key_file = s.usms.client_key.empty() ? s.usms.client_cert
                                                 : s.usms.client_key;
   return o;
+}
+
+/// Why `c`, built from `s`, cannot make SOAP calls to `s.usms.url`: a
+/// refusal for apply_config (naming usms.proxy when the proxy is at fault),
+/// or "" when it can.
+std::string unusable(const http::client& c, const config::settings& s) {
+  auto target = http::parse_url(s.usms.url);
+  auto err = c.setup_error(target ? target->scheme : "http");
+  if (err.empty())
+    return {};
+  // For http URLs only the proxy can be at fault.
+  if (!c.setup_error("http").empty())
+    return "usms.proxy: the SOAP client cannot use this proxy: " + err;
+  return "the SOAP client cannot be built from these settings: " + err;
 }
 
 } // namespace
@@ -117,6 +134,7 @@ struct gateway::impl {
   reply_actor replies;
   std::unique_ptr<http::server> server;
   std::shared_ptr<live_rules> rules = std::make_shared<live_rules>();
+  std::shared_ptr<usms_board> usms_view = std::make_shared<usms_board>();
   journal_actor journal;
   reader_actor reader;
   dispatcher_actor dispatcher;
@@ -125,11 +143,24 @@ struct gateway::impl {
   uint16_t port = 0;
   bool stopped = false;
 
-  /// Puts validated settings in force without a restart.
+  /// Puts validated settings in force without a restart. Returns "" on
+  /// success, else why not; then nothing has changed.
   std::string apply(config::loaded next) {
     std::lock_guard<std::mutex> guard{cfg_mtx};
     auto& s = next.values;
     auto& old = cfg.values;
+    // Connection-level settings need a new client; calls under way finish
+    // on the old one. It is built first: settings it cannot work with (a
+    // proxy it cannot use, a CA file it cannot load) change nothing.
+    std::shared_ptr<http::client> fresh;
+    if (s.usms.proxy != old.usms.proxy
+        || s.usms.bypass_proxy != old.usms.bypass_proxy
+        || s.usms.connect_timeout != old.usms.connect_timeout
+        || s.usms.max_in_flight != old.usms.max_in_flight) {
+      fresh = std::make_shared<http::client>(client_from(s));
+      if (auto err = unusable(*fresh, s); !err.empty())
+        return err;
+    }
     rules->api_version = s.usms.api_version;
     rules->query_limit = s.soap.query_limit;
     caf::anon_send(intake, settings_atom_v, pipeline_from(s));
@@ -140,14 +171,9 @@ struct gateway::impl {
     caf::anon_send(janitor, settings_atom_v, opts);
     if (s.log.level != old.log.level)
       set_log_level(s.log.level);
-    // Connection-level settings need a new client; calls under way finish
-    // on the old one.
-    if (s.usms.proxy != old.usms.proxy
-        || s.usms.bypass_proxy != old.usms.bypass_proxy
-        || s.usms.connect_timeout != old.usms.connect_timeout
-        || s.usms.max_in_flight != old.usms.max_in_flight) {
-      soap_client = std::make_shared<http::client>(client_from(s));
-      retired_clients.push_back(soap_slot->replace(soap_client));
+    if (fresh) {
+      soap_client = fresh;
+      retired_clients.push_back(soap_slot->replace(std::move(fresh)));
     }
     cfg = std::move(next);
     return {};
@@ -156,7 +182,9 @@ struct gateway::impl {
 
 gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(settings);
-  // One CAF worker per core: the I/O threads and the journal have their own.
+  // One CAF worker per core (at least two): the I/O threads and the
+  // detached actors (journal, reader, ops store, offload scheduler) have
+  // threads of their own.
   impl_->caf_cfg.set("scheduler.max-threads",
                      std::max<size_t>(2, std::thread::hardware_concurrency()));
   // One shared queue with a condition variable: on a few cores it beat
@@ -212,7 +240,8 @@ std::string gateway::start() {
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
-                                       make_soap_sender(d.soap_slot));
+                                       make_soap_sender(d.soap_slot),
+                                       d.usms_view);
   d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
                           d.routes_configured, pipeline_from(s));
   caf::anon_send(d.intake, start_atom_v);

@@ -1,7 +1,7 @@
 #include "app/service_routes.hpp"
 
 #include "api/json_writer.hpp"
-#include "api/request_json.hpp"
+#include "api/request_views.hpp"
 #include "messages/request.hpp"
 #include "metrics/gateway_metrics.hpp"
 #include "transport/url.hpp"

@@ -1,5 +1,7 @@
 #include "config/units.hpp"
 
+#include "common/ascii.hpp"
+
 #include <array>
 #include <cctype>
 #include <limits>
@@ -36,16 +38,6 @@ constexpr std::array<unit, 4> decimal_units{{
     {"MB", 1'000'000ull},
     {"KB", 1'000ull},
 }};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i]))
-        != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 // Splits "123unit" into its digits and the rest; false without digits or
 // when the number does not fit.
@@ -135,7 +127,7 @@ usms::result<std::uint64_t> parse_size(std::string_view text) {
     return bad();
   if (!suffix.empty() && suffix.front() == ' ')
     suffix.remove_prefix(1);
-  if (suffix.empty() || iequals(suffix, "B"))
+  if (suffix.empty() || usms::iequals(suffix, "B"))
     return number;
   auto scaled = [&](std::uint64_t factor) -> usms::result<std::uint64_t> {
     if (number > std::numeric_limits<std::uint64_t>::max() / factor)
@@ -143,10 +135,10 @@ usms::result<std::uint64_t> parse_size(std::string_view text) {
     return number * factor;
   };
   for (const auto& u : binary_units)
-    if (iequals(suffix, u.suffix))
+    if (usms::iequals(suffix, u.suffix))
       return scaled(u.factor);
   for (const auto& u : decimal_units)
-    if (iequals(suffix, u.suffix))
+    if (usms::iequals(suffix, u.suffix))
       return scaled(u.factor);
   return bad();
 }

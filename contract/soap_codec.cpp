@@ -7,7 +7,8 @@
 #include "contract/xml_text.hpp"
 
 // The writer half of the codec: names and envelopes. Every envelope is built
-// into one reserved std::string; the reader half is in soap_parse.cpp.
+// into one reserved std::string. The readers are soap_parse_response.cpp
+// (the gateway's) and soap_parse_request.cpp (the simulator's).
 
 namespace usms::soap {
 

@@ -1,8 +1,9 @@
 #pragma once
 
-/// The one place that knows the USMS wire format (SPEC section 3): it builds
-/// and parses SOAP 1.1 envelopes for both sides, the gateway (client) and the
-/// simulator (server). Nothing else in the project writes or reads SOAP XML.
+/// The one place that knows the USMS wire format (the WSDL and XSD in this
+/// folder): it builds and parses SOAP 1.1 envelopes for both sides, the
+/// gateway (client) and the simulator (server). Nothing else in the project
+/// writes or reads SOAP XML.
 
 #include <cstddef>
 #include <optional>

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 
+#include "common/iso_time.hpp"
 #include "contract/soap_codec.hpp"
 
 namespace usms {
@@ -23,7 +24,8 @@ field_def def(std::string_view soap, std::string_view json, field_kind kind,
 
 std::vector<field_def> make_defs() {
   using k = field_kind;
-  // SPEC section 3 order: common fields, then Incident, Change, Problem.
+  // The XSD's xsd:sequence order: common fields, then Incident, Change,
+  // Problem.
   return {
     def("TicketId", "ticket_id", k::text, all, true),
     def("Status", "status", k::status, all),
@@ -208,6 +210,13 @@ bool is_valid_date_time(std::string_view value) {
   if (tz_hour < 0 || tz_minute < 0 || tz_minute > 59)
     return false;
   return tz_hour < 14 || (tz_hour == 14 && tz_minute == 0);
+}
+
+std::optional<int64_t> date_time_ms(std::string_view value) {
+  if (!is_valid_date_time(value))
+    return std::nullopt;
+  // The lexical check is the contract's; the arithmetic is the common one.
+  return parse_iso8601_ms(trim_xsd_space(value));
 }
 
 std::string check_field_value(const field_def& def, ticket_type type,

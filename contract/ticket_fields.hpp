@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,7 +41,8 @@ const field_def* field_by_json_name(std::string_view name);
 /// Whether `def` belongs to tickets of type `type`.
 bool field_allowed(const field_def& def, ticket_type type);
 
-/// The status values of a ticket type, in the order SPEC section 3 lists them.
+/// The status values of a ticket type, in the order the XSD's documentation
+/// lists them.
 const std::vector<std::string_view>& status_values(ticket_type type);
 
 /// Checks one value against its field's kind; an empty string when valid,
@@ -54,6 +57,11 @@ std::string check_field_value(const field_def& def, ticket_type type,
 bool is_valid_priority(std::string_view value);
 bool is_valid_boolean(std::string_view value);
 bool is_valid_date_time(std::string_view value);
+
+/// The instant an xsd:dateTime names, in milliseconds since the Unix epoch
+/// (no offset means UTC); nullopt when `is_valid_date_time` refuses the text
+/// or its year has more than four digits.
+std::optional<int64_t> date_time_ms(std::string_view value);
 
 /// The query `Filter` elements, in schema order.
 const std::vector<std::string_view>& query_filter_fields();

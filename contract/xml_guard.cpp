@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "common/ascii.hpp"
+
 namespace usms::xml {
 
 namespace {
@@ -10,17 +12,9 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size())
-    return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[i]) != prefix[i])
-      return false;
-  return true;
+  return s.size() >= prefix.size()
+         && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // Finds a tag-like `needle` (it starts with '<'), jumping between '<'s.

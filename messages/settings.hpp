@@ -27,6 +27,15 @@ struct dispatcher_settings {
   int32_t max_in_flight = 32;
   double max_rate = 0; ///< calls per second, 0 = unlimited
   int64_t request_timeout_ms = 30000;
+  // USMS health: when to stop sending, how to probe and come back.
+  int32_t breaker_failures = 5;
+  int64_t probe_interval_ms = 5000;
+  int64_t recovery_ramp_ms = 30000;
+  int64_t max_retry_after_ms = 300000;
+  /// The contract's query operation and API version for probes; without a
+  /// query the probe is the oldest held request, sent alone.
+  bool probe_by_query = true;
+  int32_t api_version = 2;
 };
 
 } // namespace usms

@@ -192,6 +192,53 @@ std::string gateway_metrics::database_error() const {
   return database_error_;
 }
 
+void gateway_metrics::usms_transition(uint8_t to_state) {
+  if (to_state < usms_transitions_.size())
+    usms_transitions_[to_state].fetch_add(1);
+}
+
+void gateway_metrics::usms_probe_answered(bool alive) {
+  probe_answers_[alive ? 0 : 1].fetch_add(1);
+}
+
+namespace {
+
+constexpr std::array<const char*, 6> usms_state_names{
+  "up", "down", "probing", "ramping", "paused", "auth_failed"};
+
+} // namespace
+
+void gateway_metrics::render_usms(std::string& out) const {
+  auto state = usms_state_.load();
+  header(out, "usms_gateway_usms_up", "gauge",
+         "1 while USMS is up or ramping up after an outage.");
+  sample(out, "usms_gateway_usms_up", "", state == 0 || state == 3 ? 1 : 0);
+  header(out, "usms_gateway_usms_state", "gauge",
+         "The gateway's view of USMS: 1 for the current state.");
+  for (size_t i = 0; i < usms_state_names.size(); ++i)
+    sample(out, "usms_gateway_usms_state",
+           std::string{"state=\""} + usms_state_names[i] + "\"",
+           i == state ? 1 : 0);
+  header(out, "usms_gateway_usms_transitions_total", "counter",
+         "Changes of the USMS state, by the state entered.");
+  for (size_t i = 0; i < usms_state_names.size(); ++i)
+    sample(out, "usms_gateway_usms_transitions_total",
+           std::string{"to=\""} + usms_state_names[i] + "\"",
+           usms_transitions_[i].load());
+  header(out, "usms_gateway_usms_probes_total", "counter",
+         "Probes sent while USMS was down, and asked for by operators.");
+  sample(out, "usms_gateway_usms_probes_total", "", probes_.load());
+  header(out, "usms_gateway_usms_probe_answers_total", "counter",
+         "Probe outcomes: alive (a life signal) or failed.");
+  sample(out, "usms_gateway_usms_probe_answers_total", "result=\"alive\"",
+         probe_answers_[0].load());
+  sample(out, "usms_gateway_usms_probe_answers_total", "result=\"failed\"",
+         probe_answers_[1].load());
+  header(out, "usms_gateway_requests_held", "gauge",
+         "Requests of this instance waiting for USMS.");
+  sample(out, "usms_gateway_requests_held", "", held_.load());
+}
+
 std::string gateway_metrics::render_prometheus() const {
   std::string out;
   out.reserve(16 * 1024);
@@ -285,6 +332,7 @@ std::string gateway_metrics::render_prometheus() const {
          "When USMS last answered a SOAP call (unix time).");
   sample(out, "usms_gateway_usms_last_answer_timestamp_seconds", "",
          last_usms_answer_ms_.load() / 1000);
+  render_usms(out);
   return out;
 }
 

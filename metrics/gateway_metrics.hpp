@@ -65,6 +65,16 @@ public:
   int64_t last_usms_answer_ms() const { return last_usms_answer_ms_.load(); }
   int64_t soap_in_flight() const { return soap_in_flight_.load(); }
 
+  // -- USMS health --
+  /// `state` is the dispatcher's usms_state as a number (up = 0 …
+  /// auth_failed = 5).
+  void set_usms_state(uint8_t state) { usms_state_.store(state); }
+  void usms_transition(uint8_t to_state);
+  void usms_probe_sent() { probes_.fetch_add(1); }
+  void usms_probe_answered(bool alive);
+  /// Requests of this instance waiting for USMS.
+  void set_held(int64_t n) { held_.store(n); }
+
   // -- replies --
   void reply_delivered();
   void reply_attempt_failed();
@@ -92,6 +102,8 @@ public:
   std::string render_prometheus() const;
 
 private:
+  void render_usms(std::string& out) const;
+
   std::array<std::atomic<uint64_t>, 9> accepted_{};
   std::array<std::atomic<uint64_t>, 27> finished_{};
   std::atomic<uint64_t> rejected_full_{0};
@@ -102,6 +114,11 @@ private:
   std::array<std::atomic<uint64_t>, 16> soap_calls_{};
   std::array<latency_histogram, 4> soap_latency_{};
   std::atomic<int64_t> last_usms_answer_ms_{0};
+  std::atomic<uint8_t> usms_state_{0};
+  std::array<std::atomic<uint64_t>, 6> usms_transitions_{};
+  std::atomic<uint64_t> probes_{0};
+  std::array<std::atomic<uint64_t>, 2> probe_answers_{};
+  std::atomic<int64_t> held_{0};
   std::atomic<uint64_t> replies_delivered_{0};
   std::atomic<uint64_t> reply_failures_{0};
   std::atomic<uint64_t> replies_given_up_{0};

@@ -1,5 +1,4 @@
-// usms-sim: a USMS SOAP middleware simulator with fault injection
-// (SPEC section 7).
+// usms-sim: a USMS SOAP middleware simulator with fault injection.
 
 #include <signal.h>
 

@@ -2,10 +2,10 @@
 
 #include <cctype>
 
+#include "common/ascii.hpp"
 #include "contract/contract_files.hpp"
 #include "contract/ticket_fields.hpp"
 #include "sim/admin_json.hpp"
-#include "sim/xsd_time.hpp"
 #include "transport/url.hpp"
 
 namespace usms::sim {
@@ -128,12 +128,8 @@ void sim_service::handle(http::request req, http::responder respond) {
     if (req.method == "POST")
       return handle_soap(req, respond);
     bool wsdl = false;
-    for (const auto& [k, v] : http::parse_query(req.target)) {
-      std::string lower;
-      for (char c : k)
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      wsdl = wsdl || lower == "wsdl";
-    }
+    for (const auto& [k, v] : http::parse_query(req.target))
+      wsdl = wsdl || iequals(k, "wsdl");
     if (req.method == "GET" && wsdl)
       return respond(wsdl_response(req));
     return respond(json_response(
@@ -278,7 +274,7 @@ result<soap::answer> sim_service::process(const soap::call& c) {
         if (!known)
           return client_error("unknown Filter element " + name);
         if (name == "UpdatedSince") {
-          since = parse_xsd_datetime(value);
+          since = date_time_ms(value);
           if (!since)
             return client_error("UpdatedSince must be an xsd:dateTime");
         } else if (name == "Status") {

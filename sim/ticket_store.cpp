@@ -1,11 +1,20 @@
 #include "sim/ticket_store.hpp"
 
+#include <chrono>
+
+#include "common/iso_time.hpp"
 #include "sim/compact_fields.hpp"
-#include "sim/xsd_time.hpp"
 
 namespace usms::sim {
 
 namespace {
+
+// CreatedAt and UpdatedAt: wall-clock time, as USMS stamps its tickets.
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
+    .count();
+}
 
 const char* id_prefix(ticket_type type) {
   switch (type) {
@@ -93,8 +102,8 @@ ticket_fields ticket_store::unpack(ticket_type type, uint64_t seq,
   ticket_fields out;
   unpack_fields(rec.blob, out);
   out["TicketId"] = make_id(type, seq);
-  out["CreatedAt"] = format_xsd_datetime(rec.created_ms);
-  out["UpdatedAt"] = format_xsd_datetime(rec.updated_ms);
+  out["CreatedAt"] = format_iso8601_utc_ms(rec.created_ms);
+  out["UpdatedAt"] = format_iso8601_utc_ms(rec.updated_ms);
   return out;
 }
 

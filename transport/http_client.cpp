@@ -858,6 +858,13 @@ void client::send(outgoing req, completion done) {
   }
 }
 
+std::string client::setup_error(std::string_view scheme) const {
+  auto& cfg = *impl_->cfg;
+  if (!cfg.proxy_error.empty())
+    return cfg.proxy_error;
+  return scheme == "https" ? cfg.tls_error : std::string{};
+}
+
 void client::stop() {
   std::vector<std::shared_ptr<pool>> pools;
   {

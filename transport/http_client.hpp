@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "transport/http_types.hpp"
 
@@ -83,6 +84,12 @@ public:
   /// whether the request is idempotent. After stop(), `done` runs at once
   /// on the calling thread with `connect`.
   void send(outgoing req, completion done);
+
+  /// Why every call to a `scheme` (`http` or `https`) URL fails before it
+  /// starts: a proxy URL the client cannot use (for both schemes), or a CA
+  /// file, client certificate or key it could not load (https only). Empty
+  /// when the client can make such calls.
+  std::string setup_error(std::string_view scheme) const;
 
   /// Fails every pending call (`connect` / `reset_after_send`), closes the
   /// connections and joins the I/O threads. Idempotent. Must not be called

@@ -1,13 +1,12 @@
 #include "bench/storm/storm_report.hpp"
 
+#include "bench/storm/svg_chart.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
-#include <rapidjson/document.h>
-#include <rapidjson/istreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -16,12 +15,6 @@ namespace usms::bench {
 namespace {
 
 using json_writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 void str(json_writer& w, const char* k, const std::string& v) {
   w.Key(k);
@@ -59,97 +52,6 @@ void pct(json_writer& w, const char* k, const percentiles& p) {
   w.EndObject();
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-    case '<': o += "&lt;"; break;
-    case '>': o += "&gt;"; break;
-    case '&': o += "&amp;"; break;
-    case '"': o += "&quot;"; break;
-    default: o += c;
-    }
-  }
-  return o;
-}
-
-struct series {
-  std::string name;
-  std::string color;
-  std::vector<std::pair<double, double>> points;
-};
-
-/// A line chart as inline SVG; `log_y` plots y on a log10 scale.
-std::string svg_chart(const std::string& title, const std::string& x_label,
-                      const std::string& y_label,
-                      const std::vector<series>& all, bool log_y = false) {
-  const double w = 760, h = 300, left = 70, right = 20, top = 30, bottom = 45;
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  auto ty = [&](double y) { return log_y ? std::log10(std::max(y, 0.01)) : y; };
-  for (auto& s : all)
-    for (auto& [x, y] : s.points) {
-      x0 = std::min(x0, x);
-      x1 = std::max(x1, x);
-      y0 = std::min(y0, ty(y));
-      y1 = std::max(y1, ty(y));
-    }
-  if (x0 > x1) {
-    x0 = 0;
-    x1 = 1;
-    y0 = 0;
-    y1 = 1;
-  }
-  if (!log_y)
-    y0 = std::min(0.0, y0);
-  if (x1 == x0)
-    x1 = x0 + 1;
-  if (y1 == y0)
-    y1 = y0 + 1;
-  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
-  auto py = [&](double y) {
-    return top + (1 - (ty(y) - y0) / (y1 - y0)) * (h - top - bottom);
-  };
-  std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='"
-    << h << "' font-family='sans-serif' font-size='11'>";
-  o << "<text x='" << left << "' y='18' font-size='13' font-weight='bold'>"
-    << html_escape(title) << "</text>";
-  o << "<rect x='" << left << "' y='" << top << "' width='" << w - left - right
-    << "' height='" << h - top - bottom << "' fill='none' stroke='#999'/>";
-  for (int i = 0; i <= 4; ++i) {
-    double fy = y0 + (y1 - y0) * i / 4;
-    double yv = log_y ? std::pow(10, fy) : fy;
-    double yy = top + (1 - static_cast<double>(i) / 4) * (h - top - bottom);
-    o << "<line x1='" << left << "' x2='" << w - right << "' y1='" << yy
-      << "' y2='" << yy << "' stroke='#eee'/>";
-    o << "<text x='" << left - 5 << "' y='" << yy + 4
-      << "' text-anchor='end'>" << fmt(yv >= 100 ? "%.0f" : "%.2g", yv)
-      << "</text>";
-    double xv = x0 + (x1 - x0) * i / 4;
-    o << "<text x='" << px(xv) << "' y='" << h - bottom + 15
-      << "' text-anchor='middle'>" << fmt("%.4g", xv) << "</text>";
-  }
-  o << "<text x='" << (left + w - right) / 2 << "' y='" << h - 8
-    << "' text-anchor='middle'>" << html_escape(x_label) << "</text>";
-  o << "<text x='14' y='" << (top + h - bottom) / 2
-    << "' text-anchor='middle' transform='rotate(-90 14 "
-    << (top + h - bottom) / 2 << ")'>" << html_escape(y_label) << "</text>";
-  double lx = left + 10;
-  for (auto& s : all) {
-    o << "<polyline fill='none' stroke='" << s.color
-      << "' stroke-width='1.6' points='";
-    for (auto& [x, y] : s.points)
-      o << fmt("%.1f", px(x)) << ',' << fmt("%.1f", py(y)) << ' ';
-    o << "'/>";
-    o << "<rect x='" << lx << "' y='" << top + 6 << "' width='10' height='10' fill='"
-      << s.color << "'/><text x='" << lx + 14 << "' y='" << top + 15 << "'>"
-      << html_escape(s.name) << "</text>";
-    lx += 20 + 7 * static_cast<double>(s.name.size());
-  }
-  o << "</svg>";
-  return o.str();
-}
-
 /// Rates of a cumulative counter over a sliding window of about a second
 /// (samples come every 250 ms; a single slow /metrics answer would
 /// otherwise show as a dip to zero and a spike).
@@ -183,44 +85,72 @@ std::vector<std::pair<double, double>> by_percentile(const std::vector<double>& 
   return out;
 }
 
+/// Stretches of time in one USMS state, as the samples saw them.
+std::vector<x_band> state_stretches(const std::vector<sample>& s) {
+  std::vector<x_band> out;
+  double prev_t = 0;
+  for (auto& x : s) {
+    std::string st = x.usms_state.empty() ? "unknown" : x.usms_state;
+    if (out.empty() || out.back().label != st)
+      out.push_back({prev_t, x.t, st});
+    else
+      out.back().to = x.t;
+    prev_t = x.t;
+  }
+  return out;
+}
+
+/// A count that may be unknown (-1).
+std::string count_or_unknown(int64_t n) {
+  return n < 0 ? std::string{"unknown"} : std::to_string(n);
+}
+
+std::string seconds_or_not(double s, const char* not_reached) {
+  return s < 0 ? std::string{not_reached} : format_number("%.2f s", s);
+}
+
+/// A count, or null when it is unknown (-1).
+void count_or_null(json_writer& w, const char* k, int64_t n) {
+  w.Key(k);
+  if (n < 0)
+    w.Null();
+  else
+    w.Int64(n);
+}
+
+void outage_json(json_writer& w, const run_result& r) {
+  w.Key("usms_outage");
+  if (!r.outage.happened) {
+    w.Null();
+    return;
+  }
+  auto& o = r.outage;
+  w.StartObject();
+  str(w, "mode", o.mode);
+  num(w, "down_at_s", o.down_at_s);
+  num(w, "up_at_s", o.up_at_s);
+  num(w, "seconds", o.up_at_s - o.down_at_s);
+  count_or_null(w, "sim_calls_during", o.sim_calls);
+  count_or_null(w, "sim_down_faults_during", o.sim_down_faults);
+  count_or_null(w, "gateway_soap_calls_sent_during", o.gateway_soap_calls);
+  w.Key("backlog_cleared_after_recovery_s");
+  if (r.caught_up_after_outage_s < 0)
+    w.Null();
+  else
+    w.Double(std::round(r.caught_up_after_outage_s * 1000) / 1000);
+  w.Key("last_finish_after_recovery_s");
+  if (r.last_finish_after_outage_s < 0)
+    w.Null();
+  else
+    w.Double(std::round(r.last_finish_after_outage_s * 1000) / 1000);
+  w.EndObject();
+}
+
 std::string ratio(double gw, double peer) {
-  return peer > 0 ? fmt("%.2fx", gw / peer) : "-";
+  return peer > 0 ? format_number("%.2fx", gw / peer) : "-";
 }
 
 } // namespace
-
-usms::result<peer_figures> read_peer(const std::string& name,
-                                     const std::string& path) {
-  std::ifstream in{path};
-  if (!in)
-    return failure{"cannot read " + path, "peer"};
-  rapidjson::IStreamWrapper isw{in};
-  rapidjson::Document d;
-  d.ParseStream(isw);
-  if (d.HasParseError() || !d.IsObject())
-    return failure{path + " is not a JSON object", "peer"};
-  peer_figures p;
-  p.name = name;
-  auto get = [&](const char* k) -> const rapidjson::Value* {
-    auto m = d.FindMember(k);
-    return m == d.MemberEnd() ? nullptr : &m->value;
-  };
-  if (auto* v = get("name"); v && v->IsString())
-    p.name = v->GetString();
-  if (auto* v = get("completed"); v && v->IsNumber())
-    p.completed = v->GetInt64();
-  if (auto* v = get("seconds"); v && v->IsNumber())
-    p.seconds = v->GetDouble();
-  if (auto* v = get("per_second"); v && v->IsNumber())
-    p.per_second = v->GetDouble();
-  if (auto* v = get("concurrency"); v && v->IsNumber())
-    p.concurrency = v->GetInt();
-  if (auto* v = get("errors"); v && v->IsNumber())
-    p.errors = v->GetInt64();
-  if (auto* v = get("note"); v && v->IsString())
-    p.note = v->GetString();
-  return p;
-}
 
 std::string report_json(const run_result& r, const run_meta& meta,
                         const std::vector<peer_figures>& peers) {
@@ -253,6 +183,11 @@ std::string report_json(const run_result& r, const run_meta& meta,
   for (auto& e : r.lost_examples)
     w.String(e.c_str());
   w.EndArray();
+  w.Key("created");
+  if (r.duplicates_checked)
+    w.Int64(r.created);
+  else
+    w.Null();
   w.Key("duplicated");
   if (r.duplicates_checked)
     w.Int64(r.duplicated);
@@ -262,6 +197,8 @@ std::string report_json(const run_result& r, const run_meta& meta,
   integer(w, "gateway_retries", r.gateway_retries);
   integer(w, "gateway_lookups", r.gateway_lookups);
   integer(w, "peak_queue_depth", r.peak_queue_depth);
+  integer(w, "peak_held", r.peak_held);
+  outage_json(w, r);
   integer(w, "gateway_pid", r.gateway_pid);
   integer(w, "gateway_rss_before_kb", r.rss_before_kb);
   integer(w, "gateway_rss_after_intake_kb", r.rss_after_intake_kb);
@@ -300,10 +237,15 @@ std::string report_json(const run_result& r, const run_meta& meta,
     w.Int64(s.queue_depth);
     w.Int64(s.rss_kb);
     w.Double(std::round(s.cpu_s * 100) / 100);
+    w.Int64(s.held);
+    w.Int64(s.soap_calls);
+    w.String(s.usms_state.c_str());
     w.EndArray();
   }
   w.EndArray();
-  str(w, "samples_columns", "t_s, sent, accepted, finished, queue_depth, rss_kb, cpu_s");
+  str(w, "samples_columns",
+      "t_s, sent, accepted, finished, queue_depth, rss_kb, cpu_s, held, "
+      "soap_calls, usms_state");
   w.EndObject();
   return {sb.GetString(), sb.GetSize()} ;
 }
@@ -326,8 +268,8 @@ std::string report_table(const run_result& r, const run_meta& meta,
   if (!meta.machine.empty())
     o << "machine " << meta.machine << "\n";
   row("requests", std::to_string(r.requests));
-  row("accepted", std::to_string(r.acked) + " in " + fmt("%.2f s", r.intake_seconds));
-  row("accepted/s", fmt("%.0f", r.accepted_per_s));
+  row("accepted", std::to_string(r.acked) + " in " + format_number("%.2f s", r.intake_seconds));
+  row("accepted/s", format_number("%.0f", r.accepted_per_s));
   row("intake errors", std::to_string(r.intake_errors));
   for (auto& [k, v] : r.intake_error_reasons)
     row("  " + k, std::to_string(v));
@@ -337,9 +279,9 @@ std::string report_table(const run_result& r, const run_meta& meta,
     row("succeeded / failed", std::to_string(r.succeeded) + " / " + std::to_string(r.failed));
     for (auto& [k, v] : r.failure_reasons)
       row("  " + k, std::to_string(v));
-    row("tickets completed/s", fmt("%.0f", r.completed_per_s));
-    row("queue drained", r.drained ? fmt("%.2f s after start", r.drain_seconds)
-                                        + fmt(" (%.2f s after the last ack)", r.drain_after_intake_s)
+    row("tickets completed/s", format_number("%.0f", r.completed_per_s));
+    row("queue drained", r.drained ? format_number("%.2f s after start", r.drain_seconds)
+                                        + format_number(" (%.2f s after the last ack)", r.drain_after_intake_s)
                                    : std::string{"NO (timeout)"});
     row("end-to-end latency", lat(r.e2e_ms));
     row("gateway retries / lookups", std::to_string(r.gateway_retries) + " / "
@@ -347,14 +289,30 @@ std::string report_table(const run_result& r, const run_meta& meta,
     row("lost", std::to_string(r.lost));
     for (auto& e : r.lost_examples)
       row("  e.g.", e);
+    row("created in USMS", r.duplicates_checked ? std::to_string(r.created) : "not checked");
     row("duplicated", r.duplicates_checked ? std::to_string(r.duplicated) : "not checked");
     row("succeeded but not in USMS", std::to_string(r.missing_in_usms));
   }
   row("peak queue depth", std::to_string(r.peak_queue_depth));
+  row("peak held (USMS away)", std::to_string(r.peak_held));
+  if (r.outage.happened) {
+    auto& u = r.outage;
+    row("USMS outage", (u.mode == "freeze" ? "frozen (SIGSTOP) " : "down (UNAVAILABLE) ")
+                         + format_number("%.1f s", u.down_at_s)
+                         + format_number(" .. %.1f s", u.up_at_s)
+                         + format_number(" (%.1f s)", u.up_at_s - u.down_at_s));
+    row("SOAP calls during the outage",
+        "the gateway sent " + count_or_unknown(u.gateway_soap_calls)
+          + (u.sim_calls >= 0 ? ", USMS received " + std::to_string(u.sim_calls) + " ("
+                                  + std::to_string(u.sim_down_faults) + " answered UNAVAILABLE)"
+                              : std::string{}));
+    row("backlog cleared after recovery", seconds_or_not(r.caught_up_after_outage_s, "not reached"));
+    row("last finished after recovery", seconds_or_not(r.last_finish_after_outage_s, "unknown"));
+  }
   if (r.gateway_pid > 0) {
-    row("gateway RSS before / peak", fmt("%.1f", r.rss_before_kb / 1024.0) + " / "
-                                        + fmt("%.1f MiB", r.peak_rss_kb / 1024.0));
-    row("gateway CPU", fmt("%.2f s", r.cpu_seconds));
+    row("gateway RSS before / peak", format_number("%.1f", r.rss_before_kb / 1024.0) + " / "
+                                        + format_number("%.1f MiB", r.peak_rss_kb / 1024.0));
+    row("gateway CPU", format_number("%.2f s", r.cpu_seconds));
   } else {
     row("gateway RSS / CPU", "unknown (no single usms-gateway; pass --gateway-pid)");
   }
@@ -392,7 +350,9 @@ std::string report_html(const run_result& r, const run_meta& meta,
     << "<br>Started: " << html_escape(r.started_at)
     << "<br>Machine: " << html_escape(meta.machine)
     << "<br>Command: <code>" << html_escape(meta.command) << "</code></p>";
-  bool clean = r.lost == 0 && r.duplicated == 0 && r.missing_in_usms == 0;
+  // Through an outage every request is meant to succeed: failures count.
+  bool clean = r.lost == 0 && r.duplicated == 0 && r.missing_in_usms == 0
+               && (!r.outage.happened || r.failed == 0);
   o << "<p class='" << (clean ? "good" : "bad") << "'>lost " << r.lost
     << ", duplicated " << (r.duplicates_checked ? std::to_string(r.duplicated) : "not checked")
     << ", failed " << r.failed << "</p>";
@@ -401,13 +361,35 @@ std::string report_html(const run_result& r, const run_meta& meta,
   std::vector<series> tp{{"accepted/s", "#1f77b4", rates(r.samples, &sample::acked)},
                          {"finished/s", "#d62728", rates(r.samples, &sample::finished)}};
   o << svg_chart("Throughput over time", "seconds since the start", "requests/s", tp);
-  std::vector<series> q{{"queue depth", "#9467bd", {}}};
+  std::vector<series> q{{"queue depth", "#9467bd", {}}, {"held for USMS", "#ff7f0e", {}}};
   std::vector<series> mem{{"gateway RSS (MiB)", "#2ca02c", {}}};
   for (auto& s : r.samples) {
     q[0].points.emplace_back(s.t, static_cast<double>(s.queue_depth));
+    q[1].points.emplace_back(s.t, static_cast<double>(s.held));
     mem[0].points.emplace_back(s.t, s.rss_kb / 1024.0);
   }
-  o << "<br>" << svg_chart("Gateway queue depth", "seconds since the start", "unfinished requests", q);
+  std::vector<x_band> away;
+  if (r.outage.happened)
+    away.push_back({r.outage.down_at_s, r.outage.up_at_s,
+                    r.outage.mode == "freeze" ? "USMS frozen" : "USMS down"});
+  o << "<br>" << svg_chart("Gateway backlog", "seconds since the start", "requests", q,
+                           false, away);
+  if (!r.samples.empty()) {
+    std::vector<timeline_lane> lanes{{"gateway's view", state_stretches(r.samples)}};
+    if (r.outage.happened)
+      lanes.push_back({"simulator", {{0, r.outage.down_at_s, "up"},
+                                     {r.outage.down_at_s, r.outage.up_at_s, "down"},
+                                     {r.outage.up_at_s, r.samples.back().t, "up"}}});
+    o << "<br>" << svg_timeline("USMS state over time", "seconds since the start", 0,
+                                r.samples.back().t, lanes,
+                                {{"up", "#2ca02c"}, {"ramping", "#bcbd22"},
+                                 {"probing", "#ff7f0e"}, {"down", "#d62728"},
+                                 {"paused", "#1f77b4"}, {"auth_failed", "#9467bd"},
+                                 {"unknown", "#bbb"}});
+    std::vector<series> calls{{"SOAP calls/s", "#8c564b", rates(r.samples, &sample::soap_calls)}};
+    o << "<br>" << svg_chart("SOAP calls the gateway made", "seconds since the start",
+                             "calls/s", calls, false, away);
+  }
   o << "<br>" << svg_chart("Gateway resident memory", "seconds since the start", "MiB", mem);
   std::vector<series> lat{{"end-to-end", "#d62728", by_percentile(r.e2e_sorted_ms)},
                           {"intake acknowledgement", "#1f77b4", by_percentile(r.ack_sorted_ms)}};
@@ -417,11 +399,11 @@ std::string report_html(const run_result& r, const run_meta& meta,
          "<th>completed/s</th><th>concurrency</th><th>errors</th><th>gateway is</th>"
          "<th>note</th></tr>";
     o << "<tr><td>usms-gateway</td><td>" << r.succeeded << "</td><td>"
-      << fmt("%.2f", r.drain_seconds) << "</td><td>" << fmt("%.0f", r.completed_per_s)
+      << format_number("%.2f", r.drain_seconds) << "</td><td>" << format_number("%.0f", r.completed_per_s)
       << "</td><td>-</td><td>" << r.failed + r.lost << "</td><td>1.00x</td><td>durable queue</td></tr>";
     for (auto& p : peers)
       o << "<tr><td>" << html_escape(p.name) << "</td><td>" << p.completed << "</td><td>"
-        << fmt("%.2f", p.seconds) << "</td><td>" << fmt("%.0f", p.per_second)
+        << format_number("%.2f", p.seconds) << "</td><td>" << format_number("%.0f", p.per_second)
         << "</td><td>" << p.concurrency << "</td><td>" << p.errors << "</td><td>"
         << ratio(r.completed_per_s, p.per_second) << "</td><td>" << html_escape(p.note)
         << "</td></tr>";

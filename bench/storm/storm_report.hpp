@@ -6,27 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "bench/storm/peer_figures.hpp"
 #include "bench/storm/storm_runner.hpp"
 
 namespace usms::bench {
-
-/// Another way to make the same calls (a bare SOAP client, wrk), measured
-/// by its own script and read from its JSON file:
-/// `{"name", "completed", "seconds", "per_second", "concurrency", "errors",
-///   "note"}`.
-struct peer_figures {
-  std::string name;
-  long long completed = 0;
-  double seconds = 0;
-  double per_second = 0;
-  int concurrency = 0;
-  long long errors = 0;
-  std::string note;
-};
-
-/// Reads one peer's JSON file; the error says what is wrong.
-usms::result<peer_figures> read_peer(const std::string& name,
-                                     const std::string& path);
 
 /// What was run, for the report's header.
 struct run_meta {
@@ -35,10 +18,14 @@ struct run_meta {
   std::string machine; ///< CPU, cores, memory, load
 };
 
+/// Every figure and sample as indented JSON (what `--json` writes).
 std::string report_json(const run_result& r, const run_meta& meta,
                         const std::vector<peer_figures>& peers);
+/// The figures as an aligned table for the terminal.
 std::string report_table(const run_result& r, const run_meta& meta,
                          const std::vector<peer_figures>& peers);
+/// One HTML page: the table, charts of throughput, queue depth, memory and
+/// latency, and the peers (what `--html` writes).
 std::string report_html(const run_result& r, const run_meta& meta,
                         const std::vector<peer_figures>& peers);
 

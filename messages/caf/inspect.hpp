@@ -16,6 +16,7 @@
 #include "messages/request.hpp"
 #include "messages/settings.hpp"
 #include "messages/status_row.hpp"
+#include "messages/usms_status.hpp"
 #include "transport/call_result.hpp"
 
 namespace usms::soap {
@@ -100,7 +101,9 @@ typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
   return f(caf::meta::type_name("dispatcher_settings"), x.url, x.username,
-           x.password, x.max_in_flight, x.max_rate, x.request_timeout_ms);
+           x.password, x.max_in_flight, x.max_rate, x.request_timeout_ms,
+           x.breaker_failures, x.probe_interval_ms, x.recovery_ramp_ms,
+           x.max_retry_after_ms, x.probe_by_query, x.api_version);
 }
 
 template <class Inspector>
@@ -154,6 +157,13 @@ typename Inspector::result_type inspect(Inspector& f, route_list& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, runtime_values& x) {
   return f(caf::meta::type_name("runtime_values"), x.values);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, usms_status& x) {
+  return f(caf::meta::type_name("usms_status"), x.state, x.available,
+           x.since, x.last_error, x.next_probe_at, x.paused_until,
+           x.wants_probe_request, x.in_flight_limit);
 }
 
 } // namespace usms

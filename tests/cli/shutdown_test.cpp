@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/cli/stack.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 using namespace usms::test;
 
@@ -23,8 +23,10 @@ TEST_CASE("SIGTERM during a burst loses and duplicates nothing",
   constexpr int senders = 8;
   // Latency keeps SOAP calls in flight when the signal lands and a backlog
   // queued behind them (32 calls at a time, ~100 per second).
-  stack s{{"--latency", "300ms"}};
-  auto base = s.gateway_url();
+  stack_options opts;
+  opts.sim_args = {"--latency", "300ms"};
+  gateway_stack s{opts};
+  auto base = s.gw_url();
 
   std::atomic<int> next{0};
   std::atomic<int> acked{0};
@@ -93,8 +95,8 @@ TEST_CASE("SIGTERM during a burst loses and duplicates nothing",
   // the journal.
   INFO("CreateTicket calls before the restart: " << created_before);
 
-  s.restart_gateway();
-  auto restarted = s.gateway_url();
+  s.start_gateway();
+  auto restarted = s.gw_url();
   for (auto& [corr, id] : acked_ids) {
     auto rep = http_call("GET", restarted + "/api/v1/requests/" + id
                                   + "?wait=30",

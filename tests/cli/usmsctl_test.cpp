@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
-#include "tests/cli/stack.hpp"
+#include "tests/cli/run_command.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 using namespace usms::test;
 
@@ -18,11 +20,17 @@ std::string member(const rapidjson::Value& v, const char* key) {
   return it->value.GetString();
 }
 
+/// usmsctl with `--gateway` set to the stack's gateway.
+command_run usmsctl(gateway_stack& s, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--gateway", s.gw_url()});
+  return run_command(bin_path("usmsctl"), args);
+}
+
 /// Creates an incident and waits for it; returns its ticket id.
-std::string create_incident(stack& s, const std::string& summary,
+std::string create_incident(gateway_stack& s, const std::string& summary,
                             const std::string& ci) {
-  auto r = s.usmsctl({"create", "incident", "--summary", summary, "--field",
-                      "configuration_item=" + ci, "--wait", "20"});
+  auto r = usmsctl(s, {"create", "incident", "--summary", summary, "--field",
+                       "configuration_item=" + ci, "--wait", "20"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   auto doc = parse_json(r.out);
@@ -35,11 +43,11 @@ std::string create_incident(stack& s, const std::string& summary,
 
 TEST_CASE("usmsctl create --wait exits 0 with the succeeded record",
           "[cli]") {
-  stack s;
-  auto r = s.usmsctl({"create", "incident", "--summary", "Router down",
-                      "--field", "priority=2", "--field",
-                      "configuration_item=router-7", "--source", "nms",
-                      "--correlation-id", "alarm-42", "--wait", "20"});
+  gateway_stack s;
+  auto r = usmsctl(s, {"create", "incident", "--summary", "Router down",
+                       "--field", "priority=2", "--field",
+                       "configuration_item=router-7", "--source", "nms",
+                       "--correlation-id", "alarm-42", "--wait", "20"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -56,11 +64,12 @@ TEST_CASE("usmsctl create --wait exits 0 with the succeeded record",
 }
 
 TEST_CASE("usmsctl get, update and query exit 0 and print JSON", "[cli]") {
-  stack s;
+  gateway_stack s;
   auto ticket = create_incident(s, "Disk full", "server-9");
 
-  auto q = s.usmsctl({"query", "incident", "--status", "New", "--filter",
-                      "configuration_item=server-9", "--limit", "5", "--wait", "20"});
+  auto q = usmsctl(s, {"query", "incident", "--status", "New", "--filter",
+                       "configuration_item=server-9", "--limit", "5",
+                       "--wait", "20"});
   INFO(q.out << q.err);
   REQUIRE(q.exit_code == 0);
   auto qdoc = parse_json(q.out);
@@ -70,8 +79,8 @@ TEST_CASE("usmsctl get, update and query exit 0 and print JSON", "[cli]") {
   REQUIRE(qdoc["tickets"].Size() == 1);
   CHECK(member(qdoc["tickets"][0], "ticket_id") == ticket);
 
-  auto u = s.usmsctl({"update", "incident", ticket, "--field", "priority=1",
-                      "--work-note", "escalated", "--wait", "20"});
+  auto u = usmsctl(s, {"update", "incident", ticket, "--field", "priority=1",
+                       "--work-note", "escalated", "--wait", "20"});
   INFO(u.out << u.err);
   REQUIRE(u.exit_code == 0);
   auto udoc = parse_json(u.out);
@@ -79,17 +88,17 @@ TEST_CASE("usmsctl get, update and query exit 0 and print JSON", "[cli]") {
   CHECK(member(udoc, "state") == "succeeded");
 
   auto id = member(udoc, "request_id");
-  auto g = s.usmsctl({"get", id});
+  auto g = usmsctl(s, {"get", id});
   INFO(g.out << g.err);
   REQUIRE(g.exit_code == 0);
   CHECK(member(parse_json(g.out), "request_id") == id);
 }
 
 TEST_CASE("usmsctl exits 1 when the ticket request fails", "[cli]") {
-  stack s;
+  gateway_stack s;
   // USMS answers a Client fault for an unknown ticket: permanent failure.
-  auto r = s.usmsctl({"update", "incident", "INC-NO-SUCH-TICKET", "--field",
-                      "priority=3", "--wait", "20"});
+  auto r = usmsctl(s, {"update", "incident", "INC-NO-SUCH-TICKET", "--field",
+                       "priority=3", "--wait", "20"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 1);
   auto doc = parse_json(r.out);
@@ -98,46 +107,45 @@ TEST_CASE("usmsctl exits 1 when the ticket request fails", "[cli]") {
 }
 
 TEST_CASE("usmsctl exits 2 on bad usage", "[cli]") {
-  stack s;
+  gateway_stack s;
   SECTION("unknown ticket type") {
-    auto r = s.usmsctl({"create", "outage", "--summary", "x"});
+    auto r = usmsctl(s, {"create", "outage", "--summary", "x"});
     CHECK(r.exit_code == 2);
   }
   SECTION("create without --summary") {
-    auto r = s.usmsctl({"create", "incident"});
+    auto r = usmsctl(s, {"create", "incident"});
     CHECK(r.exit_code == 2);
   }
   SECTION("a field without =") {
-    auto r = s.usmsctl({"create", "incident", "--summary", "x", "--field",
-                        "priority"});
+    auto r = usmsctl(s, {"create", "incident", "--summary", "x", "--field",
+                         "priority"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("KEY=VALUE") != std::string::npos);
   }
   SECTION("no subcommand") {
-    auto r = s.usmsctl({});
+    auto r = usmsctl(s, {});
     CHECK(r.exit_code == 2);
   }
   SECTION("a negative wait") {
-    auto r = s.usmsctl({"get", "abc", "--wait", "-1"});
+    auto r = usmsctl(s, {"get", "abc", "--wait", "-1"});
     CHECK(r.exit_code == 2);
   }
   // Nothing reached the gateway: no request was queued.
-  auto list = http_call("GET", s.gateway_url() + "/api/v1/requests?state="
+  auto list = http_call("GET", s.gw_url() + "/api/v1/requests?state="
                                                  "queued,in_flight,"
                                                  "waiting_retry,succeeded,"
                                                  "failed,cancelled");
-  if (list.status == 200) {
-    auto doc = parse_json(list.body);
-    CHECK(doc["total"].GetInt() == 0);
-  }
+  REQUIRE(list.status == 200);
+  auto doc = parse_json(list.body);
+  CHECK(doc["total"].GetInt() == 0);
 }
 
 TEST_CASE("usmsctl exits 3 when the gateway refuses or is unreachable",
           "[cli]") {
-  stack s;
+  gateway_stack s;
   SECTION("validation error: JSON error on stderr") {
-    auto r = s.usmsctl({"create", "incident", "--summary", "x", "--field",
-                        "priority=9"});
+    auto r = usmsctl(s, {"create", "incident", "--summary", "x", "--field",
+                         "priority=9"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 3);
     CHECK(r.out.empty());
@@ -146,7 +154,7 @@ TEST_CASE("usmsctl exits 3 when the gateway refuses or is unreachable",
     CHECK(member(doc["error"], "field") == "fields.priority");
   }
   SECTION("unknown request id: 404") {
-    auto r = s.usmsctl({"get", "no-such-request"});
+    auto r = usmsctl(s, {"get", "no-such-request"});
     CHECK(r.exit_code == 3);
     auto doc = parse_json(r.err);
     CHECK(doc.HasMember("error"));
@@ -161,7 +169,7 @@ TEST_CASE("usmsctl exits 3 when the gateway refuses or is unreachable",
   }
   SECTION("the gateway URL from USMS_GATEWAY_URL") {
     auto r = run_command(bin_path("usmsctl"), {"health"},
-                         {"USMS_GATEWAY_URL=" + s.gateway_url()});
+                         {"USMS_GATEWAY_URL=" + s.gw_url()});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(member(parse_json(r.out), "status") == "ok");
@@ -169,10 +177,13 @@ TEST_CASE("usmsctl exits 3 when the gateway refuses or is unreachable",
 }
 
 TEST_CASE("usmsctl exits 4 while the request is unfinished", "[cli]") {
-  stack s;
-  s.set_sim_faults(R"({"latency_ms": 3000})");
+  stack_options opts;
+  // Every call takes 3 s: longer than the stack's request timeout.
+  opts.gateway_env = {"USMS_GW_USMS_REQUEST_TIMEOUT=10s"};
+  gateway_stack s{opts};
+  s.set_faults(R"({"latency_ms": 3000})");
   SECTION("no --wait: accepted and queued") {
-    auto r = s.usmsctl({"create", "incident", "--summary", "slow"});
+    auto r = usmsctl(s, {"create", "incident", "--summary", "slow"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 4);
     auto doc = parse_json(r.out);
@@ -180,8 +191,8 @@ TEST_CASE("usmsctl exits 4 while the request is unfinished", "[cli]") {
   }
   SECTION("the wait runs out first") {
     auto start = std::chrono::steady_clock::now();
-    auto r = s.usmsctl({"create", "incident", "--summary", "slow", "--wait",
-                        "0.5"});
+    auto r = usmsctl(s, {"create", "incident", "--summary", "slow", "--wait",
+                         "0.5"});
     auto took = std::chrono::steady_clock::now() - start;
     INFO(r.out << r.err);
     CHECK(r.exit_code == 4);
@@ -190,7 +201,7 @@ TEST_CASE("usmsctl exits 4 while the request is unfinished", "[cli]") {
     CHECK((state == "queued" || state == "in_flight"));
     CHECK(took < std::chrono::milliseconds(2500));
     // Waiting longer on the same request finishes it.
-    auto g = s.usmsctl({"get", member(doc, "request_id"), "--wait", "20"});
+    auto g = usmsctl(s, {"get", member(doc, "request_id"), "--wait", "20"});
     INFO(g.out << g.err);
     CHECK(g.exit_code == 0);
   }

@@ -2,6 +2,7 @@
 // must become a clear failure, never a crash (run under ASan+UBSan too).
 
 #include "contract/soap_codec.hpp"
+#include "contract/ticket_fields.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -310,20 +311,60 @@ TEST_CASE("wrong namespaces and missing elements are named") {
         == "QueryTickets is not offered by USMS API v1");
 }
 
-TEST_CASE("random mutations of a valid answer never crash") {
+namespace {
+
+// A QueryTickets answer with escaped text, two tickets and a count.
+std::string valid_query_answer() {
   call c;
   c.op = operation::query_tickets;
   answer a;
   a.total_count = 2;
   a.tickets = {{{"TicketId", "A"}, {"Summary", "<x> & y"}},
                {{"TicketId", "B"}, {"Priority", "2"}}};
-  auto good = build_response(c, a);
+  return build_response(c, a);
+}
+
+// The codes parse_response documents for an answer that is not one.
+bool documented_code(const std::string& code) {
+  for (auto c : {"empty_body", "html", "not_xml", "too_large", "hostile",
+                 "malformed", "not_soap"})
+    if (code == c)
+      return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("every cut of a valid answer is refused, as truncated once past "
+          "the XML declaration") {
+  auto good = valid_query_answer();
+  auto declaration_end = good.find("?>") + 2;
+  REQUIRE(parse_response(operation::query_tickets, 2, good).ok());
+  for (std::size_t cut = 1; cut < good.size(); ++cut) {
+    auto r = parse_response(operation::query_tickets, 2, good.substr(0, cut));
+    INFO("cut at " << cut << ": " << good.substr(0, cut));
+    REQUIRE_FALSE(r.ok());
+    CHECK(documented_code(r.error().code));
+    if (cut > declaration_end) {
+      CHECK(r.error().code == "malformed");
+      CHECK(r.error().message.find("USMS answer is truncated XML: it ends")
+            == 0);
+    }
+  }
+}
+
+TEST_CASE("random mutations of a valid answer: refused with a reason, or "
+          "read into an answer the codec could have sent") {
+  auto good = valid_query_answer();
+  call c;
+  c.op = operation::query_tickets;
   uint32_t seed = 12345;
   auto next = [&] {
     seed = seed * 1664525u + 1013904223u;
     return seed >> 8;
   };
-  int parsed = 0;
+  int accepted = 0;
+  int refused = 0;
   for (int i = 0; i < 3000; ++i) {
     auto s = good;
     for (int k = 0, n = 1 + next() % 4; k < n; ++k) {
@@ -341,11 +382,36 @@ TEST_CASE("random mutations of a valid answer never crash") {
       if (s.empty())
         s = "<";
     }
+    INFO("mutant " << i << ": " << s);
     auto r = parse_response(operation::query_tickets, 2, s);
-    if (r.ok())
-      ++parsed;
-    else
-      CHECK_FALSE(r.error().message.empty());
+    if (!r.ok()) {
+      ++refused;
+      // A refusal names its subject and carries a code callers branch on.
+      CHECK(r.error().message.find("USMS answer") == 0);
+      CHECK(documented_code(r.error().code));
+      // NUL bytes are refused before anything else reads the body.
+      if (s.find('\0') != std::string::npos)
+        CHECK(r.error().code == "hostile");
+      continue;
+    }
+    ++accepted;
+    CHECK(s.find('\0') == std::string::npos);
+    // The original holds no fault, and no mutation can make one.
+    CHECK_FALSE(r->fault_info);
+    // What was accepted is an answer the codec can write and read back
+    // unchanged: known fields only, XML 1.0 text only, a real count.
+    auto again = parse_response(operation::query_tickets, 2,
+                                build_response(c, r->ok));
+    REQUIRE(again.ok());
+    CHECK(again->ok.total_count == r->ok.total_count);
+    CHECK(again->ok.tickets == r->ok.tickets);
+    for (auto& t : r->ok.tickets)
+      for (auto& [name, value] : t) {
+        CHECK(field_by_soap_name(name) != nullptr);
+        CHECK(check_xml_text(value).empty());
+      }
   }
-  CHECK(parsed < 3000);
+  // Both outcomes occur, so neither branch's checks are vacuous.
+  CHECK(accepted > 0);
+  CHECK(refused > 0);
 }

@@ -3,11 +3,14 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 namespace usms::test {
 
@@ -145,6 +148,23 @@ int run(const std::string& command, std::string& output) {
     output.append(buf.data(), n);
   int status = ::pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool tool_installed(const std::string& probe, const std::string& what) {
+  std::string output;
+  if (run(probe, output) == 0)
+    return true;
+  // The last line says why (a Python traceback ends with the error).
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r'))
+    output.pop_back();
+  auto last = output.substr(output.rfind('\n') + 1);
+  auto why = what + " is not installed (`" + probe + "` failed: " + last
+             + "); scripts/setup installs it";
+  if (std::getenv("CI") != nullptr)
+    FAIL(why + ". CI is set, so a missing tool is a failure.");
+  WARN("SKIPPED: " + why + ". Without it this check does not run; with CI "
+       "set it fails.");
+  return false;
 }
 
 } // namespace usms::test

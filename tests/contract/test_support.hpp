@@ -1,7 +1,8 @@
 #pragma once
 
 // Helpers shared by the contract tests: sample calls and answers with
-// awkward values, temp files, and running xmllint / python.
+// awkward values, temp files, and running xmllint / python (and what to do
+// when they are missing).
 
 #include <string>
 #include <vector>
@@ -42,5 +43,12 @@ std::string read_file(const std::string& path);
 /// Runs `command` through the shell; returns its exit status and fills
 /// `output` with stdout and stderr.
 int run(const std::string& command, std::string& output);
+
+/// Whether the tool a check needs is installed: `probe` (a shell command)
+/// exits 0. When it is not, the check cannot run. With the environment
+/// variable `CI` set that fails the test, since a CI machine must have every
+/// tool; elsewhere the test warns "SKIPPED: <what> is not installed ..."
+/// (CTest then reports it as skipped, not passed) and the caller returns.
+bool tool_installed(const std::string& probe, const std::string& what);
 
 } // namespace usms::test

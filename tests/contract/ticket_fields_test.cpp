@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
+#include "common/iso_time.hpp"
 #include "contract/ticket.hpp"
 
 using namespace usms;
@@ -24,7 +27,7 @@ std::string snake_case(std::string_view soap) {
 
 } // namespace
 
-TEST_CASE("ticket fields follow SPEC order and snake_case JSON names") {
+TEST_CASE("ticket fields follow the XSD order and snake_case JSON names") {
   std::vector<std::string_view> expected{
     "TicketId",       "Status",          "Summary",
     "Description",    "Priority",        "Impact",
@@ -107,6 +110,31 @@ TEST_CASE("check_field_value validates each kind") {
   CHECK(check("Summary", "bad \x01 byte")
         == "Summary holds control character U+0001 at byte 4, which XML 1.0 "
            "does not allow");
+}
+
+TEST_CASE("xsd:dateTime values as instants: zones and a round trip") {
+  // The simulator compares UpdatedSince filters this way and stamps
+  // CreatedAt / UpdatedAt with the common formatter.
+  CHECK(format_iso8601_utc_ms(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_iso8601_utc_ms(1700000000123) == "2023-11-14T22:13:20.123Z");
+  CHECK(date_time_ms("2023-11-14T22:13:20.123Z") == 1700000000123);
+  CHECK(date_time_ms("2023-11-14T22:13:20Z") == 1700000000000);
+  CHECK(date_time_ms("2023-11-14T22:13:20") == 1700000000000);
+  CHECK(date_time_ms("2023-11-15T00:13:20+02:00") == 1700000000000);
+  CHECK(date_time_ms("2023-11-14T21:13:20-01:00") == 1700000000000);
+  CHECK(date_time_ms(" 2023-11-14T22:13:20Z\n") == 1700000000000);
+  CHECK_FALSE(date_time_ms("2023-11-14"));
+  CHECK_FALSE(date_time_ms("yesterday"));
+  CHECK_FALSE(date_time_ms("2023-13-14T22:13:20Z"));
+  CHECK_FALSE(date_time_ms("2023-11-14T22:13:20Zjunk"));
+  // Valid xsd:dateTime, but past what the instant arithmetic reads.
+  CHECK(is_valid_date_time("12023-11-14T22:13:20Z"));
+  CHECK_FALSE(date_time_ms("12023-11-14T22:13:20Z"));
+  using namespace std::chrono;
+  auto now = duration_cast<milliseconds>(
+               system_clock::now().time_since_epoch())
+               .count();
+  CHECK(date_time_ms(format_iso8601_utc_ms(now)) == now);
 }
 
 TEST_CASE("ticket enums print and parse") {

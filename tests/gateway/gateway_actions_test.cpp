@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/gateway/gateway_fixture.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace usms::test {
 
@@ -15,7 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Sum of every SOAP call the simulator has counted.
-int64_t total_sim_calls(gateway_env& env) {
+int64_t total_sim_calls(gateway_stack& env) {
   auto doc = env.sim_stats();
   int64_t n = 0;
   for (auto& m : doc["calls"].GetObject())
@@ -43,7 +43,7 @@ api_error_view error_of(const http_reply& r) {
 } // namespace
 
 TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
-  gateway_env env;
+  gateway_stack env;
   struct kind {
     std::string type;
     std::string prefix;
@@ -53,7 +53,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
   for (auto& k : kinds) {
     INFO("type " << k.type);
     // Create: just the ticket id.
-    auto created = env.send_json(
+    auto created = env.call(
       "POST", "/api/v1/tickets/" + k.type + "?wait=10",
       R"({"fields": {"summary": "Node down )" + k.type
         + R"(", "priority": 3, "configuration_item": "olt-17"},
@@ -75,7 +75,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
 
     // Update: the full ticket after the change.
     auto group = "grp-" + k.type;
-    auto updated = env.send_json(
+    auto updated = env.call(
       "PATCH", "/api/v1/tickets/" + k.type + "/" + id + "?wait=10",
       R"({"fields": {"assignment_group": ")" + group
         + R"(", "priority": 2}, "work_note": "taken by the NOC"})");
@@ -122,7 +122,7 @@ TEST_CASE("v2 create update and query of every ticket type", "[gateway][v2]") {
 
 TEST_CASE("v2: a query that matches nothing succeeds with no tickets",
           "[gateway][v2]") {
-  gateway_env env;
+  gateway_stack env;
   auto r = env.call("GET",
                     "/api/v1/tickets/problem?status=KnownError&wait=10");
   INFO(r.body);
@@ -136,11 +136,11 @@ TEST_CASE("v2: a query that matches nothing succeeds with no tickets",
 
 TEST_CASE("v1 creates incidents and refuses everything else",
           "[gateway][v1]") {
-  gateway_options opts;
+  stack_options opts;
   opts.api_version = 1;
-  gateway_env env{opts};
+  gateway_stack env{opts};
 
-  auto created = env.send_json(
+  auto created = env.call(
     "POST", "/api/v1/tickets/incident?wait=10",
     R"({"fields": {"summary": "Link flapping", "priority": 2,
                    "assignment_group": "noc"}, "correlation_id": "v1-1"})");
@@ -156,19 +156,19 @@ TEST_CASE("v1 creates incidents and refuses everything else",
 
   auto before = total_sim_calls(env);
   SECTION("create change") {
-    auto e = error_of(env.send_json("POST", "/api/v1/tickets/change",
-                                    R"({"fields": {"summary": "x"}})"));
+    auto e = error_of(env.call("POST", "/api/v1/tickets/change",
+                               R"({"fields": {"summary": "x"}})"));
     CHECK(e.status == 422);
     CHECK(e.code == "unsupported_by_usms_api");
   }
   SECTION("create problem") {
-    auto e = error_of(env.send_json("POST", "/api/v1/tickets/problem?wait=5",
-                                    R"({"fields": {"summary": "x"}})"));
+    auto e = error_of(env.call("POST", "/api/v1/tickets/problem?wait=5",
+                               R"({"fields": {"summary": "x"}})"));
     CHECK(e.status == 422);
     CHECK(e.code == "unsupported_by_usms_api");
   }
   SECTION("update") {
-    auto e = error_of(env.send_json(
+    auto e = error_of(env.call(
       "PATCH", "/api/v1/tickets/incident/" + ticket,
       R"({"fields": {"priority": 1}})"));
     CHECK(e.status == 422);
@@ -180,7 +180,7 @@ TEST_CASE("v1 creates incidents and refuses everything else",
     CHECK(e.code == "unsupported_by_usms_api");
   }
   SECTION("a field CreateIncident does not carry") {
-    auto e = error_of(env.send_json(
+    auto e = error_of(env.call(
       "POST", "/api/v1/tickets/incident",
       R"({"fields": {"summary": "x", "assignee": "bob"}})"));
     CHECK(e.status == 422);
@@ -194,7 +194,10 @@ TEST_CASE("v1 creates incidents and refuses everything else",
 
 TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
           "[gateway][validation]") {
-  gateway_env env;
+  stack_options opts;
+  // A small server.max_body, so that the bodies around it stay small.
+  opts.gateway_env = {"USMS_GW_SERVER_MAX_BODY=64KiB"};
+  gateway_stack env{opts};
   struct bad_case {
     std::string name;
     std::string method;
@@ -258,7 +261,7 @@ TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
   for (auto& c : cases) {
     INFO("case: " << c.name);
     auto r = c.method == "GET" ? env.call("GET", c.path)
-                               : env.send_json(c.method, c.path, c.body);
+                               : env.call(c.method, c.path, c.body);
     auto e = error_of(r);
     CHECK(e.status == c.status);
     CHECK(e.code == c.code);
@@ -270,12 +273,11 @@ TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
   // A body over server.max_body gets 413.
   {
     std::string big(70 * 1024, 'a');
-    auto r = env.send_json("POST", "/api/v1/tickets/incident",
-                           R"({"fields": {"summary": ")" + big + "\"}}");
+    auto r = env.call("POST", "/api/v1/tickets/incident",
+                      R"({"fields": {"summary": ")" + big + "\"}}");
     INFO(r.error << " " << r.body.substr(0, 300));
     CHECK(r.status == 413);
-    if (!r.body.empty() && r.body.front() == '{')
-      CHECK(error_of(r).code == "payload_too_large");
+    CHECK(error_of(r).code == "payload_too_large");
   }
   // Nothing reached the simulator.
   std::this_thread::sleep_for(200ms);
@@ -285,9 +287,9 @@ TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
   // A body just under server.max_body is accepted: the bound is the body's
   // size, not something smaller.
   std::string text(60 * 1024, 'b');
-  auto r = env.send_json("POST", "/api/v1/tickets/incident?wait=10",
-                         R"({"fields": {"summary": "long",
-                              "description": ")" + text + "\"}}");
+  auto r = env.call("POST", "/api/v1/tickets/incident?wait=10",
+                    R"({"fields": {"summary": "long",
+                         "description": ")" + text + "\"}}");
   INFO(r.error << " " << r.body.substr(0, 300));
   CHECK(r.status == 200);
   CHECK(env.sim_calls("CreateTicket") == 1);
@@ -295,11 +297,11 @@ TEST_CASE("bad requests get a 4xx naming the field and reach nobody",
 
 TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
           "[gateway][wait]") {
-  gateway_env env;
+  gateway_stack env;
   env.set_faults(R"({"latency_ms": 700})");
   auto start = std::chrono::steady_clock::now();
-  auto r = env.send_json("POST", "/api/v1/tickets/incident?wait=0.2",
-                         R"({"fields": {"summary": "slow"}})");
+  auto r = env.call("POST", "/api/v1/tickets/incident?wait=0.2",
+                    R"({"fields": {"summary": "slow"}})");
   auto waited = std::chrono::steady_clock::now() - start;
   INFO(r.body);
   REQUIRE(r.status == 202);
@@ -337,12 +339,12 @@ TEST_CASE("?wait answers 202 as it stands when short and 200 when long",
 
 TEST_CASE("Idempotency-Key twice makes one request and one ticket",
           "[gateway][idempotency]") {
-  gateway_env env;
+  gateway_stack env;
   env.set_faults(R"({"latency_ms": 200})");
   std::string body
     = R"({"fields": {"summary": "once"}, "correlation_id": "idem-1"})";
   usms::http::header_list key{{"Idempotency-Key", "key-42"}};
-  auto first = env.send_json("POST", "/api/v1/tickets/incident", body, key);
+  auto first = env.call("POST", "/api/v1/tickets/incident", body, key);
   INFO(first.body);
   REQUIRE(first.status == 202);
   auto id = json_string(parse_json(first.body), "request_id");
@@ -352,7 +354,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
     if (h.name == "Location")
       has_location = h.value == "/api/v1/requests/" + id;
   CHECK(has_location);
-  auto second = env.send_json("POST", "/api/v1/tickets/incident", body, key);
+  auto second = env.call("POST", "/api/v1/tickets/incident", body, key);
   INFO(second.body);
   REQUIRE((second.status == 200 || second.status == 202));
   CHECK(json_string(parse_json(second.body), "request_id") == id);
@@ -360,7 +362,7 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
   auto done = env.wait_finished(id);
   CHECK(json_string(done, "state") == "succeeded");
   // Once more after it finished: still the same request, now finished.
-  auto third = env.send_json("POST", "/api/v1/tickets/incident", body, key);
+  auto third = env.call("POST", "/api/v1/tickets/incident", body, key);
   INFO(third.body);
   REQUIRE(third.status == 200);
   auto t = parse_json(third.body);
@@ -371,9 +373,9 @@ TEST_CASE("Idempotency-Key twice makes one request and one ticket",
   CHECK(env.sim_creates("idem-1") == 1);
 
   // Another key is another request.
-  auto other = env.send_json("POST", "/api/v1/tickets/incident?wait=10",
-                             R"({"fields": {"summary": "other"}})",
-                             {{"Idempotency-Key", "key-43"}});
+  auto other = env.call("POST", "/api/v1/tickets/incident?wait=10",
+                        R"({"fields": {"summary": "other"}})",
+                        {{"Idempotency-Key", "key-43"}});
   REQUIRE(other.status == 200);
   CHECK(json_string(parse_json(other.body), "request_id") != id);
   CHECK(env.sim_calls("CreateTicket") == 2);

@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/gateway/gateway_fixture.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace usms::test {
 
@@ -23,7 +23,7 @@ struct accepted {
 };
 
 /// faults_injected[name] from the simulator's stats (0 when absent).
-int64_t injected(gateway_env& env, const char* name) {
+int64_t injected(gateway_stack& env, const char* name) {
   auto doc = env.sim_stats();
   if (!doc.HasMember("faults_injected"))
     return 0;
@@ -32,7 +32,7 @@ int64_t injected(gateway_env& env, const char* name) {
 
 /// Waits for every request, then requires each succeeded with one ticket
 /// of its own, created exactly once.
-void require_all_succeeded_once(gateway_env& env,
+void require_all_succeeded_once(gateway_stack& env,
                                 const std::vector<accepted>& all,
                                 const std::string& ticket_prefix) {
   std::set<std::string> ticket_ids;
@@ -81,14 +81,14 @@ void require_all_succeeded_once(gateway_env& env,
 TEST_CASE("SIGKILL while requests are queued and in flight loses and "
           "duplicates nothing",
           "[gateway][durability]") {
-  gateway_options opts;
+  stack_options opts;
   // Few calls at a time to a slow USMS, so that most requests are still
   // queued when the gateway dies; generous retries so that no request runs
   // out of them.
   opts.gateway_env = {"USMS_GW_USMS_MAX_IN_FLIGHT=4",
                       "USMS_GW_SOAP_RETRIES=10",
                       "USMS_GW_USMS_REQUEST_TIMEOUT=1s"};
-  gateway_env env{opts};
+  gateway_stack env{opts};
   // Every call is slow; the first creates' answers are withheld: some reset
   // after the ticket was stored, some held without an answer (the gateway
   // gives up on them after usms.request_timeout).
@@ -143,9 +143,9 @@ TEST_CASE("SIGKILL while requests are queued and in flight loses and "
 
 TEST_CASE("SIGKILL right after acknowledging: every 202 is journaled",
           "[gateway][durability]") {
-  gateway_options opts;
+  stack_options opts;
   opts.gateway_env = {"USMS_GW_USMS_MAX_IN_FLIGHT=2"};
-  gateway_env env{opts};
+  gateway_stack env{opts};
   env.set_faults(R"({"latency_ms": 300})");
   std::vector<accepted> all;
   for (int i = 0; i < 40; ++i) {
@@ -164,13 +164,13 @@ TEST_CASE("SIGKILL right after acknowledging: every 202 is journaled",
 TEST_CASE("clean stop with requests waiting for USMS then all resume after "
           "restart",
           "[gateway][durability]") {
-  gateway_options opts;
+  stack_options opts;
   // The first attempts fail while USMS is down; the retry comes after
   // about 1.5-3 s, when the gateway has been restarted.
   opts.gateway_env = {"USMS_GW_SOAP_BACKOFF_BASE=3s",
                       "USMS_GW_SOAP_BACKOFF_MAX=3s",
                       "USMS_GW_SOAP_RETRIES=5"};
-  gateway_env env{opts};
+  gateway_stack env{opts};
   auto ticket = env.create_ticket("incident", "existing");
   env.set_faults(R"({"down": true})");
 
@@ -181,8 +181,8 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
                                  corr);
     creates.push_back({json_string(doc, "request_id"), corr});
   }
-  auto u = env.send_json("PATCH", "/api/v1/tickets/incident/" + ticket,
-                         R"({"fields": {"assignee": "alice"}})");
+  auto u = env.call("PATCH", "/api/v1/tickets/incident/" + ticket,
+                    R"({"fields": {"assignee": "alice"}})");
   REQUIRE(u.status == 202);
   auto update_id = json_string(parse_json(u.body), "request_id");
   auto q = env.call("GET", "/api/v1/tickets/incident?status=New");
@@ -222,7 +222,7 @@ TEST_CASE("clean stop with requests waiting for USMS then all resume after "
   }
   for (auto& c : creates)
     CHECK(env.sim_creates(c.correlation_id) == 1);
-  auto upd = env.get_json("/api/v1/requests/" + update_id);
+  auto upd = env.json("GET", "/api/v1/requests/" + update_id);
   CHECK(json_string(upd["ticket"], "assignee") == "alice");
 }
 
@@ -232,7 +232,7 @@ namespace usms::test {
 
 TEST_CASE("an idle gateway gives the WAL's disk space back",
           "[gateway][durability][wal]") {
-  gateway_env env;
+  gateway_stack env;
   std::vector<std::string> ids;
   for (int i = 0; i < 200; ++i)
     ids.push_back(json_string(
@@ -246,7 +246,8 @@ TEST_CASE("an idle gateway gives the WAL's disk space back",
   REQUIRE(wait_until([&] { return std::filesystem::file_size(wal) == 0; },
                      std::chrono::seconds(15)));
   // Still all there, and the next write works.
-  CHECK(json_string(env.get_json("/api/v1/requests/" + ids.front()), "state")
+  CHECK(json_string(env.json("GET", "/api/v1/requests/" + ids.front()),
+                    "state")
         == "succeeded");
   CHECK(json_string(env.wait_finished(json_string(
                       env.submit_create("incident", "after"), "request_id")),

@@ -2,20 +2,29 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/service/service_stack.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace {
 
+using usms::test::gateway_stack;
+using usms::test::json_string;
 using usms::test::parse_json;
-using usms::test::service_stack;
 using usms::test::stack_options;
-using usms::test::str;
 
 const std::string tokens_env
   = "USMS_GW_AUTH_TOKENS=rtok-AAAA:read,stok-BBBB:submit,atok-CCCC:admin";
 
 const std::string create_body
   = R"({"fields": {"summary": "scope test"}, "source": "auth-test"})";
+
+/// A stack whose gateway knows the three tokens.
+stack_options with_tokens(std::vector<std::string> more_env = {}) {
+  stack_options opts;
+  opts.gateway_env = {tokens_env};
+  opts.gateway_env.insert(opts.gateway_env.end(), more_env.begin(),
+                          more_env.end());
+  return opts;
+}
 
 usms::http::header_list bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
@@ -24,13 +33,13 @@ usms::http::header_list bearer(const std::string& token) {
 std::string error_code(const usms::test::http_reply& r) {
   auto doc = parse_json(r.body);
   REQUIRE(doc.HasMember("error"));
-  return str(doc["error"], "code");
+  return json_string(doc["error"], "code");
 }
 
 } // namespace
 
 TEST_CASE("tokens are enforced per scope over HTTP", "[auth][http]") {
-  service_stack stack{stack_options{{tokens_env}, {}, {}}};
+  gateway_stack stack{with_tokens()};
 
   // No token, a wrong token, a malformed header: 401 with a challenge.
   auto r = stack.call("GET", "/api/v1/status");
@@ -67,9 +76,9 @@ TEST_CASE("tokens are enforced per scope over HTTP", "[auth][http]") {
                  bearer("stok-BBBB"));
   REQUIRE(r.status == 200);
   auto rec = parse_json(r.body);
-  CHECK(str(rec, "state") == "succeeded");
-  auto id = str(rec, "request_id");
-  auto ticket = str(rec, "ticket_id");
+  CHECK(json_string(rec, "state") == "succeeded");
+  auto id = json_string(rec, "request_id");
+  auto ticket = json_string(rec, "ticket_id");
   r = stack.call("POST", "/api/v1/tickets/incident", create_body,
                  bearer("stok-BBBB"));
   CHECK(r.status == 202);
@@ -132,8 +141,7 @@ TEST_CASE("tokens are enforced per scope over HTTP", "[auth][http]") {
 TEST_CASE("auth.protect_metrics puts /metrics, /healthz and /readyz behind "
           "a token",
           "[auth][http]") {
-  service_stack stack{stack_options{
-    {tokens_env, "USMS_GW_AUTH_PROTECT_METRICS=true"}, {}, {}}};
+  gateway_stack stack{with_tokens({"USMS_GW_AUTH_PROTECT_METRICS=true"})};
   for (const char* path : {"/metrics", "/healthz", "/readyz"}) {
     INFO(path);
     auto r = stack.call("GET", path);

@@ -6,7 +6,7 @@
 
 #include "app/auth_guard.hpp"
 #include "app/route_table.hpp"
-#include "tests/service/service_stack.hpp"
+#include "tests/support/json_fields.hpp"
 
 namespace {
 
@@ -144,8 +144,9 @@ TEST_CASE("the guard answers 401 with WWW-Authenticate, 403, or lets pass",
   CHECK(usms::http::find_header(a->headers, "WWW-Authenticate")
           .substr(0, 6)
         == "Bearer");
-  CHECK(usms::test::str(usms::test::parse_json(a->body)["error"], "code")
-        == "unauthorized");
+  CHECK(
+      usms::test::json_string(usms::test::parse_json(a->body)["error"], "code")
+      == "unauthorized");
 
   a = run("GET", "/api/v1/status", "Bearer nope");
   REQUIRE(a);
@@ -156,8 +157,9 @@ TEST_CASE("the guard answers 401 with WWW-Authenticate, 403, or lets pass",
   REQUIRE(a);
   CHECK(a->status == 403);
   CHECK(usms::http::find_header(a->headers, "WWW-Authenticate").empty());
-  CHECK(usms::test::str(usms::test::parse_json(a->body)["error"], "code")
-        == "forbidden");
+  CHECK(
+      usms::test::json_string(usms::test::parse_json(a->body)["error"], "code")
+      == "forbidden");
   CHECK_FALSE(run("PUT", "/api/v1/config", "Bearer atok-CCCC"));
   CHECK_FALSE(run("GET", "/metrics", ""));
   CHECK_FALSE(run("GET", "/", ""));

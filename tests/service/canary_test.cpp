@@ -12,17 +12,18 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/service/service_stack.hpp"
+#include "tests/support/gateway_stack.hpp"
+#include "tests/support/missing_tool.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using usms::test::num;
+using usms::test::gateway_stack;
+using usms::test::json_int;
+using usms::test::json_quote;
+using usms::test::json_string;
 using usms::test::parse_json;
-using usms::test::quote;
-using usms::test::service_stack;
 using usms::test::stack_options;
-using usms::test::str;
 
 const std::string marker = "CANARY-7f3a9";
 const std::string password = "pw-" + marker;
@@ -48,20 +49,22 @@ std::set<std::string> asset_refs(const std::string& text) {
 TEST_CASE("canary: the password and the token never show in logs, answers "
           "or pages",
           "[canary][http]") {
-  service_stack stack{stack_options{
-    {"USMS_GW_SOAP_USERNAME=canary-user", "USMS_GW_SOAP_PASSWORD=" + password,
-     "USMS_GW_AUTH_TOKENS=" + token + ":admin,rtok-plain:read",
-     "USMS_GW_LOG_LEVEL=debug", "USMS_GW_REPLY_RETRIES=1",
-     // A proxy URL with a password, configured but bypassed.
-     "USMS_GW_USMS_PROXY=http://ops:px-" + marker + "@127.0.0.1:9",
-     "USMS_GW_USMS_BYPASS_PROXY=true"},
-    {"--user", "canary-user", "--password", password},
-    token}};
+  stack_options opts;
+  opts.gateway_env = {
+      "USMS_GW_SOAP_USERNAME=canary-user", "USMS_GW_SOAP_PASSWORD=" + password,
+      "USMS_GW_AUTH_TOKENS=" + token + ":admin,rtok-plain:read",
+      "USMS_GW_LOG_LEVEL=debug", "USMS_GW_REPLY_RETRIES=1",
+      // A proxy URL with a password, configured but bypassed.
+      "USMS_GW_USMS_PROXY=http://ops:px-" + marker + "@127.0.0.1:9",
+      "USMS_GW_USMS_BYPASS_PROXY=true"};
+  opts.sim_args = {"--user", "canary-user", "--password", password};
+  opts.token = token;
+  gateway_stack stack{opts};
   std::vector<std::string> ids;
   auto submit = [&](const std::string& method, const std::string& path,
                     const std::string& body) {
     auto doc = stack.json(method, path, body, 202);
-    ids.push_back(str(doc, "request_id"));
+    ids.push_back(json_string(doc, "request_id"));
     return ids.back();
   };
 
@@ -74,31 +77,31 @@ TEST_CASE("canary: the password and the token never show in logs, answers "
   auto c2 = submit("POST", "/api/v1/tickets/change",
                    R"({"fields": {"summary": "canary 2"}})");
   auto rec = stack.wait_finished(c1);
-  REQUIRE(str(rec, "state") == "succeeded");
-  auto ticket = str(rec, "ticket_id");
-  REQUIRE(str(stack.wait_finished(c2), "state") == "succeeded");
+  REQUIRE(json_string(rec, "state") == "succeeded");
+  auto ticket = json_string(rec, "ticket_id");
+  REQUIRE(json_string(stack.wait_finished(c2), "state") == "succeeded");
 
   // An update that fails with a Client fault, then is retried by hand.
   auto u1 = submit("PATCH", "/api/v1/tickets/incident/INC9999999",
                    R"({"fields": {"priority": 2}})");
-  REQUIRE(str(stack.wait_finished(u1), "state") == "failed");
+  REQUIRE(json_string(stack.wait_finished(u1), "state") == "failed");
   stack.json("POST", "/api/v1/requests/" + u1 + "/retry");
-  CHECK(str(stack.wait_finished(u1), "state") == "failed");
+  CHECK(json_string(stack.wait_finished(u1), "state") == "failed");
 
   // Server faults with retries: an update recovers, a create exhausts them.
   stack.set_faults(R"({"server_fault_next": 2})");
   auto u2 = submit("PATCH", "/api/v1/tickets/incident/" + ticket,
                    R"({"fields": {"priority": 3}, "work_note": "canary"})");
   rec = stack.wait_finished(u2);
-  CHECK(str(rec, "state") == "succeeded");
-  CHECK(num(rec, "attempts") == 3);
+  CHECK(json_string(rec, "state") == "succeeded");
+  CHECK(json_int(rec, "attempts") == 3);
   stack.set_faults(R"({"down": true})");
   auto c3 = submit("POST", "/api/v1/tickets/problem",
                    R"({"fields": {"summary": "canary 3"}})");
-  CHECK(str(stack.wait_finished(c3), "state") == "failed");
+  CHECK(json_string(stack.wait_finished(c3), "state") == "failed");
   stack.set_faults(R"({"down": false})");
   auto q1 = submit("GET", "/api/v1/tickets/incident?limit=5", {});
-  CHECK(str(stack.wait_finished(q1), "state") == "succeeded");
+  CHECK(json_string(stack.wait_finished(q1), "state") == "succeeded");
 
   // A config change refused (bad retries) must not echo the password; one
   // accepted changes it, after which USMS refuses with AUTH faults.
@@ -107,17 +110,17 @@ TEST_CASE("canary: the password and the token never show in logs, answers "
                         + R"(", "retries": -1}})");
   CHECK(r.status == 400);
   r = stack.call("PUT", "/api/v1/config",
-                 R"({"soap": {"password": )" + quote(new_password) + "}}");
+                 R"({"soap": {"password": )" + json_quote(new_password) + "}}");
   REQUIRE(r.status == 200);
   CHECK(parse_json(r.body)["soap"]["password_set"].GetBool());
   auto c4 = submit("POST", "/api/v1/tickets/incident",
                    R"({"fields": {"summary": "canary 4"}})");
   rec = stack.wait_finished(c4);
-  CHECK(str(rec, "state") == "failed");
-  CHECK(num(rec, "attempts") == 1);
+  CHECK(json_string(rec, "state") == "failed");
+  CHECK(json_int(rec, "attempts") == 1);
   auto u3 = submit("PATCH", "/api/v1/tickets/incident/" + ticket,
                    R"({"fields": {"priority": 4}})");
-  CHECK(str(stack.wait_finished(u3), "state") == "failed");
+  CHECK(json_string(stack.wait_finished(u3), "state") == "failed");
 
   // Wrong tokens, one carrying the marker: 401, and never logged.
   CHECK(stack.call("GET", "/api/v1/status", {},
@@ -136,7 +139,7 @@ TEST_CASE("canary: the password and the token never show in logs, answers "
   for (auto& id : ids)
     stack.json("GET", "/api/v1/requests/" + id);
   auto status = stack.json("GET", "/api/v1/status?limit=1000");
-  CHECK(num(status, "entries") >= 8);
+  CHECK(json_int(status, "entries") >= 8);
   stack.json("GET", "/api/v1/status?status=Failed&limit=1000");
   stack.json("GET", "/api/v1/status/trend");
   stack.json("GET", "/api/v1/reply-routes");
@@ -162,7 +165,12 @@ TEST_CASE("canary: the password and the token never show in logs, answers "
       if (!seen.count(more))
         todo.insert(more);
   }
-  if (index.body.find("<script") != std::string::npos)
+  // Without node/npm at build time the gateway serves a note instead of
+  // the pages, and there are no pages to check.
+  if (index.body.find("were not built") != std::string::npos)
+    usms::test::report_missing_tool("node/npm (the operator pages)",
+                                    "the pages");
+  else
     CHECK_FALSE(seen.empty());
 
   // The answers were collected and are not empty: the check below bites.

@@ -4,19 +4,19 @@
 #include <catch2/catch.hpp>
 
 #include "tests/service/prom_text.hpp"
-#include "tests/service/service_stack.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace {
 
-using usms::test::num;
+using usms::test::gateway_stack;
+using usms::test::json_int;
+using usms::test::json_string;
 using usms::test::parse_json;
 using usms::test::parse_prometheus;
 using usms::test::prom_text;
-using usms::test::service_stack;
-using usms::test::str;
 
 /// GET /metrics, checked for format; fails the test on any problem.
-prom_text scrape(service_stack& stack) {
+prom_text scrape(gateway_stack& stack) {
   auto r = stack.call("GET", "/metrics");
   REQUIRE(r.status == 200);
   auto type = usms::http::find_header(r.headers, "Content-Type");
@@ -39,8 +39,8 @@ prom_text scrape(service_stack& stack) {
   return text;
 }
 
-int64_t status_entries(service_stack& stack) {
-  return num(stack.json("GET", "/api/v1/status?limit=1"), "entries");
+int64_t status_entries(gateway_stack& stack) {
+  return json_int(stack.json("GET", "/api/v1/status?limit=1"), "entries");
 }
 
 } // namespace
@@ -81,7 +81,7 @@ TEST_CASE("the Prometheus reader finds what is wrong", "[metrics][unit]") {
 TEST_CASE("/metrics is Prometheus text and its counters move as requests "
           "flow",
           "[metrics][http]") {
-  service_stack stack;
+  gateway_stack stack;
   auto before = scrape(stack);
   for (const char* family :
        {"usms_gateway_status_entries", "usms_gateway_requests_total",
@@ -109,8 +109,8 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   for (int i = 0; i < 3; ++i) {
     auto rec = stack.json("POST", "/api/v1/tickets/incident?wait=10",
                           R"({"fields": {"summary": "metrics"}})");
-    REQUIRE(str(rec, "state") == "succeeded");
-    ticket = str(rec, "ticket_id");
+    REQUIRE(json_string(rec, "state") == "succeeded");
+    ticket = json_string(rec, "ticket_id");
   }
   auto after = scrape(stack);
   CHECK(after.sum("usms_gateway_requests_total", created)
@@ -145,8 +145,8 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   auto rec = stack.json("PATCH",
                         "/api/v1/tickets/incident/" + ticket + "?wait=10",
                         R"({"fields": {"priority": 3}})");
-  REQUIRE(str(rec, "state") == "succeeded");
-  CHECK(num(rec, "attempts") == 3);
+  REQUIRE(json_string(rec, "state") == "succeeded");
+  CHECK(json_int(rec, "attempts") == 3);
   auto retried = scrape(stack);
   CHECK(retried.sum("usms_gateway_retries_total")
         == after.sum("usms_gateway_retries_total") + 2);
@@ -164,7 +164,7 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   // A Client fault fails at once: counted as failed, no retry.
   rec = stack.json("PATCH", "/api/v1/tickets/incident/INC9999999?wait=10",
                    R"({"fields": {"priority": 3}})");
-  REQUIRE(str(rec, "state") == "failed");
+  REQUIRE(json_string(rec, "state") == "failed");
   auto failed = scrape(stack);
   CHECK(failed.sum("usms_gateway_requests_total",
                    {{"action", "update"}, {"type", "incident"},

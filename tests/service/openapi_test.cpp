@@ -13,7 +13,7 @@
 
 #include "app/route_table.hpp"
 #include "app/service_routes.hpp"
-#include "tests/service/service_stack.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace {
 
@@ -107,7 +107,7 @@ void dangling_refs(const rapidjson::Value& doc, const rapidjson::Value& v,
 TEST_CASE("OpenAPI: every route of the table is documented and vice versa",
           "[openapi]") {
   auto doc = load_document();
-  CHECK(usms::test::str(doc, "openapi") == "3.0.3");
+  CHECK(usms::test::json_string(doc, "openapi") == "3.0.3");
   REQUIRE(doc.HasMember("paths"));
   REQUIRE(doc["paths"].IsObject());
   REQUIRE_FALSE(route_table().empty());
@@ -162,8 +162,8 @@ TEST_CASE("OpenAPI: operations are complete and references resolve",
         for (auto& param : (*level)["parameters"].GetArray()) {
           auto* real = resolve(doc, param);
           REQUIRE(real);
-          if (usms::test::str(*real, "in") == "path")
-            declared.insert(usms::test::str(*real, "name"));
+          if (usms::test::json_string(*real, "in") == "path")
+            declared.insert(usms::test::json_string(*real, "name"));
         }
       }
       // /assets/{file} spans several segments; still a declared parameter.
@@ -180,13 +180,13 @@ TEST_CASE("OpenAPI: the embedded document is api/openapi.json",
 
 TEST_CASE("OpenAPI: GET /api/v1/openapi.json from a running gateway",
           "[openapi][http]") {
-  usms::test::service_stack stack;
+  usms::test::gateway_stack stack;
   auto r = stack.call("GET", "/api/v1/openapi.json");
   REQUIRE(r.status == 200);
   CHECK(usms::http::find_header(r.headers, "Content-Type").find("json")
         != std::string_view::npos);
   auto doc = usms::test::parse_json(r.body);
-  CHECK(usms::test::str(doc, "openapi") == "3.0.3");
+  CHECK(usms::test::json_string(doc, "openapi") == "3.0.3");
   REQUIRE(doc.HasMember("paths"));
   CHECK(undocumented(doc, route_table()).empty());
   CHECK(r.body == read_file(std::string{USMS_SOURCE_DIR}

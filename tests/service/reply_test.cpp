@@ -8,18 +8,18 @@
 #include <thread>
 
 #include "tests/service/prom_text.hpp"
-#include "tests/service/service_stack.hpp"
 #include "tests/service/webhook_receiver.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using usms::test::num;
+using usms::test::gateway_stack;
+using usms::test::json_int;
+using usms::test::json_quote;
+using usms::test::json_string;
 using usms::test::parse_json;
-using usms::test::quote;
-using usms::test::service_stack;
 using usms::test::stack_options;
-using usms::test::str;
 using usms::test::webhook_receiver;
 
 /// A port nobody listens on (privileged, so no test can bind it).
@@ -27,27 +27,28 @@ const std::string dead_hook = "http://127.0.0.1:1/hook";
 
 /// reply_retries 2: attempts at 0 s, 1 s and 3 s, then it gives up.
 stack_options reply_options() {
-  return {{"USMS_GW_REPLY_RETRIES=2"}, {}, {}};
+  stack_options opts;
+  opts.gateway_env = {"USMS_GW_REPLY_RETRIES=2"};
+  return opts;
 }
 
 std::string create_body(const std::string& source, const std::string& corr,
                         const std::string& reply_to) {
   std::string body = R"({"fields": {"summary": "reply test"})";
   if (!source.empty())
-    body += ", \"source\": " + quote(source);
+    body += ", \"source\": " + json_quote(source);
   if (!corr.empty())
-    body += ", \"correlation_id\": " + quote(corr);
+    body += ", \"correlation_id\": " + json_quote(corr);
   if (!reply_to.empty())
-    body += ", \"reply_to\": " + quote(reply_to);
+    body += ", \"reply_to\": " + json_quote(reply_to);
   return body + "}";
 }
 
 /// Polls the request until its reply state is `want`; returns the record.
-rapidjson::Document wait_reply_state(service_stack& stack,
+rapidjson::Document wait_reply_state(gateway_stack& stack,
                                      const std::string& id,
                                      const std::string& want,
-                                     std::chrono::milliseconds timeout
-                                     = 10s) {
+                                     std::chrono::milliseconds timeout = 10s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string last;
   for (;;) {
@@ -55,7 +56,7 @@ rapidjson::Document wait_reply_state(service_stack& stack,
     last = r.body;
     if (r.status == 200) {
       auto doc = parse_json(r.body);
-      if (doc.HasMember("reply") && str(doc["reply"], "state") == want)
+      if (doc.HasMember("reply") && json_string(doc["reply"], "state") == want)
         return doc;
     }
     if (std::chrono::steady_clock::now() > deadline)
@@ -72,7 +73,7 @@ std::vector<webhook_receiver::delivery>
 deliveries_of(const webhook_receiver& hook, const std::string& id) {
   std::vector<webhook_receiver::delivery> out;
   for (auto& d : hook.deliveries())
-    if (str(parse_json(d.body), "request_id") == id)
+    if (json_string(parse_json(d.body), "request_id") == id)
       out.push_back(d);
   return out;
 }
@@ -82,26 +83,26 @@ deliveries_of(const webhook_receiver& hook, const std::string& id) {
 TEST_CASE("reply_to gets each finished request exactly once, with its "
           "outcome",
           "[reply][http]") {
-  service_stack stack{reply_options()};
+  gateway_stack stack{reply_options()};
   webhook_receiver hook;
 
   // A create.
   auto id = stack.submit("incident", create_body("nms-7", "corr-reply-1",
                                                  hook.url("/created")));
   auto rec = stack.wait_finished(id);
-  REQUIRE(str(rec, "state") == "succeeded");
+  REQUIRE(json_string(rec, "state") == "succeeded");
   REQUIRE(hook.wait_for(1, 5s));
   rec = wait_reply_state(stack, id, "delivered");
-  CHECK(num(rec["reply"], "attempts") == 1);
+  CHECK(json_int(rec["reply"], "attempts") == 1);
 
   // An update and a failed update (no such ticket: a Client fault).
-  auto ticket = str(rec, "ticket_id");
+  auto ticket = json_string(rec, "ticket_id");
   auto patch = [&](const std::string& target, const std::string& path) {
     auto doc = stack.json("PATCH", "/api/v1/tickets/incident/" + target,
                           R"({"fields": {"priority": 2}, "reply_to": )"
-                            + quote(hook.url(path)) + "}",
+                              + json_quote(hook.url(path)) + "}",
                           202);
-    return str(doc, "request_id");
+    return json_string(doc, "request_id");
   };
   auto upd = patch(ticket, "/updated");
   auto bad = patch("INC9999999", "/failed");
@@ -111,11 +112,11 @@ TEST_CASE("reply_to gets each finished request exactly once, with its "
                                + hook.url("/queried"));
   INFO("query: " << r.status << " " << r.body);
   REQUIRE(r.status == 202);
-  auto query_id = str(parse_json(r.body), "request_id");
-  REQUIRE(str(stack.wait_finished(upd), "state") == "succeeded");
+  auto query_id = json_string(parse_json(r.body), "request_id");
+  REQUIRE(json_string(stack.wait_finished(upd), "state") == "succeeded");
   auto bad_rec = stack.wait_finished(bad);
-  REQUIRE(str(bad_rec, "state") == "failed");
-  REQUIRE(str(stack.wait_finished(query_id), "state") == "succeeded");
+  REQUIRE(json_string(bad_rec, "state") == "failed");
+  REQUIRE(json_string(stack.wait_finished(query_id), "state") == "succeeded");
   REQUIRE(hook.wait_for(4, 5s));
   wait_reply_state(stack, upd, "delivered");
   wait_reply_state(stack, bad, "delivered");
@@ -132,44 +133,44 @@ TEST_CASE("reply_to gets each finished request exactly once, with its "
     CHECK(got[0].target == "/created");
     CHECK(got[0].request_id_header == id);
     auto body = parse_json(got[0].body);
-    CHECK(str(body, "request_id") == id);
-    CHECK(str(body, "state") == "succeeded");
-    CHECK(str(body, "ticket_id") == ticket);
-    CHECK(num(body, "attempts") == 1);
-    CHECK(str(body, "finished_at") == str(rec, "finished_at"));
-    CHECK(str(body, "correlation_id") == "corr-reply-1");
-    CHECK(str(body, "source") == "nms-7");
-    CHECK(str(body, "action") == "create");
-    CHECK(str(body, "type") == "incident");
+    CHECK(json_string(body, "request_id") == id);
+    CHECK(json_string(body, "state") == "succeeded");
+    CHECK(json_string(body, "ticket_id") == ticket);
+    CHECK(json_int(body, "attempts") == 1);
+    CHECK(json_string(body, "finished_at") == json_string(rec, "finished_at"));
+    CHECK(json_string(body, "correlation_id") == "corr-reply-1");
+    CHECK(json_string(body, "source") == "nms-7");
+    CHECK(json_string(body, "action") == "create");
+    CHECK(json_string(body, "type") == "incident");
   }
   {
     auto got = deliveries_of(hook, upd);
     REQUIRE(got.size() == 1);
     CHECK(got[0].target == "/updated");
     auto body = parse_json(got[0].body);
-    CHECK(str(body, "action") == "update");
-    CHECK(str(body, "state") == "succeeded");
-    CHECK(str(body, "ticket_id") == ticket);
+    CHECK(json_string(body, "action") == "update");
+    CHECK(json_string(body, "state") == "succeeded");
+    CHECK(json_string(body, "ticket_id") == ticket);
     REQUIRE(body.HasMember("ticket"));
-    CHECK(num(body["ticket"], "priority") == 2);
+    CHECK(json_int(body["ticket"], "priority") == 2);
   }
   {
     auto got = deliveries_of(hook, bad);
     REQUIRE(got.size() == 1);
     auto body = parse_json(got[0].body);
-    CHECK(str(body, "state") == "failed");
-    CHECK(str(body, "reason") == str(bad_rec, "reason"));
-    CHECK_FALSE(str(body, "reason").empty());
-    CHECK(num(body, "attempts") == 1);
+    CHECK(json_string(body, "state") == "failed");
+    CHECK(json_string(body, "reason") == json_string(bad_rec, "reason"));
+    CHECK_FALSE(json_string(body, "reason").empty());
+    CHECK(json_int(body, "attempts") == 1);
   }
   {
     auto got = deliveries_of(hook, query_id);
     REQUIRE(got.size() == 1);
     auto body = parse_json(got[0].body);
-    CHECK(str(body, "action") == "query");
+    CHECK(json_string(body, "action") == "query");
     REQUIRE(body.HasMember("tickets"));
     CHECK(body["tickets"].IsArray());
-    CHECK(num(body, "total_count") >= 1);
+    CHECK(json_int(body, "total_count") >= 1);
   }
 
   // A burst from several threads: each result arrives exactly once.
@@ -186,7 +187,7 @@ TEST_CASE("reply_to gets each finished request exactly once, with its "
                         burst_hook.url("/burst")),
             {{"Content-Type", "application/json"}});
           if (r.status == 202)
-            burst[i] = str(parse_json(r.body), "request_id");
+            burst[i] = json_string(parse_json(r.body), "request_id");
         }
       });
     for (auto& t : threads)
@@ -206,16 +207,16 @@ TEST_CASE("reply_to gets each finished request exactly once, with its "
 TEST_CASE("a webhook failing its first attempts still gets the result "
           "exactly once",
           "[reply][http]") {
-  service_stack stack{reply_options()};
+  gateway_stack stack{reply_options()};
   webhook_receiver hook;
   hook.fail_next(2, 500);
   auto t0 = std::chrono::steady_clock::now();
   auto id = stack.submit("incident",
                          create_body("nms", "corr-retry", hook.url()));
-  CHECK(str(stack.wait_finished(id), "state") == "succeeded");
+  CHECK(json_string(stack.wait_finished(id), "state") == "succeeded");
   auto rec = wait_reply_state(stack, id, "delivered", 15s);
   auto took = std::chrono::steady_clock::now() - t0;
-  CHECK(num(rec["reply"], "attempts") == 3);
+  CHECK(json_int(rec["reply"], "attempts") == 3);
   // Backoff 1 s, then 2 s.
   CHECK(took >= 2900ms);
   std::this_thread::sleep_for(500ms);
@@ -230,7 +231,7 @@ TEST_CASE("a webhook failing its first attempts still gets the result "
         == 1);
   // The same body every time.
   CHECK(got[0].body == got[2].body);
-  CHECK(str(parse_json(got[2].body), "request_id") == id);
+  CHECK(json_string(parse_json(got[2].body), "request_id") == id);
 
   // The metrics count the failed attempts and the one delivery.
   auto metrics = usms::test::parse_prometheus(stack.call("GET", "/metrics").body);
@@ -248,7 +249,7 @@ TEST_CASE("a webhook failing its first attempts still gets the result "
 
 TEST_CASE("reply routes: by source, the default route, reply_to first",
           "[reply][http]") {
-  service_stack stack{reply_options()};
+  gateway_stack stack{reply_options()};
   webhook_receiver hook;
 
   // No route and no reply_to: nothing to deliver, no reply state.
@@ -257,12 +258,12 @@ TEST_CASE("reply routes: by source, the default route, reply_to first",
   CHECK_FALSE(rec.HasMember("reply"));
 
   stack.json("PUT", "/api/v1/reply-routes/alarm-correlator",
-             R"({"url": )" + quote(hook.url("/alarm")) + "}");
+             R"({"url": )" + json_quote(hook.url("/alarm")) + "}");
   // The gateway notices new routes within ~200 ms.
   std::this_thread::sleep_for(500ms);
   auto routed = stack.submit("incident",
                              create_body("alarm-correlator", "a-1", {}));
-  CHECK(str(stack.wait_finished(routed), "state") == "succeeded");
+  CHECK(json_string(stack.wait_finished(routed), "state") == "succeeded");
   REQUIRE(hook.wait_for(1, 5s));
   wait_reply_state(stack, routed, "delivered");
   auto got = deliveries_of(hook, routed);
@@ -283,7 +284,7 @@ TEST_CASE("reply routes: by source, the default route, reply_to first",
   // The default route catches other sources (and requests without one);
   // a source's own route still wins; reply_to wins over both.
   stack.json("PUT", "/api/v1/reply-routes/*",
-             R"({"url": )" + quote(hook.url("/default")) + "}");
+             R"({"url": )" + json_quote(hook.url("/default")) + "}");
   std::this_thread::sleep_for(500ms);
   auto by_default = stack.submit("change", create_body("other-system", {}, {}));
   auto no_source = stack.submit("problem", create_body({}, {}, {}));
@@ -291,7 +292,7 @@ TEST_CASE("reply routes: by source, the default route, reply_to first",
   auto explicit_ = stack.submit(
     "incident", create_body("alarm-correlator", {}, hook.url("/explicit")));
   for (auto& id : {by_default, no_source, own, explicit_}) {
-    CHECK(str(stack.wait_finished(id), "state") == "succeeded");
+    CHECK(json_string(stack.wait_finished(id), "state") == "succeeded");
     wait_reply_state(stack, id, "delivered");
   }
   std::this_thread::sleep_for(300ms);
@@ -321,7 +322,7 @@ TEST_CASE("reply routes: by source, the default route, reply_to first",
 
 TEST_CASE("a dead or hung webhook never holds tickets back",
           "[reply][http]") {
-  service_stack stack{reply_options()};
+  gateway_stack stack{reply_options()};
   webhook_receiver live;
   webhook_receiver hung;
   hung.hold(true);
@@ -338,12 +339,12 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
       "incident", create_body("nms", "more-" + std::to_string(i),
                               i % 2 ? dead_hook : live.url())));
   for (auto& id : more)
-    CHECK(str(stack.wait_finished(id, 5s), "state") == "succeeded");
+    CHECK(json_string(stack.wait_finished(id, 5s), "state") == "succeeded");
   auto dead = stack.wait_finished(dead_id, 5s);
-  CHECK(str(dead, "state") == "succeeded");
-  CHECK_FALSE(str(dead, "ticket_id").empty());
+  CHECK(json_string(dead, "state") == "succeeded");
+  CHECK_FALSE(json_string(dead, "ticket_id").empty());
   auto hung_rec = stack.wait_finished(hung_id, 5s);
-  CHECK(str(hung_rec, "state") == "succeeded");
+  CHECK(json_string(hung_rec, "state") == "succeeded");
   // A hung webhook holds its call 10 s: far longer than this.
   CHECK(std::chrono::steady_clock::now() - t0 < 8s);
   REQUIRE(live.wait_for(3, 5s));
@@ -352,17 +353,17 @@ TEST_CASE("a dead or hung webhook never holds tickets back",
   // The result stays available; the reply is pending (or already failed).
   auto rec = parse_json(stack.call("GET", "/api/v1/requests/" + dead_id).body);
   REQUIRE(rec.HasMember("reply"));
-  auto state = str(rec["reply"], "state");
+  auto state = json_string(rec["reply"], "state");
   CHECK((state == "pending" || state == "failed"));
   rec = parse_json(stack.call("GET", "/api/v1/requests/" + hung_id).body);
   REQUIRE(rec.HasMember("reply"));
-  CHECK(str(rec["reply"], "state") == "pending");
+  CHECK(json_string(rec["reply"], "state") == "pending");
 
   // reply.retries = 2: three attempts, then it gives up with the reason.
   rec = wait_reply_state(stack, dead_id, "failed", 10s);
-  CHECK(num(rec["reply"], "attempts") == 3);
-  CHECK_FALSE(str(rec["reply"], "error").empty());
-  CHECK(str(rec, "state") == "succeeded");
+  CHECK(json_int(rec["reply"], "attempts") == 3);
+  CHECK_FALSE(json_string(rec["reply"], "error").empty());
+  CHECK(json_string(rec, "state") == "succeeded");
   auto metrics = usms::test::parse_prometheus(stack.call("GET", "/metrics").body);
   CHECK(metrics.sum("usms_gateway_reply_deliveries_total",
                     {{"outcome", "gave_up"}})
@@ -374,33 +375,38 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
           "[reply][http]") {
   // Once a bug: the dispatcher dropped a new outcome while the old
   // delivery was still active.
-  service_stack stack{reply_options()};
+  gateway_stack stack{reply_options()};
   webhook_receiver hook;
   auto created = stack.json("POST", "/api/v1/tickets/incident?wait=10",
                             R"({"fields": {"summary": "retry reply"}})");
-  auto ticket = str(created, "ticket_id");
+  auto ticket = json_string(created, "ticket_id");
   REQUIRE_FALSE(ticket.empty());
 
   auto states_of = [&](const std::string& id) {
     std::string seen;
     for (auto& d : deliveries_of(hook, id))
       seen += std::to_string(d.answered) + " "
-              + str(parse_json(d.body), "state") + "; ";
+              + json_string(parse_json(d.body), "state") + "; ";
     return seen;
+  };
+  // An update of the ticket that replies to the hook; its request id.
+  auto update = [&](int priority) {
+    auto doc = stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
+                          R"({"fields": {"priority": )"
+                            + std::to_string(priority) + R"(}, "reply_to": )"
+                            + json_quote(hook.url()) + "}",
+                          202);
+    return json_string(doc, "request_id");
   };
 
   // First when the failed outcome was already delivered.
   stack.set_faults(R"({"down": true})");
-  auto first = str(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
-                              R"({"fields": {"priority": 3}, "reply_to": )"
-                                + quote(hook.url()) + "}",
-                              202),
-                   "request_id");
-  REQUIRE(str(stack.wait_finished(first), "state") == "failed");
+  auto first = update(3);
+  REQUIRE(json_string(stack.wait_finished(first), "state") == "failed");
   REQUIRE(hook.wait_for(1, 5s));
   stack.set_faults(R"({"down": false})");
   stack.json("POST", "/api/v1/requests/" + first + "/retry");
-  REQUIRE(str(stack.wait_finished(first), "state") == "succeeded");
+  REQUIRE(json_string(stack.wait_finished(first), "state") == "succeeded");
   REQUIRE(hook.wait_for(2, 5s));
   CHECK(states_of(first) == "200 failed; 200 succeeded; ");
 
@@ -408,25 +414,22 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
   // attempt gets a 500, so that delivery waits 1 s for its next attempt.
   hook.fail_next(1, 500);
   stack.set_faults(R"({"down": true})");
-  auto id = str(stack.json("PATCH", "/api/v1/tickets/incident/" + ticket,
-                           R"({"fields": {"priority": 4}, "reply_to": )"
-                             + quote(hook.url()) + "}",
-                           202),
-                "request_id");
-  REQUIRE(str(stack.wait_finished(id), "state") == "failed");
+  auto id = update(4);
+  REQUIRE(json_string(stack.wait_finished(id), "state") == "failed");
   REQUIRE(hook.wait_for(3, 5s));
 
   // USMS back; the operator retries the request, which now succeeds.
   stack.set_faults(R"({"down": false})");
   stack.json("POST", "/api/v1/requests/" + id + "/retry");
   auto rec = stack.wait_finished(id);
-  REQUIRE(str(rec, "state") == "succeeded");
+  REQUIRE(json_string(rec, "state") == "succeeded");
 
   // Both outcomes reach the webhook, the succeeded one exactly once.
   auto succeeded = [&] {
     int n = 0;
     for (auto& d : deliveries_of(hook, id))
-      if (d.answered == 200 && str(parse_json(d.body), "state") == "succeeded")
+      if (d.answered == 200
+          && json_string(parse_json(d.body), "state") == "succeeded")
         ++n;
     return n;
   };
@@ -436,5 +439,5 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
   CHECK(succeeded() == 1);
   rec = parse_json(stack.call("GET", "/api/v1/requests/" + id).body);
   REQUIRE(rec.HasMember("reply"));
-  CHECK(str(rec["reply"], "state") == "delivered");
+  CHECK(json_string(rec["reply"], "state") == "delivered");
 }

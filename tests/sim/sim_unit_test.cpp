@@ -7,26 +7,9 @@
 #include "sim/compact_fields.hpp"
 #include "sim/sim_service.hpp"
 #include "sim/ticket_store.hpp"
-#include "sim/xsd_time.hpp"
 
 using namespace usms;
 using namespace usms::sim;
-
-TEST_CASE("xsd:dateTime round trip and zones", "[sim][unit]") {
-  CHECK(format_xsd_datetime(0) == "1970-01-01T00:00:00.000Z");
-  CHECK(format_xsd_datetime(1700000000123) == "2023-11-14T22:13:20.123Z");
-  CHECK(parse_xsd_datetime("2023-11-14T22:13:20.123Z") == 1700000000123);
-  CHECK(parse_xsd_datetime("2023-11-14T22:13:20Z") == 1700000000000);
-  CHECK(parse_xsd_datetime("2023-11-14T22:13:20") == 1700000000000);
-  CHECK(parse_xsd_datetime("2023-11-15T00:13:20+02:00") == 1700000000000);
-  CHECK(parse_xsd_datetime("2023-11-14T21:13:20-01:00") == 1700000000000);
-  CHECK_FALSE(parse_xsd_datetime("2023-11-14"));
-  CHECK_FALSE(parse_xsd_datetime("yesterday"));
-  CHECK_FALSE(parse_xsd_datetime("2023-13-14T22:13:20Z"));
-  CHECK_FALSE(parse_xsd_datetime("2023-11-14T22:13:20Zjunk"));
-  auto now = now_ms();
-  CHECK(parse_xsd_datetime(format_xsd_datetime(now)) == now);
-}
 
 TEST_CASE("durations and listen addresses", "[sim][unit]") {
   using std::chrono::microseconds;

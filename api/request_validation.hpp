@@ -1,8 +1,8 @@
 #pragma once
 
-/// JSON ↔ ticket requests for the HTTP API (SPEC section 4): validation of
-/// create, update and query requests with errors that name the field, and
-/// the public JSON view of a request. CAF-free.
+/// The HTTP API's input: create, update and query requests read from JSON
+/// (and query parameters) into a `ticket_request`, checked against the
+/// contract's field rules, with errors that name the field. CAF-free.
 
 #include <string>
 #include <string_view>
@@ -39,17 +39,5 @@ parsed_request parse_query(std::string_view type, const query_params& params,
 /// The `wait` parameter in seconds (0 when absent), capped at 300 s; an
 /// error when it is not a non-negative number.
 std::variant<double, api_error> parse_wait(const query_params& params);
-
-/// The public view of a request: `{"request_id", "state", ...}`.
-std::string to_json(const request_record& rec);
-
-/// The view of a request just accepted (no database read needed).
-std::string accepted_json(const ticket_request& req);
-
-/// Ticket fields with JSON (snake_case) names, typed where the schema is.
-void write_ticket(class json_writer& w, const ticket_fields& fields);
-
-/// ISO 8601 UTC with milliseconds (`2026-11-27T06:18:36.123Z`); "" for 0.
-std::string iso_time(int64_t unix_ms);
 
 } // namespace usms::api
