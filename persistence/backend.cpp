@@ -1,38 +1,30 @@
 #include "persistence/backend.hpp"
 
-#include <array>
-#include <string_view>
-
 #include "persistence/sqlite_backend.hpp"
 
 namespace usms::storage {
 
-namespace {
-
-using opener = std::shared_ptr<const backend> (*)(const std::string&);
-
-std::shared_ptr<const backend> postgresql_missing(const std::string&) {
-  throw storage_error("storage: a PostgreSQL location needs the PostgreSQL "
-                      "backend, which this build does not have");
+// A second backend is a case here and its *_store implementations in this
+// folder; the actors only ever pass a location along.
+std::shared_ptr<const backend>
+open_backend(const config::storage_target& target) {
+  switch (target.backend) {
+    case config::storage_backend::sqlite:
+      if (target.location.empty())
+        throw storage_error("storage: no database file given");
+      return db::open_sqlite(target.location);
+    case config::storage_backend::postgresql:
+      break;
+  }
+  throw storage_error(describe(target)
+                      + ": this build has no PostgreSQL backend");
 }
 
-/// URL schemes and the backend each selects. A location without one of
-/// these schemes is a SQLite file path. A new backend is a new row here
-/// and its implementation in this folder; no actor changes.
-constexpr std::array<std::pair<std::string_view, opener>, 2> schemes{{
-  {"postgresql://", postgresql_missing},
-  {"postgres://", postgresql_missing},
-}};
-
-} // namespace
-
 std::shared_ptr<const backend> open_backend(const std::string& location) {
-  if (location.empty())
-    throw storage_error("storage: no database location given");
-  for (const auto& [scheme, open] : schemes)
-    if (std::string_view{location}.substr(0, scheme.size()) == scheme)
-      return open(location);
-  return db::open_sqlite(location);
+  if (auto target = config::storage_from_url(location))
+    return open_backend(*target);
+  return open_backend(config::storage_target{config::storage_backend::sqlite,
+                                             location, "storage.db"});
 }
 
 } // namespace usms::storage

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "config/storage_target.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/offload_store.hpp"
 #include "persistence/operator_store.hpp"
@@ -43,10 +44,16 @@ public:
   virtual std::string readiness_problem() const = 0;
 };
 
-/// The backend for `location`: a file path is a SQLite database (created
-/// when missing); a `postgresql://` or `postgres://` URL names a PostgreSQL
-/// database, which this build refuses with a storage_error saying so.
-/// Opens no connection yet.
+/// The backend for `target` (see config::resolved_storage): SQLite at its
+/// path (the file is created at the first open when missing); PostgreSQL,
+/// which this build does not have, is refused with a storage_error saying
+/// so (the password redacted). Opens no connection yet.
+std::shared_ptr<const backend>
+open_backend(const config::storage_target& target);
+
+/// The same for a location as the storage's owners are given it: a
+/// `postgresql://` or `postgres://` URI, `sqlite:PATH`, or else a SQLite
+/// file path (config::storage_from_url reads it).
 std::shared_ptr<const backend> open_backend(const std::string& location);
 
 } // namespace usms::storage

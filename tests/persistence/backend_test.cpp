@@ -81,16 +81,31 @@ TEST_CASE("a file path opens SQLite, and every store works on the one file",
 
 TEST_CASE("a PostgreSQL URL or no location is refused with a reason",
           "[storage]") {
-  for (auto url : {"postgresql://gw@db.example/usms", "postgres://db/usms"}) {
+  for (auto url :
+       {"postgresql://gw:S3CRET@db.example/usms", "postgres://db/usms"}) {
     INFO(url);
     try {
       storage::open_backend(url);
       FAIL("opened " << url);
     } catch (const storage::storage_error& e) {
       CHECK_THAT(e.what(), Catch::Contains("PostgreSQL"));
+      CHECK_THAT(e.what(), !Catch::Contains("S3CRET"));
     }
   }
   CHECK_THROWS_AS(storage::open_backend(""), storage::storage_error);
+  CHECK_THROWS_AS(storage::open_backend("sqlite:"), storage::storage_error);
+}
+
+TEST_CASE("sqlite:PATH and a resolved target open the same file",
+          "[storage]") {
+  test::temp_dir dir;
+  auto path = dir.path() + "/gw.db";
+  storage::open_backend("sqlite:" + path)->open_operator()->put_route(
+    "nms", "http://hooks/nms");
+  config::storage_target target{config::storage_backend::sqlite, path,
+                                "storage.url"};
+  CHECK(storage::open_backend(target)->open_operator()->find_route("nms")
+        == "http://hooks/nms");
 }
 
 TEST_CASE("readiness names a storage that cannot take writes", "[storage]") {
