@@ -20,6 +20,7 @@
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
 #include "app/auth_guard.hpp"
+#include "app/build_info.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
@@ -229,6 +230,10 @@ std::string gateway::start() {
     snap.error = m->last_error();
     return snap;
   });
+  metrics().set_build_version(std::string{gateway_version()});
+  metrics().set_hold_source([board = d.usms_view] {
+    return hold_snapshot{board->held(), board->oldest_held_at()};
+  });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
                                        make_soap_sender(d.soap_slot),
@@ -343,6 +348,7 @@ void gateway::stop(std::chrono::milliseconds grace) {
   d.reply_client.reset();
   d.sys.reset();
   metrics().set_offload_source({});
+  metrics().set_hold_source({});
 }
 
 std::map<std::string, std::string> load_runtime_config(const std::string& path,
