@@ -26,6 +26,7 @@
 #include "app/ops_routes.hpp"
 #include "app/web_routes.hpp"
 #include "app/service_routes.hpp"
+#include "app/usms_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
@@ -253,7 +254,9 @@ std::string gateway::start() {
   ctx->reader = d.reader;
   ctx->rules = d.rules;
   ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
-  ctx->more_routes.push_back(make_service_routes({s.storage.db}));
+  ctx->more_routes.push_back(make_service_routes({s.storage.db, d.usms_view}));
+  ctx->more_routes.push_back(make_usms_routes(
+    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
