@@ -6,6 +6,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
 #include <string>
 #include <unistd.h>
 
@@ -297,4 +300,25 @@ TEST_CASE("/metrics has the standard process metrics and the build info",
         == "gauge");
   CHECK(first.sum("usms_gateway_oldest_held_request_age_seconds") == 0);
   CHECK(first.sum("usms_gateway_requests_held") == 0);
+}
+
+TEST_CASE("every series the alerting rules use is on /metrics",
+          "[metrics][http][alerts]") {
+  std::ifstream in{std::string{USMS_SOURCE_DIR}
+                   + "/packaging/usms-gateway-alerts.yml"};
+  std::string rules{std::istreambuf_iterator<char>{in},
+                    std::istreambuf_iterator<char>{}};
+  REQUIRE_FALSE(rules.empty());
+  std::set<std::string> used;
+  std::regex name{R"(\b(usms_gateway_[a-z_]+|process_[a-z_]+)\b)"};
+  for (std::sregex_iterator it{rules.begin(), rules.end(), name}, end;
+       it != end; ++it)
+    used.insert((*it)[1]);
+  REQUIRE(used.size() >= 4);
+  service_stack stack;
+  auto text = scrape(stack);
+  for (auto& family : used) {
+    INFO(family);
+    CHECK(text.types.count(family) == 1);
+  }
 }
