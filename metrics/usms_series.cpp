@@ -54,11 +54,9 @@ void gateway_metrics::render_usms(std::string& out, int64_t now_ms) const {
          "Requests of this instance waiting for USMS.");
   sample(out, "usms_gateway_requests_held", "", hold.held);
   // An age rather than a time: alert rules compare it with a duration.
-  double age = hold.oldest_held_at > 0
-                 ? static_cast<double>(std::max<int64_t>(
-                     0, now_ms - hold.oldest_held_at))
-                     / 1000.0
-                 : 0.0;
+  int64_t waited_ms
+    = hold.oldest_held_at > 0 ? now_ms - hold.oldest_held_at : 0;
+  double age = static_cast<double>(std::max<int64_t>(0, waited_ms)) / 1000.0;
   header(out, "usms_gateway_oldest_held_request_age_seconds", "gauge",
          "How long the oldest request held for USMS has waited (0: none).");
   sample(out, "usms_gateway_oldest_held_request_age_seconds", "", age);
