@@ -234,7 +234,7 @@ double open_fds_of(pid_t pid) {
 TEST_CASE("/metrics has the standard process metrics and the build info",
           "[metrics][http]") {
   auto started_before = unix_now();
-  service_stack stack;
+  gateway_stack stack;
   auto started_after = unix_now();
   auto pid = stack.gateway().pid();
   auto first = scrape(stack);
@@ -315,7 +315,7 @@ TEST_CASE("every series the alerting rules use is on /metrics",
        it != end; ++it)
     used.insert((*it)[1]);
   REQUIRE(used.size() >= 4);
-  service_stack stack;
+  gateway_stack stack;
   auto text = scrape(stack);
   for (auto& family : used) {
     INFO(family);

@@ -11,16 +11,16 @@
 #include "app/usms_routes.hpp"
 #include "common/iso_time.hpp"
 #include "tests/service/prom_text.hpp"
-#include "tests/service/service_stack.hpp"
+#include "tests/support/gateway_stack.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using usms::test::num;
+using usms::test::gateway_stack;
+using usms::test::json_int;
+using usms::test::json_string;
 using usms::test::parse_json;
-using usms::test::service_stack;
 using usms::test::stack_options;
-using usms::test::str;
 
 const std::string admin_token = "usms-admin-TOKEN";
 const std::string read_token = "usms-read-TOKEN";
@@ -66,28 +66,28 @@ rapidjson::Document usms_object(const usms::test::http_reply& r) {
 }
 
 int64_t time_of(const rapidjson::Value& doc, const char* key) {
-  return usms::parse_iso8601_ms(str(doc, key)).value_or(-1);
+  return usms::parse_iso8601_ms(json_string(doc, key)).value_or(-1);
 }
 
 /// GET /readyz: 200 whatever USMS does; returns its usms_state.
-std::string ready_state(service_stack& stack) {
+std::string ready_state(gateway_stack& stack) {
   auto r = stack.call("GET", "/readyz");
   INFO(r.body);
   CHECK(r.status == 200);
   auto doc = parse_json(r.body);
-  CHECK(str(doc, "status") == "ready");
-  return str(doc, "usms_state");
+  CHECK(json_string(doc, "status") == "ready");
+  return json_string(doc, "usms_state");
 }
 
 /// Polls GET /api/v1/usms until `ok(state)`; returns the last object.
 template <class Ok>
-rapidjson::Document wait_state(service_stack& stack, Ok ok,
+rapidjson::Document wait_state(gateway_stack& stack, Ok ok,
                                const usms::http::header_list& headers = {},
                                std::chrono::milliseconds timeout = 20s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto doc = usms_object(stack.call("GET", "/api/v1/usms", {}, headers));
-    if (ok(str(doc, "state")) || std::chrono::steady_clock::now() > deadline)
+    if (ok(json_string(doc, "state")) || std::chrono::steady_clock::now() > deadline)
       return doc;
     std::this_thread::sleep_for(100ms);
   }
@@ -98,16 +98,16 @@ rapidjson::Document wait_state(service_stack& stack, Ok ok,
 TEST_CASE("GET /api/v1/usms: up, with exactly its five keys",
           "[usms][http]") {
   auto before = unix_ms_now();
-  service_stack stack;
+  gateway_stack stack;
   auto r = stack.call("GET", "/api/v1/usms");
   auto doc = usms_object(r);
-  CHECK(str(doc, "state") == "up");
+  CHECK(json_string(doc, "state") == "up");
   // since: when the gateway started (to the millisecond; a second's slack).
   CHECK(time_of(doc, "since") >= before - 1000);
   CHECK(time_of(doc, "since") <= unix_ms_now());
   CHECK(doc["last_error"].IsNull());
   CHECK(doc["next_probe_at"].IsNull());
-  CHECK(num(doc, "held") == 0);
+  CHECK(json_int(doc, "held") == 0);
   // Without access control everyone may use the operator buttons.
   CHECK(usms::http::find_header(r.headers, "X-Token-Scope") == "admin");
   CHECK(ready_state(stack) == "up");
@@ -117,10 +117,11 @@ TEST_CASE("USMS pause, resume and probe: admin only, each answering the "
           "GET object",
           "[usms][http][auth]") {
   // The stack's own calls carry the admin token.
-  service_stack stack{stack_options{
-    {"USMS_GW_AUTH_TOKENS=" + read_token + ":read," + admin_token + ":admin"},
-    {},
-    admin_token}};
+  stack_options opts;
+  opts.gateway_env = {"USMS_GW_AUTH_TOKENS=" + read_token + ":read,"
+                      + admin_token + ":admin"};
+  opts.token = admin_token;
+  gateway_stack stack{opts};
   auto as = [&](const std::string& token, const std::string& method,
                 const std::string& path) {
     return usms::test::http_call(method, stack.gw_url() + path, {},
@@ -141,16 +142,16 @@ TEST_CASE("USMS pause, resume and probe: admin only, each answering the "
     CHECK(as(read_token, "POST", path).status == 403);
     CHECK(as("", "POST", path).status == 401);
   }
-  CHECK(str(usms_object(as(read_token, "GET", "/api/v1/usms")), "state")
+  CHECK(json_string(usms_object(as(read_token, "GET", "/api/v1/usms")), "state")
         == "up");
 
   // Pause: the answer already shows it, and so does everything else.
   auto before_pause = unix_ms_now();
   auto paused = usms_object(stack.call("POST", "/api/v1/usms/pause"));
-  CHECK(str(paused, "state") == "paused");
+  CHECK(json_string(paused, "state") == "paused");
   CHECK(time_of(paused, "since") >= before_pause);
   CHECK(paused["next_probe_at"].IsNull());
-  CHECK(str(usms_object(as(read_token, "GET", "/api/v1/usms")), "state")
+  CHECK(json_string(usms_object(as(read_token, "GET", "/api/v1/usms")), "state")
         == "paused");
   CHECK(ready_state(stack) == "paused");
   auto r_metrics = stack.call("GET", "/metrics");
@@ -162,22 +163,22 @@ TEST_CASE("USMS pause, resume and probe: admin only, each answering the "
 
   // A second pause changes nothing.
   auto again = usms_object(stack.call("POST", "/api/v1/usms/pause"));
-  CHECK(str(again, "state") == "paused");
-  CHECK(str(again, "since") == str(paused, "since"));
+  CHECK(json_string(again, "state") == "paused");
+  CHECK(json_string(again, "since") == json_string(paused, "since"));
 
   // Resume: back through the ramp.
   auto resumed = usms_object(stack.call("POST", "/api/v1/usms/resume"));
-  CHECK(str(resumed, "state") == "ramping");
+  CHECK(json_string(resumed, "state") == "ramping");
   CHECK(ready_state(stack) == "ramping");
 
   // Probe now: answered at once with the state as it stands.
   auto probed = usms_object(stack.call("POST", "/api/v1/usms/probe"));
-  CHECK((str(probed, "state") == "ramping" || str(probed, "state") == "up"));
+  CHECK((json_string(probed, "state") == "ramping" || json_string(probed, "state") == "up"));
 }
 
 TEST_CASE("an outage as GET /api/v1/usms, /readyz and /metrics show it",
           "[usms][http]") {
-  service_stack stack;
+  gateway_stack stack;
   stack.set_faults(R"({"down": true})");
   // Their attempts are more failure signals in a row than the breaker
   // allows (usms.breaker_failures, 5 by default).
@@ -187,9 +188,9 @@ TEST_CASE("an outage as GET /api/v1/usms, /readyz and /metrics show it",
     return s == "down" || s == "probing";
   });
   INFO(stack.gateway().output());
-  REQUIRE((str(down, "state") == "down" || str(down, "state") == "probing"));
+  REQUIRE((json_string(down, "state") == "down" || json_string(down, "state") == "probing"));
   REQUIRE(down["last_error"].IsString());
-  CHECK_FALSE(str(down, "last_error").empty());
+  CHECK_FALSE(json_string(down, "last_error").empty());
   REQUIRE(down["next_probe_at"].IsString());
   CHECK(time_of(down, "next_probe_at") >= time_of(down, "since"));
   // Holding through an outage is the job: still ready.
@@ -203,11 +204,11 @@ TEST_CASE("an outage as GET /api/v1/usms, /readyz and /metrics show it",
   // USMS is back; a probe asked for now finds it.
   stack.set_faults(R"({"down": false})");
   auto probed = usms_object(stack.call("POST", "/api/v1/usms/probe"));
-  CHECK(str(probed, "state") != "up");
+  CHECK(json_string(probed, "state") != "up");
   auto back = wait_state(stack, [](const std::string& s) {
     return s == "ramping" || s == "up";
   });
-  CHECK((str(back, "state") == "ramping" || str(back, "state") == "up"));
+  CHECK((json_string(back, "state") == "ramping" || json_string(back, "state") == "up"));
   CHECK(back["next_probe_at"].IsNull());
 }
 
