@@ -4,10 +4,8 @@
 
 #include "api/http_answers.hpp"
 #include "api/json_writer.hpp"
+#include "app/actor_bridge.hpp"
 #include "app/auth_guard.hpp"
-#include "caf/actor_system.hpp"
-#include "caf/event_based_actor.hpp"
-#include "caf/sec.hpp"
 #include "common/iso_time.hpp"
 #include "transport/url.hpp"
 
@@ -37,31 +35,13 @@ std::string_view scope_of(const usms_context& ctx, const http::request& req) {
 /// Sends one operator command to the dispatcher from a bridge actor and
 /// answers with the status it returns.
 template <class Command>
-void command(const std::shared_ptr<usms_context>& ctx, Command what,
-             http::responder respond) {
-  // ctx goes in as the spawn argument: CAF 0.17 dereferences a null
-  // argument tuple for lambdas spawned without one.
-  ctx->sys->spawn([what, respond = std::move(respond)](
-                    caf::event_based_actor* self,
-                    std::shared_ptr<usms_context> ctx) -> caf::behavior {
-    self->request(ctx->dispatcher, dispatcher_timeout, usms_atom_v, what)
-      .then(
-        [self, ctx, respond](usms_status& status) {
-          respond(status_response(status, ctx->board->held()));
-          self->quit();
-        },
-        [self, respond](caf::error& err) {
-          if (err == caf::sec::request_timeout)
-            respond(api::error_response(
-              {503, "busy", "the gateway did not answer in time; retry later",
-               ""}));
-          else
-            respond(api::error_response(
-              {503, "shutting_down", "the gateway is stopping", ""}));
-          self->quit();
-        });
-    return {};
-  }, ctx);
+void command(const usms_context& ctx, Command what, http::responder respond) {
+  ask_once<usms_status>(
+    *ctx.sys, ctx.dispatcher, dispatcher_timeout, std::move(respond),
+    [board = ctx.board](const usms_status& status) {
+      return status_response(status, board->held());
+    },
+    usms_atom_v, what);
 }
 
 } // namespace
@@ -103,11 +83,11 @@ route_handler make_usms_routes(usms_context context) {
     if (req.method != "POST")
       return false;
     if (rest == "/pause")
-      command(ctx, pause_atom_v, std::move(respond));
+      command(*ctx, pause_atom_v, std::move(respond));
     else if (rest == "/resume")
-      command(ctx, resume_dispatch_atom_v, std::move(respond));
+      command(*ctx, resume_dispatch_atom_v, std::move(respond));
     else if (rest == "/probe")
-      command(ctx, probe_atom_v, std::move(respond));
+      command(*ctx, probe_atom_v, std::move(respond));
     else
       return false;
     return true;

@@ -3,7 +3,7 @@
 /// Where USMS stands, over HTTP: `GET /api/v1/usms` (read from the USMS
 /// board, no actor asked) and the operator's `POST /api/v1/usms/pause`,
 /// `/resume` and `/probe`, each sent to the SOAP dispatcher by a
-/// short-lived bridge actor and answered with the GET object once the
+/// short-lived bridge actor (app/actor_bridge.hpp) and answered with the GET object once the
 /// dispatcher handled it.
 
 #include <memory>
