@@ -92,30 +92,22 @@ void render_process_metrics(std::string& out) {
   auto p = read_process_figures();
   if (!p)
     return;
-  using prom::header;
-  using prom::sample;
-  header(out, "process_cpu_seconds_total", "counter",
-         "Total user and system CPU time spent in seconds.");
-  sample(out, "process_cpu_seconds_total", "", p->cpu_seconds);
-  header(out, "process_resident_memory_bytes", "gauge",
-         "Resident memory size in bytes.");
-  sample(out, "process_resident_memory_bytes", "", p->resident_bytes);
-  header(out, "process_virtual_memory_bytes", "gauge",
-         "Virtual memory size in bytes.");
-  sample(out, "process_virtual_memory_bytes", "", p->virtual_bytes);
-  if (p->open_fds >= 0) {
-    header(out, "process_open_fds", "gauge",
-           "Number of open file descriptors.");
-    sample(out, "process_open_fds", "", p->open_fds);
-  }
-  if (p->max_fds >= 0) {
-    header(out, "process_max_fds", "gauge",
-           "Maximum number of open file descriptors.");
-    sample(out, "process_max_fds", "", p->max_fds);
-  }
-  header(out, "process_start_time_seconds", "gauge",
-         "Start time of the process since unix epoch in seconds.");
-  sample(out, "process_start_time_seconds", "", p->start_time_seconds);
+  using prom::single;
+  single(out, "process_cpu_seconds_total", "counter",
+         "Total user and system CPU time spent in seconds.", p->cpu_seconds);
+  single(out, "process_resident_memory_bytes", "gauge",
+         "Resident memory size in bytes.", p->resident_bytes);
+  single(out, "process_virtual_memory_bytes", "gauge",
+         "Virtual memory size in bytes.", p->virtual_bytes);
+  if (p->open_fds >= 0)
+    single(out, "process_open_fds", "gauge",
+           "Number of open file descriptors.", p->open_fds);
+  if (p->max_fds >= 0)
+    single(out, "process_max_fds", "gauge",
+           "Maximum number of open file descriptors.", p->max_fds);
+  single(out, "process_start_time_seconds", "gauge",
+         "Start time of the process since unix epoch in seconds.",
+         p->start_time_seconds);
 }
 
 } // namespace usms

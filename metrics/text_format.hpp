@@ -30,4 +30,12 @@ void sample(std::string& out, const std::string& name,
   out += '\n';
 }
 
+/// A family of one unlabelled sample: its `# HELP`, `# TYPE` and value.
+template <class T>
+void single(std::string& out, const char* name, const char* type,
+            const char* help, T value) {
+  header(out, name, type, help);
+  sample(out, name, "", value);
+}
+
 } // namespace usms::prom

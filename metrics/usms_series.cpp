@@ -50,16 +50,16 @@ void gateway_metrics::render_usms(std::string& out, int64_t now_ms) const {
     if (hold_source_)
       hold = hold_source_();
   }
-  header(out, "usms_gateway_requests_held", "gauge",
-         "Requests of this instance waiting for USMS.");
-  sample(out, "usms_gateway_requests_held", "", hold.held);
+  prom::single(out, "usms_gateway_requests_held", "gauge",
+               "Requests of this instance waiting for USMS.", hold.held);
   // An age rather than a time: alert rules compare it with a duration.
   int64_t waited_ms
     = hold.oldest_held_at > 0 ? now_ms - hold.oldest_held_at : 0;
   double age = static_cast<double>(std::max<int64_t>(0, waited_ms)) / 1000.0;
-  header(out, "usms_gateway_oldest_held_request_age_seconds", "gauge",
-         "How long the oldest request held for USMS has waited (0: none).");
-  sample(out, "usms_gateway_oldest_held_request_age_seconds", "", age);
+  prom::single(out, "usms_gateway_oldest_held_request_age_seconds", "gauge",
+               "How long the oldest request held for USMS has waited (0: "
+               "none).",
+               age);
 }
 
 void gateway_metrics::render_build_info(std::string& out) const {
