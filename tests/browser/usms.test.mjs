@@ -18,6 +18,7 @@ describe('USMS banner', { skip, timeout: 240000 }, () => {
   let admin; // a page with the admin token
   let reader; // a page with the read token
   const adminHeaders = { Authorization: `Bearer ${ADMIN}` };
+  const errors = []; // page errors and console errors of both pages
 
   const usms = async () => (await http('GET', `${stack.gw}/api/v1/usms`, undefined, adminHeaders)).data;
   const banner = (page) => page.locator('#usms-banner');
@@ -27,7 +28,7 @@ describe('USMS banner', { skip, timeout: 240000 }, () => {
 
   /// Opens the pages and answers the token prompt.
   async function signIn(token, hash) {
-    const page = await newPage(browser);
+    const page = await newPage(browser, errors);
     await page.goto(`${stack.gw}/${hash}`);
     await page.locator('#token-input').fill(token);
     await page.locator('#token-input').press('Enter');
@@ -101,6 +102,22 @@ describe('USMS banner', { skip, timeout: 240000 }, () => {
     // the gateway refuses the reader's commands anyway
     const r = await http('POST', `${stack.gw}/api/v1/usms/pause`, undefined, { Authorization: `Bearer ${READ}` });
     assert.equal(r.status, 403);
+
+    // Should the page believe it may (a scope header saying admin), the
+    // 403 is told plainly and nothing changes.
+    const claimAdmin = async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'x-token-scope': 'admin' } });
+    };
+    await reader.route('**/api/v1/usms', claimAdmin);
+    const pause = banner(reader).getByRole('button', { name: 'Pause' });
+    await pause.waitFor();
+    await pause.click();
+    await reader.locator('.toast.error', { hasText: /may not/ }).waitFor();
+    assert.notEqual((await usms()).state, 'paused');
+    await reader.unroute('**/api/v1/usms', claimAdmin);
+    await waitFor(async () => (await buttons(reader)).length === 0, { what: 'no buttons again' });
+    await reader.evaluate(() => document.getElementById('toasts')?.replaceChildren());
   });
 
   test('an admin pauses and resumes dispatch from the banner', async () => {
@@ -146,6 +163,13 @@ describe('USMS banner', { skip, timeout: 240000 }, () => {
     await waitFor(async () => (await usms()).state === 'up', { what: 'USMS up', timeoutMs: 60000, intervalMs: 500 });
     await waitFor(async () => banner(admin).isHidden(), { what: 'banner gone (admin)' });
     await waitFor(async () => banner(reader).isHidden(), { what: 'banner gone (reader)' });
+  });
+
+  test('no script errors on the pages', () => {
+    // The browser logs every 401 and 403 answer as a console error; those
+    // are the token prompt and the refused command above.
+    const unexpected = errors.filter((e) => !/status of 40[13]/.test(e));
+    assert.deepEqual(unexpected, []);
   });
 
   test('no token and no password on the pages', async () => {
