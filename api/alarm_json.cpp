@@ -9,7 +9,7 @@
 #include "alarms/alarm_key.hpp"
 #include "api/json_body.hpp"
 #include "api/json_writer.hpp"
-#include "common/iso_time.hpp"
+#include "api/request_views.hpp"
 
 namespace usms::api {
 
@@ -93,12 +93,13 @@ std::optional<api_error> read_count(const std::string& key,
   return std::nullopt;
 }
 
-void write_time_or_null(json_writer& w, const char* key, int64_t unix_ms) {
+/// `key` with the text, or null when there is none.
+void text_or_null(json_writer& w, const char* key, std::string_view text) {
   w.key(key);
-  if (unix_ms > 0)
-    w.value(format_iso8601_utc_ms(unix_ms));
-  else
+  if (text.empty())
     w.null();
+  else
+    w.value(text);
 }
 
 } // namespace
@@ -155,16 +156,12 @@ void write_alarm(json_writer& w, const alarm_record& r) {
   w.member("key", r.key);
   w.member("state", to_string(state_of(r)));
   w.member("type", to_string(r.type));
-  w.key("ticket_id");
-  if (r.ticket_id.empty())
-    w.null();
-  else
-    w.value(r.ticket_id);
+  text_or_null(w, "ticket_id", r.ticket_id);
   w.member("generation", r.generation);
   w.member("occurrences", r.occurrences);
-  write_time_or_null(w, "first_at", r.first_at);
-  write_time_or_null(w, "last_at", r.last_at);
-  write_time_or_null(w, "resolved_at", r.resolved_at);
+  text_or_null(w, "first_at", iso_time(r.first_at));
+  text_or_null(w, "last_at", iso_time(r.last_at));
+  text_or_null(w, "resolved_at", iso_time(r.resolved_at));
   w.end_object();
 }
 
@@ -194,11 +191,7 @@ std::string alarm_accepted_json(std::string_view key, std::string_view event_id,
   w.begin_object();
   w.member("key", key);
   w.member("event_id", event_id);
-  w.key("request_id");
-  if (request_id)
-    w.value(*request_id);
-  else
-    w.null();
+  text_or_null(w, "request_id", request_id ? *request_id : std::string{});
   w.key("alarm");
   if (alarm)
     write_alarm(w, *alarm);

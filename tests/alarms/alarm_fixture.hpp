@@ -8,10 +8,16 @@
 #include <optional>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "alarms/alarm_key.hpp"
 #include "alarms/alarm_rules.hpp"
 
+// The rule tests are written in this namespace: the project's names and
+// the time literals are at hand.
 namespace usms::alarms::testing {
+
+using namespace std::chrono_literals;
 
 /// 2026-03-01T00:00:00Z.
 inline constexpr int64_t t0 = 1'772'323'200'000;
@@ -19,6 +25,19 @@ inline constexpr int64_t t0 = 1'772'323'200'000;
 /// t0 plus a duration.
 inline int64_t at(std::chrono::milliseconds d) {
   return t0 + d.count();
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// Checks that `step` creates the ticket with this ExternalReference.
+inline void check_create(const std::optional<alarm_step>& step,
+                         const std::string& reference) {
+  REQUIRE(step);
+  CHECK(step->cause == request_cause::alarm_firing);
+  CHECK(step->request.act == action::create);
+  CHECK(step->request.external_reference == reference);
 }
 
 struct alarm_fixture {

@@ -5,18 +5,7 @@
 
 #include "alarm_fixture.hpp"
 
-using namespace std::chrono_literals;
-using namespace usms;
-using namespace usms::alarms;
-using namespace usms::alarms::testing;
-
-namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-} // namespace
+namespace usms::alarms::testing {
 
 TEST_CASE("a clear resolves an incident with the resolution code",
           "[alarms][rules]") {
@@ -195,10 +184,7 @@ TEST_CASE("firing a whole window after the resolve makes generation 2",
   a.open_with_ticket();
   a.clear(10min);
   auto step = a.fire(70min); // exactly 1h after: no longer within
-  REQUIRE(step);
-  CHECK(step->cause == request_cause::alarm_firing);
-  CHECK(step->request.act == action::create);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
   auto& r = *a.record;
   CHECK(r.generation == 2);
   CHECK(r.occurrences == 1);
@@ -215,9 +201,7 @@ TEST_CASE("a 0s reopen window never reopens", "[alarms][rules]") {
   a.open_with_ticket();
   a.clear(10min);
   auto step = a.fire(10min + 1s);
-  REQUIRE(step);
-  CHECK(step->request.act == action::create);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
 }
 
 TEST_CASE("with auto_resolve off a firing within the window continues the "
@@ -236,8 +220,7 @@ TEST_CASE("with auto_resolve off a firing within the window continues the "
   // Past the window it is a new alarm, and a new ticket.
   a.clear(30min);
   step = a.fire(2h);
-  REQUIRE(step);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
 }
 
 TEST_CASE("the step of an event carries that event's source and reply_to",
@@ -252,3 +235,5 @@ TEST_CASE("the step of an event carries that event's source and reply_to",
   CHECK(step->request.source == "other");
   CHECK(step->request.reply_to == "http://127.0.0.1:9/other");
 }
+
+} // namespace usms::alarms::testing

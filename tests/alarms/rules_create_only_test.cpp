@@ -5,10 +5,7 @@
 
 #include "alarm_fixture.hpp"
 
-using namespace std::chrono_literals;
-using namespace usms;
-using namespace usms::alarms;
-using namespace usms::alarms::testing;
+namespace usms::alarms::testing {
 
 namespace {
 
@@ -60,9 +57,7 @@ TEST_CASE("create-only: a firing past the window makes a new ticket",
   a.open_with_ticket();
   a.clear(10min);
   auto step = a.fire(70min);
-  REQUIRE(step);
-  CHECK(step->request.act == action::create);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
 }
 
 TEST_CASE("create-only with a 0s window: every firing after a clear is a new "
@@ -73,8 +68,7 @@ TEST_CASE("create-only with a 0s window: every firing after a clear is a new "
   a.open_with_ticket();
   a.clear(1min);
   auto step = a.fire(2min);
-  REQUIRE(step);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
 }
 
 TEST_CASE("create-only: a flapping alarm shows it and sends nothing",
@@ -92,3 +86,5 @@ TEST_CASE("create-only: a flapping alarm shows it and sends nothing",
   CHECK_FALSE(a.tick(18min));
   CHECK(a.state() == alarm_state::open);
 }
+
+} // namespace usms::alarms::testing

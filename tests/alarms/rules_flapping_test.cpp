@@ -5,18 +5,11 @@
 
 #include "alarm_fixture.hpp"
 
-using namespace std::chrono_literals;
-using namespace usms;
-using namespace usms::alarms;
-using namespace usms::alarms::testing;
+namespace usms::alarms::testing {
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-/// Alternates clear and firing every minute from 1m to `last` (in
+/// Alternates clear and firing every minute from `first` to `last` (in
 /// minutes), collecting the causes of the steps sent.
 std::vector<request_cause> alternate(alarm_fixture& a, int first, int last) {
   std::vector<request_cause> causes;
@@ -214,3 +207,5 @@ TEST_CASE("the change list stays bounded", "[alarms][rules][flapping]") {
   CHECK(a.record->changes.size() == 6); // flap_threshold + 1
   CHECK(a.record->changes.front() == at(4min));
 }
+
+} // namespace usms::alarms::testing

@@ -4,10 +4,7 @@
 
 #include "alarm_fixture.hpp"
 
-using namespace std::chrono_literals;
-using namespace usms;
-using namespace usms::alarms;
-using namespace usms::alarms::testing;
+namespace usms::alarms::testing {
 
 TEST_CASE("a ticket closed by people closes the alarm and its next firing "
           "makes generation 2",
@@ -22,9 +19,7 @@ TEST_CASE("a ticket closed by people closes the alarm and its next firing "
     CHECK_FALSE(a.clear(25min)); // nothing to resolve
     CHECK(a.state() == alarm_state::closed);
     auto step = a.fire(26min); // within the reopen window, still a new one
-    REQUIRE(step);
-    CHECK(step->request.act == action::create);
-    CHECK(step->request.external_reference == "olt-17/los#2");
+    check_create(step, "olt-17/los#2");
     CHECK(a.record->generation == 2);
     CHECK(a.state() == alarm_state::open);
   }
@@ -74,8 +69,7 @@ TEST_CASE("a firing a window after people resolved the ticket makes a new "
   a.open_with_ticket();
   a.seen(31min, "Resolved", 30min);
   auto step = a.fire(90min);
-  REQUIRE(step);
-  CHECK(step->request.external_reference == "olt-17/los#2");
+  check_create(step, "olt-17/los#2");
 }
 
 TEST_CASE("a sighting without UpdatedAt counts from now",
@@ -114,3 +108,5 @@ TEST_CASE("no sighting applies before the ticket exists",
   CHECK_FALSE(a.feed(ticket_seen{"", "Closed", at(1min)}, at(1min)));
   CHECK(a.record->ticket == alarm_ticket::creating);
 }
+
+} // namespace usms::alarms::testing

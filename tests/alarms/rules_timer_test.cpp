@@ -5,10 +5,7 @@
 
 #include "alarm_fixture.hpp"
 
-using namespace std::chrono_literals;
-using namespace usms;
-using namespace usms::alarms;
-using namespace usms::alarms::testing;
+namespace usms::alarms::testing {
 
 TEST_CASE("due names the earlier of the interval end and the flapping end",
           "[alarms][rules][timers]") {
@@ -70,3 +67,5 @@ TEST_CASE("forgettable: never while a create is pending or it flaps",
   b.ctx.now = at(10min);
   CHECK_FALSE(forgettable(*b.record, b.ctx));
 }
+
+} // namespace usms::alarms::testing
