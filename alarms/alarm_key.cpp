@@ -49,9 +49,8 @@ std::string short_hash(std::string_view text) {
 }
 
 std::string external_reference(std::string_view key, int32_t generation) {
-  auto base = key.size() > max_reference_key_bytes
-                  ? "h:" + short_hash(key)
-                  : std::string{key};
+  auto base = key.size() > max_reference_key_bytes ? "h:" + short_hash(key)
+                                                   : std::string{key};
   return base + "#" + std::to_string(generation);
 }
 

@@ -86,25 +86,24 @@ bool within_reopen_window(const alarm_record& r, int64_t t,
 std::optional<alarm_step> apply_firing(alarm_record& r, const alarm_event& e,
                                        const rule_context& ctx) {
   switch (r.ticket) {
-    case alarm_ticket::gone:
+  case alarm_ticket::gone:
+    return start_generation(r, e, r.generation + 1);
+  case alarm_ticket::none: {
+    // No ticket was made for this generation: make it, same reference.
+    auto occurrences = r.occurrences;
+    auto first_at = r.first_at;
+    auto step = start_generation(r, e, r.generation);
+    r.occurrences = occurrences + 1;
+    r.first_at = first_at != 0 ? first_at : e.at;
+    return step;
+  }
+  case alarm_ticket::creating:
+    break;
+  case alarm_ticket::open:
+  case alarm_ticket::resolved:
+    if (r.phase == alarm_phase::resolved && !within_reopen_window(r, e.at, ctx))
       return start_generation(r, e, r.generation + 1);
-    case alarm_ticket::none: {
-      // No ticket was made for this generation: make it, same reference.
-      auto occurrences = r.occurrences;
-      auto first_at = r.first_at;
-      auto step = start_generation(r, e, r.generation);
-      r.occurrences = occurrences + 1;
-      r.first_at = first_at != 0 ? first_at : e.at;
-      return step;
-    }
-    case alarm_ticket::creating:
-      break;
-    case alarm_ticket::open:
-    case alarm_ticket::resolved:
-      if (r.phase == alarm_phase::resolved
-          && !within_reopen_window(r, e.at, ctx))
-        return start_generation(r, e, r.generation + 1);
-      break;
+    break;
   }
   // A firing that reopens a resolved ticket is told by the reopen's note.
   bool reopen_tells
@@ -169,20 +168,18 @@ void add_line(std::string& note, const std::string& line) {
 std::optional<alarm_step> settle(alarm_record& r, const rule_context& ctx,
                                  bool steady_again) {
   if (!ctx.has_update
-      || (r.ticket != alarm_ticket::open
-          && r.ticket != alarm_ticket::resolved))
+      || (r.ticket != alarm_ticket::open && r.ticket != alarm_ticket::resolved))
     return std::nullopt;
   std::optional<request_cause> change;
   if (!r.flapping) {
     if (r.phase == alarm_phase::open && r.ticket == alarm_ticket::resolved)
       change = request_cause::alarm_reopened;
-    else if (r.phase == alarm_phase::resolved
-             && r.ticket == alarm_ticket::open && !r.ticket_left_open)
+    else if (r.phase == alarm_phase::resolved && r.ticket == alarm_ticket::open
+             && !r.ticket_left_open)
       change = request_cause::alarm_cleared;
   }
   bool flap_note = r.flapping && !r.flap_noted;
-  bool interval_over = r.ticket == alarm_ticket::open
-                       && r.interval_ends_at != 0
+  bool interval_over = r.ticket == alarm_ticket::open && r.interval_ends_at != 0
                        && r.interval_ends_at <= ctx.now;
   bool tell_repeats = r.repeats > 0 && (change || flap_note || interval_over);
   if (!change && !flap_note && !tell_repeats)
@@ -214,9 +211,9 @@ std::optional<alarm_step> settle(alarm_record& r, const rule_context& ctx,
     forget_untold(r);
   }
   req.work_note = std::move(note);
-  auto cause = change        ? *change
-               : flap_note   ? request_cause::alarm_flapping
-                             : request_cause::alarm_repeat;
+  auto cause = change      ? *change
+               : flap_note ? request_cause::alarm_flapping
+                           : request_cause::alarm_repeat;
   return alarm_step{cause, std::move(req)};
 }
 
@@ -238,7 +235,8 @@ std::optional<alarm_step> apply_event(alarm_record& r, const alarm_event& e,
   return std::nullopt;
 }
 
-void apply_seen(alarm_record& r, const ticket_seen& seen, const rule_context& ctx) {
+void apply_seen(alarm_record& r, const ticket_seen& seen,
+                const rule_context& ctx) {
   if (r.ticket_id.empty() || seen.ticket_id != r.ticket_id)
     return;
   auto when = seen.updated_at > 0 ? seen.updated_at : ctx.now;

@@ -131,8 +131,7 @@ alarm_decision decide(const std::optional<alarm_record>& record,
 /// When the alarm needs `decide(…, timer_due{}, …)` next: the end of its
 /// update interval (once the ticket exists and is open) or the end of its
 /// flapping window; nullopt when it waits for nothing but events.
-std::optional<int64_t> due(const alarm_record& record,
-                           const rule_context& ctx);
+std::optional<int64_t> due(const alarm_record& record, const rule_context& ctx);
 
 /// Whether a resolved or closed alarm has been kept for `alarms.keep` since
 /// `resolved_at` and owes USMS nothing (no pending create, no flapping), so

@@ -11,8 +11,8 @@ std::string render_template(const std::vector<config::template_part>& parts,
       out += part.text;
       continue;
     }
-    auto& values = part.kind == config::template_part_kind::label ? labels
-                                                                   : annotations;
+    auto& values
+        = part.kind == config::template_part_kind::label ? labels : annotations;
     if (auto i = values.find(part.text); i != values.end())
       out += i->second;
   }

@@ -15,8 +15,7 @@ namespace usms::api {
 
 namespace {
 
-std::optional<api_error> read_key(const rapidjson::Value& doc,
-                                  alarm_event& e) {
+std::optional<api_error> read_key(const rapidjson::Value& doc, alarm_event& e) {
   auto k = doc.FindMember("key");
   if (k == doc.MemberEnd())
     return bad_field("key", "key is required");
@@ -33,9 +32,8 @@ std::optional<api_error> read_signal(const rapidjson::Value& doc,
   auto s = doc.FindMember("state");
   if (s == doc.MemberEnd())
     return bad_field("state", "state is required: firing or cleared");
-  auto signal = s->value.IsString()
-                    ? parse_alarm_signal(json_text(s->value))
-                    : std::nullopt;
+  auto signal = s->value.IsString() ? parse_alarm_signal(json_text(s->value))
+                                    : std::nullopt;
   if (!signal)
     return bad_field("state", "state must be firing or cleared");
   e.signal = *signal;
@@ -65,8 +63,8 @@ std::optional<api_error> read_fields(const rapidjson::Value& doc,
                                      alarm_event& e) {
   auto f = doc.FindMember("fields");
   if (f != doc.MemberEnd())
-    if (auto err = read_ticket_fields(f->value, e.type, rules.api_version < 2,
-                                      e.fields))
+    if (auto err
+        = read_ticket_fields(f->value, e.type, rules.api_version < 2, e.fields))
       return err;
   if (e.fields.count("ExternalReference"))
     return bad_field("fields.external_reference",
@@ -88,7 +86,7 @@ std::optional<api_error> read_count(const std::string& key,
   auto n = std::strtoll(value.c_str(), &end, 10);
   if (value.empty() || *end != '\0' || errno == ERANGE || n < min)
     return bad_field(key, key + " must be an integer of at least "
-                            + std::to_string(min));
+                              + std::to_string(min));
   out = n;
   return std::nullopt;
 }
@@ -144,7 +142,8 @@ parse_alarm_list_query(const query_params& params) {
       if (auto e = read_count(key, value, 0, q.offset))
         return *e;
     } else {
-      return bad_field(key, key + " is not an alarm list parameter (use "
+      return bad_field(key, key
+                                + " is not an alarm list parameter (use "
                                   "state, limit, offset)");
     }
   }

@@ -110,8 +110,8 @@ std::optional<api_error> read_alert(const rapidjson::Value& v,
     return e;
   if (auto e = read_values(v, "labels", path + ".labels", out.labels))
     return e;
-  if (auto e = read_values(v, "annotations", path + ".annotations",
-                           out.annotations))
+  if (auto e
+      = read_values(v, "annotations", path + ".annotations", out.annotations))
     return e;
   if (auto e = read_string(v, "fingerprint", path + ".fingerprint",
                            need_fingerprint, out.fingerprint))
@@ -148,9 +148,9 @@ ticket_fields render_fields(const field_templates& t,
   if (is_blank(summary))
     summary = key;
   fields["Summary"] = soap::sanitize_text(summary);
-  for (auto [name, parts] : {std::pair{"Description", &t.description},
-                             std::pair{"ConfigurationItem",
-                                       &t.configuration_item}}) {
+  for (auto [name, parts] :
+       {std::pair{"Description", &t.description},
+        std::pair{"ConfigurationItem", &t.configuration_item}}) {
     auto text = alarms::render_template(*parts, labels, annotations);
     if (!is_blank(text))
       fields[name] = soap::sanitize_text(text);
@@ -168,8 +168,8 @@ int group_priority(const config::alertmanager_settings& settings,
     return priority_of(settings, value_of(common_labels, "severity"));
   auto priority = std::numeric_limits<int>::max();
   for (auto& one : alerts)
-    priority = std::min(priority,
-                        priority_of(settings, value_of(one.labels, "severity")));
+    priority = std::min(
+        priority, priority_of(settings, value_of(one.labels, "severity")));
   return priority;
 }
 
@@ -189,8 +189,7 @@ alarm_event make_event(std::string key, alarm_signal signal,
 
 parsed_alertmanager
 parse_alertmanager(std::string_view body,
-                   const config::alertmanager_settings& settings,
-                   int64_t now) {
+                   const config::alertmanager_settings& settings, int64_t now) {
   auto parsed_templates = parse_templates(settings);
   if (auto* err = std::get_if<api_error>(&parsed_templates))
     return *err;
@@ -205,14 +204,14 @@ parse_alertmanager(std::string_view body,
   if (version != "4")
     return bad_field("version", "version must be \"4\" (Alertmanager's "
                                 "webhook payload version 4), not \""
-                                  + version + "\"");
+                                    + version + "\"");
   bool by_group = settings.key == "group";
   alertmanager_notification out;
   alarm_signal group_signal = alarm_signal::firing;
   if (auto e = read_status(doc, "status", group_signal))
     return *e;
-  if (auto e = read_string(doc, "groupKey", "groupKey", by_group,
-                           out.group_key))
+  if (auto e
+      = read_string(doc, "groupKey", "groupKey", by_group, out.group_key))
     return *e;
   if (auto e = read_string(doc, "receiver", "receiver", false, out.receiver))
     return *e;
@@ -247,11 +246,11 @@ parse_alertmanager(std::string_view body,
   if (by_group) {
     auto key = alarms::alertmanager_key(out.group_key);
     auto priority = group_priority(settings, alerts, common_labels);
-    const alert_values* first = alerts.empty() ? &common_labels
-                                               : &alerts.front().labels;
-    auto fields = render_fields(templates, common_labels, common_annotations,
-                                {&common_labels, &group_labels, first}, key,
-                                priority);
+    const alert_values* first
+        = alerts.empty() ? &common_labels : &alerts.front().labels;
+    auto fields
+        = render_fields(templates, common_labels, common_annotations,
+                        {&common_labels, &group_labels, first}, key, priority);
     out.events.push_back(
         make_event(std::move(key), group_signal, std::move(fields), now));
     return out;

@@ -16,28 +16,28 @@ namespace usms::api {
 namespace {
 
 /// A field's JSON value as the text the SOAP element carries.
-std::variant<std::string, api_error>
-field_text(const field_def& def, const rapidjson::Value& v,
-           const std::string& path) {
+std::variant<std::string, api_error> field_text(const field_def& def,
+                                                const rapidjson::Value& v,
+                                                const std::string& path) {
   switch (def.kind) {
-    case field_kind::priority:
-      if (v.IsInt())
-        return std::to_string(v.GetInt());
-      if (v.IsString())
-        return json_text(v);
-      return bad_field(path, std::string{def.json_name}
+  case field_kind::priority:
+    if (v.IsInt())
+      return std::to_string(v.GetInt());
+    if (v.IsString())
+      return json_text(v);
+    return bad_field(path, std::string{def.json_name}
                                + " must be an integer from 1 to 5");
-    case field_kind::boolean:
-      if (v.IsBool())
-        return std::string{v.GetBool() ? "true" : "false"};
-      if (v.IsString())
-        return json_text(v);
-      return bad_field(path, std::string{def.json_name}
-                               + " must be true or false");
-    default:
-      if (v.IsString())
-        return json_text(v);
-      return bad_field(path, std::string{def.json_name} + " must be a string");
+  case field_kind::boolean:
+    if (v.IsBool())
+      return std::string{v.GetBool() ? "true" : "false"};
+    if (v.IsString())
+      return json_text(v);
+    return bad_field(path,
+                     std::string{def.json_name} + " must be true or false");
+  default:
+    if (v.IsString())
+      return json_text(v);
+    return bad_field(path, std::string{def.json_name} + " must be a string");
   }
 }
 
@@ -49,9 +49,9 @@ std::optional<api_error> parse_json_object(std::string_view body,
   if (out.HasParseError())
     return api_error{400, "malformed_json",
                      std::string{"the body is not valid JSON: "}
-                       + rapidjson::GetParseError_En(out.GetParseError())
-                       + " (at byte " + std::to_string(out.GetErrorOffset())
-                       + ")",
+                         + rapidjson::GetParseError_En(out.GetParseError())
+                         + " (at byte " + std::to_string(out.GetErrorOffset())
+                         + ")",
                      ""};
   if (!out.IsObject())
     return api_error{400, "malformed_json", "the body must be a JSON object",
@@ -86,7 +86,7 @@ std::optional<api_error> read_text_key(const rapidjson::Value& obj,
   out = json_text(i->value);
   if (out.size() > max)
     return bad_field(key, std::string{key} + " is longer than "
-                            + std::to_string(max) + " characters");
+                              + std::to_string(max) + " characters");
   if (auto bad = soap::check_xml_text(out); !bad.empty())
     return bad_field(key, std::string{key} + ": " + bad);
   return std::nullopt;
@@ -119,7 +119,7 @@ std::optional<api_error> read_ticket_fields(const rapidjson::Value& obj,
       return bad_field(path, name + " is set by USMS and cannot be sent");
     if (!field_allowed(*def, type))
       return bad_field(path, name + " is not a field of "
-                               + std::string{to_string(type)} + " tickets");
+                                 + std::string{to_string(type)} + " tickets");
     if (v1_create) {
       auto& allowed = soap::create_incident_fields();
       if (std::find(allowed.begin(), allowed.end(), def->soap_name)

@@ -21,11 +21,11 @@ constexpr std::array<std::string_view, 4> state_names{"open", "resolved",
                                                       "closed", "flapping"};
 
 constexpr std::array<std::string_view, 5> ticket_names{
-  "none", "creating", "open", "resolved", "gone"};
+    "none", "creating", "open", "resolved", "gone"};
 
 constexpr std::array<std::string_view, 6> cause_names{
-  "command",       "alarm_firing",   "alarm_repeat",
-  "alarm_cleared", "alarm_reopened", "alarm_flapping"};
+    "command",       "alarm_firing",   "alarm_repeat",
+    "alarm_cleared", "alarm_reopened", "alarm_flapping"};
 
 } // namespace
 
@@ -75,8 +75,7 @@ std::optional<request_cause> parse_request_cause(std::string_view text) {
 
 alarm_state state_of(const alarm_record& r) {
   // The first three states are the phases, in the same order.
-  return r.flapping ? alarm_state::flapping
-                    : static_cast<alarm_state>(r.phase);
+  return r.flapping ? alarm_state::flapping : static_cast<alarm_state>(r.phase);
 }
 
 } // namespace usms

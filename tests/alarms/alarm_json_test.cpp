@@ -56,9 +56,10 @@ TEST_CASE("an alarm event body is read into an event", "[alarms][json]") {
   CHECK(e.key == "olt-17/los");
   CHECK(e.signal == alarm_signal::firing);
   CHECK(e.type == ticket_type::problem);
-  CHECK(e.fields == ticket_fields{{"Summary", "LOS on olt-17"},
-                                  {"Priority", "2"},
-                                  {"ConfigurationItem", "olt-17"}});
+  CHECK(e.fields
+        == ticket_fields{{"Summary", "LOS on olt-17"},
+                         {"Priority", "2"},
+                         {"ConfigurationItem", "olt-17"}});
   CHECK(e.source == "correlator");
   CHECK(e.reply_to == "http://127.0.0.1:9/hook");
   CHECK(e.id.empty());
@@ -87,11 +88,11 @@ TEST_CASE("alarm keys are checked", "[alarms][json]") {
         == "key must be a string");
   CHECK(refused(R"({"key": "a\u0001b", "state": "cleared"})").field == "key");
   CHECK(refused(R"({"key": "a\nb", "state": "cleared"})").field == "key");
-  auto long_key = R"({"key": ")" + std::string(513, 'k')
-                  + R"(", "state": "cleared"})";
+  auto long_key
+      = R"({"key": ")" + std::string(513, 'k') + R"(", "state": "cleared"})";
   CHECK(refused(long_key).message == "key is longer than 512 bytes");
-  auto longest = R"({"key": ")" + std::string(512, 'k')
-                 + R"(", "state": "cleared"})";
+  auto longest
+      = R"({"key": ")" + std::string(512, 'k') + R"(", "state": "cleared"})";
   CHECK(parsed(longest).key.size() == 512);
   CHECK(parsed(R"({"key": "Störung/köln", "state": "cleared"})").key
         == "Störung/köln");
@@ -158,7 +159,8 @@ TEST_CASE("a firing needs a summary", "[alarms][json]") {
 }
 
 TEST_CASE("source and reply_to are checked as for tickets", "[alarms][json]") {
-  auto e = refused(R"({"key": "k", "state": "cleared", "reply_to": "ftp://x"})");
+  auto e
+      = refused(R"({"key": "k", "state": "cleared", "reply_to": "ftp://x"})");
   CHECK(e.field == "reply_to");
   auto long_source = R"({"key": "k", "state": "cleared", "source": ")"
                      + std::string(257, 's') + R"("})";

@@ -13,15 +13,24 @@ TEST_CASE("alarm keys: 1 to 512 bytes of UTF-8 without control characters",
   CHECK(check_alarm_key("") == "key must not be empty");
   CHECK(check_alarm_key(std::string(513, 'k'))
         == "key is longer than 512 bytes");
-  for (auto bad : {std::string{"a\tb"}, std::string{"a\nb"},
-                   std::string{"a\0b", 3}, std::string{"a\x7F" "b"},
-                   std::string{"a\xC2\x85" "b"}})
+  for (auto bad :
+       {std::string{"a\tb"}, std::string{"a\nb"}, std::string{"a\0b", 3},
+        std::string{"a\x7F"
+                    "b"},
+        std::string{"a\xC2\x85"
+                    "b"}})
     CHECK_FALSE(check_alarm_key(bad).empty());
-  CHECK(check_alarm_key("a\x01" "b").find("control character")
+  CHECK(check_alarm_key("a\x01"
+                        "b")
+            .find("control character")
         != std::string::npos);
-  CHECK(check_alarm_key("a\xFF" "b").find("invalid UTF-8")
+  CHECK(check_alarm_key("a\xFF"
+                        "b")
+            .find("invalid UTF-8")
         != std::string::npos);
-  CHECK_FALSE(check_alarm_key("a\xEF\xBF\xBE" "b").empty()); // U+FFFE
+  CHECK_FALSE(check_alarm_key("a\xEF\xBF\xBE"
+                              "b")
+                  .empty()); // U+FFFE
 }
 
 TEST_CASE("short_hash: the first 32 hex digits of SHA-256", "[alarms][keys]") {

@@ -55,7 +55,7 @@ config::alertmanager_settings by_group() {
 }
 
 alertmanager_notification read(std::string_view body,
-                                const config::alertmanager_settings& s = {}) {
+                               const config::alertmanager_settings& s = {}) {
   auto r = parse_alertmanager(body, s, now);
   if (auto* e = std::get_if<api_error>(&r))
     FAIL("refused: " << e->field << ": " << e->message);
@@ -70,8 +70,7 @@ api_error refused(std::string_view body,
 }
 
 /// A payload of one alert with these labels and annotations (JSON text).
-std::string one_alert(const std::string& labels,
-                      const std::string& annotations,
+std::string one_alert(const std::string& labels, const std::string& annotations,
                       const std::string& status = "firing") {
   return R"({"version": "4", "status": ")" + status
          + R"(", "receiver": "r", "groupKey": "{}:{}", "alerts": [{"status": ")"
@@ -122,8 +121,8 @@ TEST_CASE("by group the notification is one alarm", "[alarms][alertmanager]") {
 
 TEST_CASE("by group a resolved notification clears the alarm",
           "[alarms][alertmanager]") {
-  auto n = read(one_alert(R"({"alertname": "X"})", "{}", "resolved"),
-                by_group());
+  auto n
+      = read(one_alert(R"({"alertname": "X"})", "{}", "resolved"), by_group());
   REQUIRE(n.events.size() == 1);
   CHECK(n.events[0].key == "am:{}:{}");
   CHECK(n.events[0].signal == alarm_signal::cleared);
@@ -183,15 +182,15 @@ TEST_CASE("missing annotations and labels", "[alarms][alertmanager]") {
 
 TEST_CASE("hostile values become U+FFFD, not refusals",
           "[alarms][alertmanager]") {
-  auto n = read(one_alert(R"({"alertname": "A", "instance": "x\u0001y"})",
-                          R"({"summary": "bell\u0007", "description": "ok\ttab"})"));
+  auto n = read(
+      one_alert(R"({"alertname": "A", "instance": "x\u0001y"})",
+                R"({"summary": "bell\u0007", "description": "ok\ttab"})"));
   auto& f = n.events[0].fields;
   CHECK(f.at("Summary") == "bell\xEF\xBF\xBD");
   CHECK(f.at("ConfigurationItem") == "x\xEF\xBF\xBDy");
   CHECK(f.at("Description") == "ok\ttab");
   // Bytes that are not UTF-8 too.
-  n = read(one_alert("{\"alertname\": \"A\"}",
-                     "{\"summary\": \"caf\xE9\"}"));
+  n = read(one_alert("{\"alertname\": \"A\"}", "{\"summary\": \"caf\xE9\"}"));
   CHECK(n.events[0].fields.at("Summary") == "caf\xEF\xBF\xBD");
 }
 
@@ -219,12 +218,12 @@ TEST_CASE("a hostile fingerprint still names one alarm",
 
 TEST_CASE("payloads Alertmanager would not send are refused",
           "[alarms][alertmanager]") {
-  auto field = [](std::string_view body,
-                  const config::alertmanager_settings& s = {}) {
-    auto e = refused(body, s);
-    CHECK(e.status == 400);
-    return e.field;
-  };
+  auto field
+      = [](std::string_view body, const config::alertmanager_settings& s = {}) {
+          auto e = refused(body, s);
+          CHECK(e.status == 400);
+          return e.field;
+        };
   CHECK(refused("not json").code == "malformed_json");
   CHECK(field(R"({"status": "firing", "alerts": []})") == "version");
   CHECK(field(R"({"version": "3", "status": "firing", "alerts": []})")
@@ -255,12 +254,13 @@ TEST_CASE("payloads Alertmanager would not send are refused",
   CHECK(field(R"({"version": "4", "status": "firing", "alerts": [],
                   "truncatedAlerts": -1})")
         == "truncatedAlerts");
-  CHECK(field(R"({"version": "4", "status": "firing", "alerts": []})",
-              by_group())
-        == "groupKey");
+  CHECK(
+      field(R"({"version": "4", "status": "firing", "alerts": []})", by_group())
+      == "groupKey");
 }
 
-TEST_CASE("keys Alertmanager adds later are accepted", "[alarms][alertmanager]") {
+TEST_CASE("keys Alertmanager adds later are accepted",
+          "[alarms][alertmanager]") {
   auto n = read(R"({"version": "4", "status": "firing", "orgId": 1,
     "alerts": [{"status": "firing", "fingerprint": "ab",
                 "silenceURL": "http://x", "values": {"B": 1.5}}],

@@ -18,8 +18,9 @@ TEST_CASE("a clear resolves an incident with the resolution code",
   CHECK(req.act == action::update);
   CHECK(req.type == ticket_type::incident);
   CHECK(req.ticket_id == "INC-1");
-  CHECK(req.fields == ticket_fields{{"Status", "Resolved"},
-                                    {"ResolutionCode", "AutoResolved"}});
+  CHECK(req.fields
+        == ticket_fields{{"Status", "Resolved"},
+                         {"ResolutionCode", "AutoResolved"}});
   CHECK(req.work_note
         == "Alarm olt-17/los cleared at 2026-03-01T00:10:00Z: the gateway "
            "resolves this ticket.");
@@ -49,8 +50,7 @@ TEST_CASE("a clear resolves a problem without a resolution code",
   CHECK_FALSE(step->request.work_note.empty());
 }
 
-TEST_CASE("the resolve tells the repeats no note told yet",
-          "[alarms][rules]") {
+TEST_CASE("the resolve tells the repeats no note told yet", "[alarms][rules]") {
   alarm_fixture a;
   a.open_with_ticket();
   a.fire(1min);
@@ -114,8 +114,7 @@ TEST_CASE("a clear while the create is pending resolves the ticket once it "
   CHECK(step->cause == request_cause::alarm_cleared);
   CHECK(step->request.ticket_id == "INC-1");
   CHECK(step->request.fields.at("Status") == "Resolved");
-  CHECK(contains(step->request.work_note,
-                 "cleared at 2026-03-01T00:01:00Z"));
+  CHECK(contains(step->request.work_note, "cleared at 2026-03-01T00:01:00Z"));
   CHECK(a.record->ticket == alarm_ticket::resolved);
 }
 

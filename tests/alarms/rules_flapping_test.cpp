@@ -56,7 +56,7 @@ TEST_CASE("the change past the threshold makes the alarm flap: one note, "
           "[alarms][rules][flapping]") {
   alarm_fixture a;
   a.open_with_ticket();
-  alternate(a, 1, 5); // five changes; the ticket is resolved
+  alternate(a, 1, 5);       // five changes; the ticket is resolved
   auto step = a.fire(6min); // the sixth
   REQUIRE(step);
   CHECK(step->cause == request_cause::alarm_flapping);
@@ -111,8 +111,8 @@ TEST_CASE("the resolve held while flapping is sent after the quiet window",
   alarm_fixture a;
   a.open_with_ticket();
   a.ctx.settings.flap_threshold = 2;
-  REQUIRE(a.clear(1min)); // resolved
-  REQUIRE(a.fire(2min));  // reopened
+  REQUIRE(a.clear(1min));    // resolved
+  REQUIRE(a.fire(2min));     // reopened
   auto step = a.clear(3min); // third change: flapping, resolve held
   REQUIRE(step);
   CHECK(step->cause == request_cause::alarm_flapping);
