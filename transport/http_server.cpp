@@ -24,6 +24,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/ascii.hpp"
+
 namespace usms::http {
 
 namespace beast = boost::beast;
@@ -70,11 +72,6 @@ std::string format_endpoint(const tcp::endpoint& ep) {
   if (address.is_v6())
     return "[" + address.to_string() + "]:" + std::to_string(ep.port());
   return address.to_string() + ":" + std::to_string(ep.port());
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return beast::iequals(beast::string_view(a.data(), a.size()),
-                        beast::string_view(b.data(), b.size()));
 }
 
 // What the server's registry and the responders see of a connection.
@@ -366,7 +363,7 @@ private:
     awaiting_ = false;
     if (res.reset_connection)
       return reset();
-    if (iequals(find_header(res.headers, "connection"), "close"))
+    if (usms::iequals(find_header(res.headers, "connection"), "close"))
       keep_alive_ = false;
     write(res.status, res.content_type, res.headers, std::move(res.body));
   }
@@ -398,9 +395,9 @@ private:
       res.set(bhttp::field::content_type, content_type);
     for (const auto& h : headers) {
       // Framing is ours to decide.
-      if (iequals(h.name, "content-length")
-          || iequals(h.name, "transfer-encoding")
-          || iequals(h.name, "connection"))
+      if (usms::iequals(h.name, "content-length")
+          || usms::iequals(h.name, "transfer-encoding")
+          || usms::iequals(h.name, "connection"))
         continue;
       res.insert(beast::string_view(h.name.data(), h.name.size()),
                  beast::string_view(h.value.data(), h.value.size()));
