@@ -164,15 +164,8 @@ void connection::build_request() {
 
 void connection::on_write(error_code ec, std::size_t) {
   if (ec) {
-    if (closed_)
-      return finish(failed(failure_kind::reset_after_send, true,
-                           "client stopped"),
-                    false);
-    if (timed_out_)
-      return finish(failed(failure_kind::timeout_after_send, true,
-                           "request not written within "
-                             + ms_text(call_->timeout)),
-                    false);
+    if (finish_interrupted("request not written"))
+      return;
     // Also when a reused connection was closed by the server meanwhile: we
     // cannot know how much it read, and a retry is only safe for idempotent
     // requests, which is the caller's call to make.
@@ -215,15 +208,8 @@ void connection::on_header(error_code ec, std::size_t n) {
 
 void connection::on_read(error_code ec, std::size_t) {
   if (ec) {
-    if (closed_)
-      return finish(failed(failure_kind::reset_after_send, true,
-                           "client stopped"),
-                    false);
-    if (timed_out_)
-      return finish(failed(failure_kind::timeout_after_send, true,
-                           "no complete response within "
-                             + ms_text(call_->timeout)),
-                    false);
+    if (finish_interrupted("no complete response"))
+      return;
     if (ec == bhttp::error::body_limit)
       return finish(failed(failure_kind::bad_response, true,
                            "response body exceeds "
@@ -284,6 +270,20 @@ void connection::on_deadline() {
   resolver_.cancel();
   error_code ignored;
   lowest().socket().close(ignored);
+}
+
+bool connection::finish_interrupted(const char* unfinished) {
+  if (closed_)
+    finish(failed(failure_kind::reset_after_send, true, "client stopped"),
+           false);
+  else if (timed_out_)
+    finish(failed(failure_kind::timeout_after_send, true,
+                  std::string(unfinished) + " within "
+                    + ms_text(call_->timeout)),
+           false);
+  else
+    return false;
+  return true;
 }
 
 void connection::fail_connect(const std::string& step, error_code ec) {

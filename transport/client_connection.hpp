@@ -89,6 +89,10 @@ private:
   void on_header(error_code ec, std::size_t);
   void on_read(error_code ec, std::size_t);
 
+  /// After the request left: when the client stopped or the deadline
+  /// passed, fails the call as such (`unfinished`: what the deadline cut
+  /// short) and returns true.
+  bool finish_interrupted(const char* unfinished);
   void fail_connect(const std::string& step, error_code ec);
   void fail_connect(std::string message);
   void finish(outcome o, bool reusable);
