@@ -87,7 +87,8 @@ void client::send(outgoing req, completion done) {
   {
     std::lock_guard<std::mutex> guard{impl_->mutex};
     if (impl_->stopped) {
-      // No I/O thread is left to run the completion on.
+      // No I/O thread is left to run the completion on: the one case in
+      // which it runs here, inside send().
       detail::complete(*c, detail::failed(failure_kind::connect, false,
                                           "client stopped"));
       return;
@@ -95,7 +96,8 @@ void client::send(outgoing req, completion done) {
     // Posted under the lock: stop() joins the I/O threads only after every
     // handler posted before it set `stopped` has run, so none is lost.
     if (early_kind != failure_kind::none) {
-      // The completion runs on an I/O thread, never inside send().
+      // Even a call that fails before it reaches a pool completes on an
+      // I/O thread, not inside send().
       net::post(impl_->ioc, [c, early_kind, early_error] {
         detail::complete(*c, detail::failed(early_kind, false, early_error));
       });
