@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "transport/http_client.hpp"
 #include "transport/url.hpp"
@@ -16,6 +18,10 @@
 namespace usms::http::detail {
 
 using steady = std::chrono::steady_clock;
+
+/// A pool's strand: every handler of a pool and its connections runs on it.
+using strand_type
+  = boost::asio::strand<boost::asio::io_context::executor_type>;
 
 /// One call from send() to its completion.
 struct call {

@@ -9,10 +9,8 @@
 #include <memory>
 #include <optional>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -24,10 +22,6 @@
 #include "transport/client_config.hpp"
 
 namespace usms::http::detail {
-
-/// A pool's strand: every handler of a pool and its connections runs on it.
-using strand_type
-  = boost::asio::strand<boost::asio::io_context::executor_type>;
 
 class pool;
 

@@ -5,6 +5,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "transport/client_connection.hpp"
+
 namespace usms::http::detail {
 
 namespace net = boost::asio;

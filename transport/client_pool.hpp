@@ -16,9 +16,10 @@
 
 #include "transport/client_call.hpp"
 #include "transport/client_config.hpp"
-#include "transport/client_connection.hpp"
 
 namespace usms::http::detail {
+
+class connection;
 
 /// Everything runs on the pool's strand.
 class pool : public std::enable_shared_from_this<pool> {

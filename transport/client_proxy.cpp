@@ -3,11 +3,10 @@
 #include <memory>
 #include <utility>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "transport/beast_text.hpp"
 #include "transport/client_call.hpp"
@@ -20,17 +19,18 @@ using boost::beast::error_code;
 namespace {
 
 // The CONNECT request and the parser of its answer, alive until the answer
-// is read.
+// is read. The request is one line and a Host header: written as text, it
+// spares the TU a Beast serializer (seconds of compile time).
 struct connect_exchange {
   explicit connect_exchange(const std::string& where)
-    : req(bhttp::verb::connect, to_beast(where), 11) {
-    req.set(bhttp::field::host, to_beast(where));
+    : request("CONNECT " + where + " HTTP/1.1\r\nHost: " + where
+              + "\r\n\r\n") {
     // A CONNECT answer has no body: the tunnel follows the header.
-    res.skip(true);
+    answer.skip(true);
   }
 
-  bhttp::request<bhttp::empty_body> req;
-  bhttp::response_parser<bhttp::empty_body> res;
+  std::string request;
+  bhttp::response_parser<bhttp::empty_body> answer;
 };
 
 } // namespace
@@ -52,19 +52,19 @@ void open_proxy_tunnel(boost::beast::tcp_stream& stream,
                        tunnel_handler done) {
   auto where = authority(target, true);
   auto exchange = std::make_shared<connect_exchange>(where);
-  bhttp::async_write(
-    stream, exchange->req,
+  boost::asio::async_write(
+    stream, boost::asio::buffer(exchange->request),
     [&stream, &buffer, exchange, where,
      done = std::move(done)](error_code ec, std::size_t) mutable {
       if (ec)
         return done(ec, {});
       bhttp::async_read(
-        stream, buffer, exchange->res,
+        stream, buffer, exchange->answer,
         [&buffer, exchange, where,
          done = std::move(done)](error_code ec, std::size_t) {
           if (ec)
             return done(ec, {});
-          const auto& answer = exchange->res.get();
+          const auto& answer = exchange->answer.get();
           auto status = answer.result_int();
           if (status / 100 != 2)
             return done({}, "proxy refused CONNECT to " + where + ": "
