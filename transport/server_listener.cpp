@@ -27,7 +27,9 @@ std::string format_endpoint(const net::ip::tcp::endpoint& ep) {
 } // namespace
 
 listener::listener(net::io_context& ioc)
-  : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()) {
+  : ioc_(ioc),
+    acceptor_(net::make_strand(ioc)),
+    retry_(acceptor_.get_executor()) {
 }
 
 std::string listener::listen(const std::string& host, uint16_t port) {
