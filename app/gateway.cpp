@@ -20,11 +20,13 @@
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
 #include "app/auth_guard.hpp"
+#include "app/build_info.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
 #include "app/web_routes.hpp"
 #include "app/service_routes.hpp"
+#include "app/usms_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
@@ -238,6 +240,10 @@ std::string gateway::start() {
     snap.error = m->last_error();
     return snap;
   });
+  metrics().set_build_version(std::string{gateway_version()});
+  metrics().set_hold_source([board = d.usms_view] {
+    return hold_snapshot{board->held(), board->oldest_held_at()};
+  });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
                                        make_soap_sender(d.soap_slot),
@@ -253,7 +259,9 @@ std::string gateway::start() {
   ctx->rules = d.rules;
   ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   ctx->more_routes.push_back(make_service_routes(
-    {[backend] { return backend->readiness_problem(); }}));
+    {[backend] { return backend->readiness_problem(); }, d.usms_view}));
+  ctx->more_routes.push_back(make_usms_routes(
+    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -348,6 +356,7 @@ void gateway::stop(std::chrono::milliseconds grace) {
   d.reply_client.reset();
   d.sys.reset();
   metrics().set_offload_source({});
+  metrics().set_hold_source({});
 }
 
 std::map<std::string, std::string> load_runtime_config(const std::string& db,

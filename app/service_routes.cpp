@@ -43,6 +43,8 @@ http::response readiness(const readiness_inputs& in) {
   if (last > 0)
     w.member("last_answer_at", api::iso_time(last));
   w.end_object();
+  if (in.usms)
+    w.member("usms_state", in.usms->status().state);
   w.member("status", ready ? "ready" : "not_ready");
   w.end_object();
   http::response res;

@@ -4,9 +4,11 @@
 /// with the failing checks) and `/api/v1/openapi.json`.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "actors/usms_board.hpp"
 #include "app/http_api.hpp"
 
 namespace usms::app {
@@ -19,6 +21,8 @@ struct readiness_inputs {
   /// Why the storage could not take writes now, or "" (cheap: it runs on
   /// the I/O thread; see storage::backend::readiness_problem).
   std::function<std::string()> storage_problem;
+  /// Where USMS stands (shown, never a reason to be unready); may be null.
+  std::shared_ptr<const usms_board> usms;
 };
 
 route_handler make_service_routes(readiness_inputs inputs);
