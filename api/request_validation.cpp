@@ -6,9 +6,8 @@
 
 #include <rapidjson/document.h>
 
-#include "common/json_parse.hpp"
+#include "api/json_body.hpp"
 #include "contract/soap_codec.hpp"
-#include "contract/soap_rules.hpp"
 #include "contract/ticket_fields.hpp"
 #include "transport/url.hpp"
 
@@ -17,10 +16,6 @@ namespace usms::api {
 namespace {
 
 constexpr size_t max_text_length = 256;
-
-std::string str(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
 
 api_error bad_type(std::string_view type) {
   return {404, "unknown_ticket_type",
@@ -37,119 +32,13 @@ api_error v1_refusal(std::string_view what) {
           ""};
 }
 
-/// A field's JSON value as the text the SOAP element carries.
-std::variant<std::string, api_error>
-field_text(const field_def& def, const rapidjson::Value& v,
-           const std::string& path) {
-  switch (def.kind) {
-    case field_kind::priority:
-      if (v.IsInt())
-        return std::to_string(v.GetInt());
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name}
-                               + " must be an integer from 1 to 5");
-    case field_kind::boolean:
-      if (v.IsBool())
-        return std::string{v.GetBool() ? "true" : "false"};
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name}
-                               + " must be true or false");
-    default:
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name} + " must be a string");
-  }
-}
-
-/// Reads `fields` into SOAP-named fields, checking each one.
-std::optional<api_error> read_fields(const rapidjson::Value& obj,
-                                     ticket_type type, bool v1_create,
-                                     ticket_fields& out) {
-  if (!obj.IsObject())
-    return bad_field("fields", "fields must be an object");
-  for (auto& m : obj.GetObject()) {
-    auto name = str(m.name);
-    auto path = "fields." + name;
-    auto* def = field_by_json_name(name);
-    if (!def)
-      return bad_field(path, name + " is not a ticket field");
-    if (def->read_only)
-      return bad_field(path, name + " is set by USMS and cannot be sent");
-    if (!field_allowed(*def, type))
-      return bad_field(path, name + " is not a field of "
-                               + std::string{to_string(type)} + " tickets");
-    if (v1_create) {
-      auto& allowed = soap::create_incident_fields();
-      if (std::find(allowed.begin(), allowed.end(), def->soap_name)
-          == allowed.end())
-        return api_error{422, "unsupported_by_usms_api",
-                         name + " is not supported by USMS API v1", path};
-    }
-    if (m.value.IsNull())
-      continue;
-    auto text = field_text(*def, m.value, path);
-    if (auto* err = std::get_if<api_error>(&text))
-      return *err;
-    auto& value = std::get<std::string>(text);
-    if (auto problem = check_field_value(*def, type, value); !problem.empty())
-      return bad_field(path, problem);
-    if (auto bad = soap::check_xml_text(value); !bad.empty())
-      return bad_field(path, name + ": " + bad);
-    out[std::string{def->soap_name}] = std::move(value);
-  }
-  return std::nullopt;
-}
-
 /// The keys every ticket request may carry besides its own.
 std::optional<api_error> read_common(const rapidjson::Value& doc,
                                      ticket_request& req) {
-  auto text = [&](const char* key, std::string& out,
-                  size_t max) -> std::optional<api_error> {
-    auto i = doc.FindMember(key);
-    if (i == doc.MemberEnd() || i->value.IsNull())
-      return std::nullopt;
-    if (!i->value.IsString())
-      return bad_field(key, std::string{key} + " must be a string");
-    out = str(i->value);
-    if (out.size() > max)
-      return bad_field(key, std::string{key} + " is longer than "
-                              + std::to_string(max) + " characters");
-    if (auto bad = soap::check_xml_text(out); !bad.empty())
-      return bad_field(key, std::string{key} + ": " + bad);
-    return std::nullopt;
-  };
-  if (auto e = text("source", req.source, max_text_length))
+  if (auto e = read_text_key(doc, "correlation_id", req.correlation_id,
+                             max_source_bytes))
     return e;
-  if (auto e = text("correlation_id", req.correlation_id, max_text_length))
-    return e;
-  if (auto e = text("reply_to", req.reply_to, 2048))
-    return e;
-  if (!req.reply_to.empty() && !http::parse_url(req.reply_to))
-    return bad_field("reply_to", "reply_to must be an http:// or https:// URL");
-  return std::nullopt;
-}
-
-std::variant<rapidjson::Document, api_error> parse_body(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto e = parse_json(body, doc))
-    return api_error{400, "malformed_json", "the body is " + e->message, ""};
-  if (!doc.IsObject())
-    return api_error{400, "malformed_json", "the body must be a JSON object",
-                     ""};
-  return doc;
-}
-
-std::optional<api_error> reject_unknown(const rapidjson::Value& doc,
-                                        std::initializer_list<const char*> ok) {
-  for (auto& m : doc.GetObject()) {
-    auto name = str(m.name);
-    if (std::none_of(ok.begin(), ok.end(),
-                     [&](const char* k) { return name == k; }))
-      return bad_field(name, name + " is not a request key");
-  }
-  return std::nullopt;
+  return read_source_and_reply_to(doc, req.source, req.reply_to);
 }
 
 } // namespace
@@ -161,11 +50,10 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
     return bad_type(type_text);
   if (rules.api_version < 2 && *type != ticket_type::incident)
     return v1_refusal("creating a " + std::string{type_text} + " ticket");
-  auto parsed = parse_body(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  auto& doc = std::get<rapidjson::Document>(parsed);
-  if (auto e = reject_unknown(doc, {"fields", "source", "correlation_id",
+  rapidjson::Document doc;
+  if (auto e = parse_json_object(body, doc))
+    return *e;
+  if (auto e = reject_unknown_keys(doc, {"fields", "source", "correlation_id",
                                     "reply_to"}))
     return *e;
   ticket_request req;
@@ -174,7 +62,7 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   auto f = doc.FindMember("fields");
   if (f == doc.MemberEnd())
     return bad_field("fields.summary", "summary is required");
-  if (auto e = read_fields(f->value, *type, rules.api_version < 2, req.fields))
+  if (auto e = read_ticket_fields(f->value, *type, rules.api_version < 2, req.fields))
     return *e;
   if (auto e = read_common(doc, req))
     return *e;
@@ -191,7 +79,6 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
       req.correlation_id = ext->second;
     req.fields.erase(ext);
   }
-  req.external_reference = req.correlation_id;
   return req;
 }
 
@@ -205,11 +92,10 @@ parsed_request parse_update(std::string_view type_text,
     return v1_refusal("updating tickets");
   if (ticket_id.empty() || ticket_id.size() > max_text_length)
     return bad_field("id", "the ticket id in the path is empty or too long");
-  auto parsed = parse_body(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  auto& doc = std::get<rapidjson::Document>(parsed);
-  if (auto e = reject_unknown(doc, {"fields", "work_note", "source",
+  rapidjson::Document doc;
+  if (auto e = parse_json_object(body, doc))
+    return *e;
+  if (auto e = reject_unknown_keys(doc, {"fields", "work_note", "source",
                                     "correlation_id", "reply_to"}))
     return *e;
   ticket_request req;
@@ -219,12 +105,12 @@ parsed_request parse_update(std::string_view type_text,
   if (auto bad = soap::check_xml_text(req.ticket_id); !bad.empty())
     return bad_field("id", bad);
   if (auto f = doc.FindMember("fields"); f != doc.MemberEnd())
-    if (auto e = read_fields(f->value, *type, false, req.fields))
+    if (auto e = read_ticket_fields(f->value, *type, false, req.fields))
       return *e;
   if (auto w = doc.FindMember("work_note"); w != doc.MemberEnd()) {
     if (!w->value.IsString())
       return bad_field("work_note", "work_note must be a string");
-    req.work_note = str(w->value);
+    req.work_note = json_text(w->value);
     if (auto bad = soap::check_xml_text(req.work_note); !bad.empty())
       return bad_field("work_note", "work_note: " + bad);
   }

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/build_info.hpp"
 #include "app/gateway.hpp"
 #include "app/logging.hpp"
 #include "config/keys.hpp"
@@ -22,8 +23,6 @@
 extern char** environ;
 
 namespace {
-
-constexpr const char* version = USMS_VERSION;
 
 /// Blocks the stop signals in this thread and every thread started after
 /// it, so that only `sigwait` in main sees them.
@@ -46,7 +45,7 @@ std::string settings_help() {
     "share/usms-gateway/usms-gateway.sample.toml.\n\n";
   for (const auto& key : usms::config::all_keys()) {
     auto line = "  " + key.dotted() + (key.runtime ? " *" : "");
-    line.resize(std::max<std::size_t>(line.size() + 1, 28), ' ');
+    line.resize(std::max<std::size_t>(line.size() + 1, 37), ' ');
     out += line + key.env_name() + "\n      " + std::string{key.help} + "\n";
   }
   out += "\nSIGTERM or SIGINT stops it gracefully: the intake answers 503, SOAP "
@@ -65,7 +64,7 @@ int main(int argc, char** argv) {
                "with retries, a durable journal and a status table."};
   std::string config_file;
   std::map<std::string, std::string> flags;
-  std::string listen, db, usms_url, api_version, offload_path;
+  std::string listen, db, usms_url, api_version, offload_path, contract;
   bool reset_runtime = false;
   bool show_version = false;
   cli.add_option("--config", config_file, "TOML config file");
@@ -78,6 +77,9 @@ int main(int argc, char** argv) {
     ->check(CLI::IsMember({"1", "2"}));
   cli.add_option("--offload-path", offload_path,
                  "folder for offload CSV files (offload.path)");
+  cli.add_option("--contract", contract,
+                 "USMS contract file; wins over --api-version "
+                 "(usms.contract)");
   cli.add_flag("--reset-runtime-config", reset_runtime,
                "drop the settings saved at run time through the API");
   cli.add_flag("--version", show_version, "print the version and exit");
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   }
   if (show_version) {
-    std::cout << "usms-gateway " << version << std::endl;
+    std::cout << "usms-gateway " << usms::app::gateway_version() << std::endl;
     return 0;
   }
   if (!listen.empty())
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
     flags["usms.api_version"] = api_version;
   if (!offload_path.empty())
     flags["offload.path"] = offload_path;
+  if (!contract.empty())
+    flags["usms.contract"] = contract;
 
   auto env = usms::config::environment_map(environ);
   // The database path decides where runtime values live: load once
@@ -142,7 +146,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "listening on " << gw.base_url() << std::endl;
-  spdlog::info("usms-gateway {} listening on {}", version, gw.base_url());
+  spdlog::info("usms-gateway {} listening on {}", usms::app::gateway_version(),
+               gw.base_url());
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

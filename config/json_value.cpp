@@ -2,6 +2,8 @@
 
 #include "common/json_parse.hpp"
 #include "config/units.hpp"
+#include "config/url_redaction.hpp"
+#include "config/value_checks.hpp"
 
 namespace usms::config {
 
@@ -57,6 +59,31 @@ usms::result<value> read_tokens(const key_info& key,
   return value{std::move(out)};
 }
 
+usms::result<value> read_priorities(const key_info& key,
+                                    const rapidjson::Value& json) {
+  if (!json.IsObject())
+    return wrong_type(key, json,
+                      "an object of severity names to priorities, e.g. "
+                      "{\"critical\": 1}");
+  priority_table out;
+  for (const auto& m : json.GetObject()) {
+    std::string severity{m.name.GetString(), m.name.GetStringLength()};
+    if (!m.value.IsInt64())
+      return usms::failure{"severity " + quoted_redacted(severity)
+                               + ": expected an integer, got "
+                               + std::string{json_type_name(m.value)},
+                           key.dotted()};
+    if (auto problem = check_priority(severity, m.value.GetInt64());
+        !problem.empty())
+      return usms::failure{std::move(problem), key.dotted()};
+    if (!add_priority(out, severity, static_cast<int>(m.value.GetInt64())))
+      return usms::failure{"severity " + quoted_redacted(severity)
+                               + " appears twice",
+                           key.dotted()};
+  }
+  return value{std::move(out)};
+}
+
 usms::result<value> read_raw(const key_info& key,
                              const rapidjson::Value& json) {
   auto text = [&] {
@@ -64,6 +91,7 @@ usms::result<value> read_raw(const key_info& key,
   };
   switch (key.kind) {
   case value_kind::string:
+  case value_kind::template_text:
     if (!json.IsString())
       return wrong_type(key, json, "a string");
     return value{std::string{text()}};
@@ -103,10 +131,13 @@ usms::result<value> read_raw(const key_info& key,
       return value{std::optional<milliseconds>{}};
     if (!json.IsString())
       return wrong_type(key, json,
-                        "a duration string such as \"30d\" or \"disabled\"");
+                        "a duration string such as \"30d\", \""
+                            + std::string{key.none_word} + "\" or null");
     return parse_text(key, text());
   case value_kind::tokens:
     return read_tokens(key, json);
+  case value_kind::priority_table:
+    return read_priorities(key, json);
   }
   return usms::failure{"unknown kind", key.dotted()};
 }
@@ -143,6 +174,7 @@ usms::result<value> value_from_json(const key_info& key,
 void write_value(json_writer& out, const key_info& key, const value& v) {
   switch (key.kind) {
   case value_kind::string:
+  case value_kind::template_text:
   case value_kind::secret: {
     const auto& s = std::get<std::string>(v);
     out.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
@@ -170,6 +202,15 @@ void write_value(json_writer& out, const key_info& key, const value& v) {
       out.EndObject();
     }
     out.EndArray();
+    return;
+  case value_kind::priority_table:
+    out.StartObject();
+    for (const auto& [severity, priority] : std::get<priority_table>(v)) {
+      out.Key(severity.data(),
+              static_cast<rapidjson::SizeType>(severity.size()));
+      out.Int(priority);
+    }
+    out.EndObject();
     return;
   case value_kind::duration:
   case value_kind::size:

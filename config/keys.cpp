@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <type_traits>
 
 namespace usms::config {
@@ -53,13 +54,20 @@ void set_member(settings& s, const value& v) {
 #define USMS_KEY(sec, field, kind, runtime, secret, check, help)               \
   key_info{#sec, #field, value_kind::kind, runtime, secret, help, check,       \
            &get_member<&settings::sec, &sec##_settings::field>,                \
-           &set_member<&settings::sec, &sec##_settings::field>}
+           &set_member<&settings::sec, &sec##_settings::field>, {}}
 // clang-format on
+
+// An optional duration key with the word that turns it off.
+key_info with_none_word(key_info key, std::string_view word) {
+  key.none_word = word;
+  return key;
+}
 
 constexpr bool rt = true;     // changeable at run time
 constexpr bool fixed = false; // needs a restart
 constexpr bool secret = true;
 constexpr bool shown = false;
+constexpr std::int64_t int_max = std::numeric_limits<int>::max();
 
 std::vector<key_info> make_keys() {
   return {
@@ -67,8 +75,29 @@ std::vector<key_info> make_keys() {
                "API and pages address, HOST:PORT ([::1]:8080 for IPv6)"),
       USMS_KEY(server, max_body, size, fixed, shown, check_max_body,
                "largest request body; larger bodies get 413"),
+      USMS_KEY(server, tls_cert, string, fixed, shown, nullptr,
+               "PEM certificate of the API; with tls_key: https only"),
+      USMS_KEY(server, tls_key, string, fixed, shown, nullptr,
+               "PEM private key of tls_cert"),
+      USMS_KEY(server, tls_client_ca, string, fixed, shown, nullptr,
+               "PEM CA that must have signed client certificates (mTLS)"),
+      USMS_KEY(server, max_connections, integer, fixed, shown,
+               (check_range<1, int_max>), "most open client connections"),
+      USMS_KEY(server, header_timeout, duration, fixed, shown,
+               check_positive_duration,
+               "time a client has to send a whole request head"),
+      USMS_KEY(server, idle_timeout, duration, fixed, shown,
+               check_positive_duration,
+               "how long a kept-alive connection may sit idle"),
       USMS_KEY(storage, db, string, fixed, shown, check_not_empty,
                "SQLite database file"),
+      USMS_KEY(storage, url, string, fixed, shown, check_storage_url,
+               "sqlite:PATH or postgresql://...; the later source of url and "
+               "db wins"),
+      USMS_KEY(cluster, instance_id, string, fixed, shown, check_instance_id,
+               "this instance's name; empty = host name-process id"),
+      USMS_KEY(cluster, lease, duration, fixed, shown, check_positive_duration,
+               "how long an instance owns a request without renewing"),
       USMS_KEY(usms, url, string, rt, shown, check_url,
                "USMS SOAP endpoint, http:// or https://"),
       USMS_KEY(usms, api_version, integer, rt, shown, (check_range<1, 2>),
@@ -92,6 +121,20 @@ std::vector<key_info> make_keys() {
                (check_range<1, 100'000>), "most SOAP calls at the same time"),
       USMS_KEY(usms, max_rate, number, rt, shown, check_rate,
                "most SOAP calls per second; 0 = unlimited"),
+      USMS_KEY(usms, breaker_failures, integer, rt, shown,
+               (check_range<1, int_max>),
+               "consecutive failure signals before USMS counts as down"),
+      USMS_KEY(usms, probe_interval, duration, rt, shown,
+               check_positive_duration, "probe period while USMS is down"),
+      USMS_KEY(usms, recovery_ramp, duration, rt, shown,
+               check_nonnegative_duration,
+               "time to grow back to full limits after an outage; 0 = at once"),
+      USMS_KEY(usms, max_retry_after, duration, rt, shown,
+               check_positive_duration,
+               "longest pause a Retry-After answer may impose"),
+      USMS_KEY(usms, contract, string, fixed, shown, nullptr,
+               "contract file for the SOAP wire; empty = built-in by "
+               "api_version"),
       USMS_KEY(soap, username, string, rt, shown, nullptr,
                "WS-Security UsernameToken user; empty = no security header"),
       USMS_KEY(soap, password, secret, rt, secret, nullptr,
@@ -106,8 +149,46 @@ std::vector<key_info> make_keys() {
       USMS_KEY(soap, backoff_max, duration, rt, shown,
                check_nonnegative_duration,
                "longest retry delay (gateway tuning)"),
+      with_none_word(USMS_KEY(soap, give_up_after, optional_duration, rt, shown,
+                              check_give_up_after,
+                              "how long a request may stay unfinished before "
+                              "it fails, or \"never\""),
+                     "never"),
       USMS_KEY(intake, max_pending, integer, rt, shown, check_at_least<1>,
                "unfinished requests before intake answers 503"),
+      USMS_KEY(alarms, update_interval, duration, rt, shown,
+               check_positive_duration,
+               "repeats of an open alarm make one update per interval"),
+      USMS_KEY(alarms, auto_resolve, boolean, rt, shown, nullptr,
+               "a clear resolves the alarm's ticket"),
+      USMS_KEY(alarms, resolution_code, string, rt, shown, check_not_empty,
+               "ResolutionCode of incidents resolved by a clear"),
+      USMS_KEY(alarms, reopen_window, duration, rt, shown,
+               check_nonnegative_duration,
+               "a firing this soon after resolve reopens; 0s = never reopen"),
+      USMS_KEY(alarms, sync_interval, duration, rt, shown,
+               check_positive_duration,
+               "how often USMS is asked what people did to alarm tickets"),
+      USMS_KEY(alarms, keep, duration, rt, shown, check_positive_duration,
+               "how long resolved and closed alarms are remembered"),
+      USMS_KEY(alarms, flap_threshold, integer, rt, shown,
+               (check_range<1, int_max>),
+               "more state changes than this within flap_window = flapping"),
+      USMS_KEY(alarms, flap_window, duration, rt, shown,
+               check_positive_duration, "the window flapping is counted in"),
+      USMS_KEY(alertmanager, key, string, rt, shown, check_alertmanager_key,
+               "fingerprint (one alarm per alert) or group (per group)"),
+      USMS_KEY(alertmanager, summary, template_text, rt, shown, check_template,
+               "ticket summary template; renders empty = the alert name"),
+      USMS_KEY(alertmanager, description, template_text, rt, shown,
+               check_template, "ticket description template"),
+      USMS_KEY(alertmanager, configuration_item, template_text, rt, shown,
+               check_template, "ticket configuration item template"),
+      USMS_KEY(alertmanager, priority, priority_table, rt, shown,
+               check_priority_table,
+               "labels.severity -> priority 1..5, e.g. critical=1,major=2"),
+      USMS_KEY(alertmanager, default_priority, integer, rt, shown,
+               (check_range<1, 5>), "priority of any other severity"),
       USMS_KEY(auth, tokens, tokens, fixed, secret, check_tokens,
                "API tokens {token, scope = read|submit|admin}; none = open"),
       USMS_KEY(auth, protect_metrics, boolean, fixed, shown, nullptr,
@@ -122,9 +203,11 @@ std::vector<key_info> make_keys() {
                check_positive_duration, "how often the row count is checked"),
       USMS_KEY(offload, file_timespan, duration, rt, shown, check_timespan,
                "hours one CSV file covers: 1h 2h 3h 4h 6h 8h 12h or 24h"),
-      USMS_KEY(offload, retention, optional_duration, rt, shown,
-               check_retention,
-               "how long offload files are kept, or \"disabled\""),
+      with_none_word(USMS_KEY(offload, retention, optional_duration, rt, shown,
+                              check_retention,
+                              "how long offload files are kept, or "
+                              "\"disabled\""),
+                     "disabled"),
       USMS_KEY(offload, timezone, string, rt, shown, check_timezone,
                "IANA zone for file boundaries and names; empty = host zone"),
       USMS_KEY(

@@ -21,15 +21,17 @@ namespace usms::config {
 
 /// How a key's value is written and read.
 enum class value_kind : std::uint8_t {
-  string,            ///< any text
+  string,            ///< any text; a URL's password is shown as `***`
+  template_text,     ///< an alertmanager template, shown as written
   secret,            ///< text that is never shown or logged
   integer,           ///< whole number
   number,            ///< double
   boolean,           ///< true / false
   duration,          ///< `500ms`, `30s`, `5m`, `4h`, `7d`
   size,              ///< bytes: `1048576`, `512KiB`, `1MiB`, `10MB`
-  optional_duration, ///< a duration or `disabled`
+  optional_duration, ///< a duration or the key's none_word
   tokens,            ///< a list of {token, scope}; never shown
+  priority_table,    ///< severity names → priorities 1..5
 };
 
 /// `string`, `secret`, `integer`, ... (for messages).
@@ -37,9 +39,10 @@ std::string_view to_string(value_kind x);
 
 /// One setting's value, whatever its kind. Integers and sizes are both
 /// `std::int64_t`; `optional_duration` uses the optional alternative.
-using value = std::variant<
-    bool, std::int64_t, double, std::string, std::chrono::milliseconds,
-    std::optional<std::chrono::milliseconds>, std::vector<auth_token>>;
+using value = std::variant<bool, std::int64_t, double, std::string,
+                           std::chrono::milliseconds,
+                           std::optional<std::chrono::milliseconds>,
+                           std::vector<auth_token>, priority_table>;
 
 /// One row of the key registry: the single description of a setting that
 /// the TOML, environment, flag and JSON readers and writers all share.
@@ -62,6 +65,10 @@ struct key_info {
   value (*get)(const settings&);
   /// Writes the member; the value must have the key's kind.
   void (*set)(settings&, const value&);
+  /// For `optional_duration` keys: the word that stands for "no duration"
+  /// in every form (`disabled` for offload.retention, `never` for
+  /// soap.give_up_after); JSON also takes null. Empty for other kinds.
+  std::string_view none_word;
 
   /// `soap.retries`.
   std::string dotted() const;
@@ -82,15 +89,20 @@ const key_info* find_key(std::string_view dotted);
 
 bool is_section(std::string_view section);
 
+/// What a value of the key looks like, for messages: `a duration or
+/// 'never'`, `an integer`, ...
+std::string expected_form(const key_info& key);
+
 /// Applies the key's own rules (ranges, formats) to a value of its kind.
 /// The failure's message does not name the key: callers add key and origin.
 usms::result<value> check_value(const key_info& key, value v);
 
 /// Reads the text form used by environment variables and flags: durations
 /// and sizes with units, booleans as true/false/1/0/yes/no/on/off, tokens as
-/// `tok1:admin,tok2:read`, retention as a duration or `disabled`. Runs
-/// check_value. The failure's message does not name the key and never quotes
-/// a secret.
+/// `tok1:admin,tok2:read`, optional durations as a duration or the key's
+/// none_word, priority tables as `critical=1,major=2` (empty = no entries).
+/// Runs check_value. The failure's message does not name the key and never
+/// quotes a secret.
 usms::result<value> parse_text(const key_info& key, std::string_view text);
 
 /// The text form of a value for people (messages), readable by parse_text.
@@ -99,9 +111,10 @@ usms::result<value> parse_text(const key_info& key, std::string_view text);
 std::string format_text(const key_info& key, const value& v);
 
 /// Reads one value from JSON text (as kept for runtime values): strings for
-/// text, durations (`"30s"`) and retention (`"disabled"`, or null); numbers
-/// for integers and `max_rate`; a string or an integer for sizes; null or a
-/// string for secrets (null = not set). Runs check_value.
+/// text, durations (`"30s"`) and optional durations (`"30d"`, the none_word
+/// or null); numbers for integers and `max_rate`; a string or an integer for
+/// sizes; null or a string for secrets (null = not set); an object of
+/// integers for priority tables (`{"critical": 1}`). Runs check_value.
 usms::result<value> parse_json_text(const key_info& key, std::string_view json);
 
 /// One value as JSON text, readable by parse_json_text. Secrets are written

@@ -1,7 +1,10 @@
 #include "config/loader.hpp"
 
+#include "config/instance_id.hpp"
 #include "config/keys.hpp"
 #include "config/toml_guard.hpp"
+#include "config/url_redaction.hpp"
+#include "config/value_checks.hpp"
 
 #include <toml++/toml.h>
 
@@ -80,6 +83,32 @@ usms::result<value> toml_tokens(const key_info& key, const toml::node& node) {
   return check_value(key, value{std::move(tokens)});
 }
 
+// `priority = {critical = 1, major = 2}` or a `[alertmanager.priority]`
+// table.
+usms::result<value> toml_priorities(const key_info& key,
+                                    const toml::node& node) {
+  const auto* table = node.as_table();
+  if (table == nullptr)
+    return usms::failure{"expected a table of severity names to priorities, "
+                         "e.g. {critical = 1, major = 2}",
+                         key.dotted()};
+  priority_table out;
+  for (auto&& [name, item] : *table) {
+    std::string severity{name.str()};
+    const auto* number = item.as_integer();
+    if (number == nullptr)
+      return usms::failure{"severity " + quoted_redacted(severity) + " (line "
+                               + std::to_string(item.source().begin.line)
+                               + ") needs an integer priority",
+                           key.dotted()};
+    if (auto problem = check_priority(severity, number->get());
+        !problem.empty())
+      return usms::failure{std::move(problem), key.dotted()};
+    add_priority(out, std::move(severity), static_cast<int>(number->get()));
+  }
+  return check_value(key, value{std::move(out)});
+}
+
 std::string_view toml_type_name(const toml::node& node) {
   switch (node.type()) {
   case toml::node_type::string:
@@ -107,6 +136,7 @@ usms::result<value> toml_value(const key_info& key, const toml::node& node) {
   };
   switch (key.kind) {
   case value_kind::string:
+  case value_kind::template_text:
   case value_kind::secret:
     if (!node.is_string())
       return wrong("a string");
@@ -140,10 +170,13 @@ usms::result<value> toml_value(const key_info& key, const toml::node& node) {
     return parse_text(key, node.as_string()->get());
   case value_kind::optional_duration:
     if (!node.is_string())
-      return wrong("a duration string such as \"30d\" or \"disabled\"");
+      return wrong("a duration string such as \"30d\" or \""
+                   + std::string{key.none_word} + "\"");
     return parse_text(key, node.as_string()->get());
   case value_kind::tokens:
     return toml_tokens(key, node);
+  case value_kind::priority_table:
+    return toml_priorities(key, node);
   }
   return wrong("a value");
 }
@@ -328,6 +361,10 @@ load_settings(const std::string& toml_path,
   }
   if (auto problem = check_consistency(out.values, &out.sources))
     return *problem;
+  // Filled in last so that every source may leave it empty; the source
+  // stays the one that set it (default when none did).
+  if (out.values.cluster.instance_id.empty())
+    out.values.cluster.instance_id = default_instance_id();
   return out;
 }
 

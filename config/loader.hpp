@@ -20,9 +20,10 @@ struct loaded {
 /// Loads the settings, later sources winning: built-in defaults < the TOML
 /// file < environment variables < flags < runtime values.
 ///
-/// - `toml_path`: a TOML file with the tables `[server]` `[storage]` `[usms]`
-///   `[soap]` `[intake]` `[auth]` `[offload]` `[trend]` `[log]` `[reply]`;
-///   empty = no file. Unknown tables or keys are errors naming the line.
+/// - `toml_path`: a TOML file with the tables `[server]` `[storage]`
+///   `[cluster]` `[usms]` `[soap]` `[intake]` `[alarms]` `[alertmanager]`
+///   `[auth]` `[offload]` `[trend]` `[log]` `[reply]`; empty = no file.
+///   Unknown tables or keys are errors naming the line.
 /// - `env`: the whole environment (see environment_map). Reads
 ///   `USMS_GW_<SECTION>_<KEY>` (e.g. `USMS_GW_USMS_MAX_IN_FLIGHT=64`,
 ///   `USMS_GW_AUTH_TOKENS=tok1:admin,tok2:read`). A `USMS_GW_<SECTION>_…`
@@ -32,6 +33,11 @@ struct loaded {
 /// - `flags`: dotted key → text, e.g. `{"server.listen", "0.0.0.0:9000"}`.
 /// - `runtime_json`: dotted key → JSON text, as saved by PUT /api/v1/config
 ///   (see apply_patch); only runtime-changeable keys are accepted.
+///
+/// An empty `cluster.instance_id` is replaced by default_instance_id()
+/// (config/instance_id.hpp) after all sources, keeping its source. Which of
+/// `storage.url` and `storage.db` applies: resolved_storage() in
+/// config/storage_target.hpp.
 ///
 /// Every value is checked where it is read; the failure's code is the
 /// dotted key and the message names key and source, e.g. `soap.retries from

@@ -23,6 +23,15 @@ std::string_view view(const rapidjson::Value& s) {
   return {s.GetString(), s.GetStringLength()};
 }
 
+// The GET answer sent back: a URL shown with its password as `***` stands
+// for the value as it is.
+bool is_redacted_echo_of(const key_info& key, const value& v,
+                         const settings& current) {
+  return key.kind == value_kind::string
+         && is_redacted_echo(std::get<std::string>(v),
+                             std::get<std::string>(key.get(current)));
+}
+
 } // namespace
 
 std::string to_json(const loaded& current) {
@@ -115,7 +124,9 @@ usms::result<patch_result> apply_patch(const loaded& current,
                    : value_from_json(*key, member.value);
       if (!key->runtime) {
         // An unchanged echo is harmless; anything else needs a restart.
-        if (!v || *v != key->get(current.values))
+        if (!v
+            || (*v != key->get(current.values)
+                && !is_redacted_echo_of(*key, *v, current.values)))
           problems.push_back({dotted
                                   + " cannot be changed at run time; edit the "
                                     "config file",
@@ -126,10 +137,8 @@ usms::result<patch_result> apply_patch(const loaded& current,
         problems.push_back({dotted + ": " + v.error().message, dotted});
         continue;
       }
-      if (key->kind == value_kind::string
-          && is_redacted_echo(std::get<std::string>(*v),
-                              std::get<std::string>(key->get(current.values))))
-        continue; // the GET answer sent back: the password stays as it is
+      if (is_redacted_echo_of(*key, *v, current.values))
+        continue; // the password stays as it is
       updates.emplace_back(key, std::move(*v));
     }
   }

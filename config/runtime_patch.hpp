@@ -13,8 +13,10 @@ namespace usms::config {
 /// The settings as GET /api/v1/config shows them, grouped by section:
 /// `{"server": {"listen": "127.0.0.1:8080", "max_body": "1MiB"}, ...,
 /// "sources": {"server": {"listen": "default", ...}, ...}}`. Durations and
-/// sizes in their text form (`"30s"`, `"1MiB"`), retention `"disabled"` or a
-/// duration. Secrets are never included: `soap.password` shows as
+/// sizes in their text form (`"30s"`, `"1MiB"`), optional durations as a
+/// duration or their word (`"disabled"`, `"never"`), priority tables as
+/// objects (`{"critical": 1}`), URLs with their password as `***`. Secrets are
+/// never included: `soap.password` shows as
 /// `"password_set": true|false`, `auth.tokens` as `"tokens_configured": N`.
 std::string to_json(const loaded& current);
 
@@ -42,8 +44,10 @@ struct patch_result {
 /// Echoes are accepted so a GET answer can be sent back edited: the
 /// `sources` section, `soap.password_set` and `auth.tokens_configured` are
 /// ignored, and so is a key that cannot change at run time when its value
-/// equals the current one (auth.tokens is refused whenever given).
-/// `soap.password` takes a string, or null or `""` to clear it.
+/// equals the current one (auth.tokens is refused whenever given); a URL
+/// sent back with its password as `***` stands for the current value. A
+/// priority table given replaces the whole table. `soap.password` takes a
+/// string, or null or `""` to clear it.
 usms::result<patch_result> apply_patch(const loaded& current,
                                        std::string_view json_body);
 

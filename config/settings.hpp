@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace usms::config {
@@ -32,17 +33,52 @@ struct auth_token {
   }
 };
 
+/// `alertmanager.priority`: `labels.severity` value → ticket priority 1..5,
+/// as (severity, priority) pairs sorted by severity, each severity once (the
+/// readers keep it so, so that equal tables compare equal). Severities match
+/// exactly (case-sensitive); priority_of() looks one up.
+using priority_table = std::vector<std::pair<std::string, int>>;
+
 /// `[server]`: the HTTP API and operator pages.
 struct server_settings {
   /// `HOST:PORT` to listen on (`[::1]:8080` for IPv6; port 0 = any free).
   std::string listen = "127.0.0.1:8080";
   /// Largest accepted request body in bytes; larger bodies get 413.
   std::size_t max_body = 1024 * 1024;
+  /// PEM certificate (chain) of the API; with `tls_key` the API serves
+  /// https only. Empty = plain http. Set both or neither.
+  std::string tls_cert;
+  /// PEM private key of `tls_cert`.
+  std::string tls_key;
+  /// PEM CA file; when set, clients must present a certificate it signed
+  /// (mTLS). Needs `tls_cert` and `tls_key`.
+  std::string tls_client_ca;
+  /// Most open client connections at once.
+  int max_connections = 10'000;
+  /// Time a client has to send a whole request head (against slow clients).
+  std::chrono::milliseconds header_timeout = std::chrono::seconds{10};
+  /// How long a kept-alive connection may sit idle.
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds{60};
 };
 
-/// `[storage]`: the SQLite database.
+/// `[storage]`: where the journal, status table and runtime values live.
+/// Which of `db` and `url` is used: resolved_storage() in
+/// config/storage_target.hpp.
 struct storage_settings {
+  /// SQLite file, used when `url` is unset or set by an earlier source.
   std::string db = "./usms-gateway.db";
+  /// `sqlite:PATH` or a PostgreSQL URI (`postgresql://…`, `postgres://…`);
+  /// empty = unset. May hold a password: shown only redacted.
+  std::string url;
+};
+
+/// `[cluster]`: several gateway instances sharing one database.
+struct cluster_settings {
+  /// This instance's name among the others; the loader fills in host name
+  /// + "-" + process id when it is empty.
+  std::string instance_id;
+  /// How long an instance owns a request without renewing its lease.
+  std::chrono::milliseconds lease = std::chrono::seconds{15};
 };
 
 /// `[usms]`: how the gateway reaches the USMS middleware.
@@ -68,6 +104,18 @@ struct usms_settings {
   int max_in_flight = 32;
   /// Most SOAP calls per second; 0 = unlimited.
   double max_rate = 0.0;
+  /// Consecutive failure signals after which USMS counts as down.
+  int breaker_failures = 5;
+  /// Time between probes while USMS is down.
+  std::chrono::milliseconds probe_interval = std::chrono::seconds{5};
+  /// Time to grow back from a tenth of the limits to the full limits after
+  /// an outage; 0 = at once.
+  std::chrono::milliseconds recovery_ramp = std::chrono::seconds{30};
+  /// Longest pause a Retry-After answer may impose.
+  std::chrono::milliseconds max_retry_after = std::chrono::minutes{5};
+  /// Contract file describing the SOAP wire; empty = the built-in contract
+  /// of `api_version`. Wins over `api_version` when set.
+  std::string contract;
 };
 
 /// `[soap]`: the calls themselves.
@@ -84,6 +132,10 @@ struct soap_settings {
   std::chrono::milliseconds backoff_base = std::chrono::milliseconds{500};
   /// Longest retry delay (gateway tuning key).
   std::chrono::milliseconds backoff_max = std::chrono::seconds{30};
+  /// A request still unfinished this long after it was accepted (or last
+  /// retried by an operator) fails; nullopt = `never`.
+  std::optional<std::chrono::milliseconds> give_up_after
+      = std::chrono::hours{24};
 };
 
 /// `[intake]`: admission of new requests.
@@ -91,6 +143,48 @@ struct intake_settings {
   /// Unfinished requests before intake answers 503.
   std::int64_t max_pending = 1'000'000;
 };
+
+/// `[alarms]`: alarm events and the lifecycle of their tickets.
+struct alarms_settings {
+  /// Repeats of an open alarm are coalesced into one update per interval.
+  std::chrono::milliseconds update_interval = std::chrono::minutes{5};
+  /// A clear resolves the alarm's ticket in USMS.
+  bool auto_resolve = true;
+  /// ResolutionCode of an incident resolved by a clear.
+  std::string resolution_code = "AutoResolved";
+  /// A firing this soon after its ticket was resolved reopens the ticket;
+  /// later ones make a new ticket. 0 = never reopen.
+  std::chrono::milliseconds reopen_window = std::chrono::hours{1};
+  /// How often USMS is asked which alarm tickets people changed.
+  std::chrono::milliseconds sync_interval = std::chrono::minutes{1};
+  /// Resolved and closed alarms are forgotten after this long.
+  std::chrono::milliseconds keep = std::chrono::hours{30 * 24};
+  /// More state changes than this within `flap_window` = flapping.
+  int flap_threshold = 5;
+  std::chrono::milliseconds flap_window = std::chrono::minutes{10};
+};
+
+/// `[alertmanager]`: Alertmanager webhook payloads as alarm events. The
+/// templates name only `{{ labels.X }}` and `{{ annotations.Y }}`
+/// (config/alert_template.hpp parses them).
+struct alertmanager_settings {
+  /// `fingerprint` (one alarm per alert) or `group` (one per notification
+  /// group).
+  std::string key = "fingerprint";
+  /// Ticket summary; renders empty → the alert name.
+  std::string summary = "{{ annotations.summary }}";
+  std::string description = "{{ annotations.description }}";
+  std::string configuration_item = "{{ labels.instance }}";
+  /// `labels.severity` → priority.
+  priority_table priority{
+      {"critical", 1}, {"error", 2}, {"info", 4}, {"major", 2}, {"warning", 3}};
+  /// The priority of a severity the table does not name (or none).
+  int default_priority = 3;
+};
+
+/// The priority of a ticket for an alert with this `labels.severity`: the
+/// table's entry, or `default_priority` when it has none.
+int priority_of(const alertmanager_settings& s, std::string_view severity);
 
 /// `[auth]`: API access. No tokens = open.
 struct auth_settings {
@@ -143,9 +237,12 @@ struct reply_settings {
 struct settings {
   server_settings server;
   storage_settings storage;
+  cluster_settings cluster;
   usms_settings usms;
   soap_settings soap;
   intake_settings intake;
+  alarms_settings alarms;
+  alertmanager_settings alertmanager;
   auth_settings auth;
   offload_settings offload;
   trend_settings trend;

@@ -6,9 +6,8 @@ namespace {
 
 constexpr std::string_view mask = "***";
 
-} // namespace
-
-std::string redact_url_password(std::string_view url) {
+// `user:***@host`: the userinfo password.
+std::string redact_userinfo(std::string_view url) {
   // Also covers `user:pw@proxy:3128` without a scheme, as http_proxy may hold.
   auto scheme_end = url.find("://");
   auto start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
@@ -26,6 +25,37 @@ std::string redact_url_password(std::string_view url) {
   out += mask;
   out += url.substr(start + at);
   return out;
+}
+
+// `?password=***`: libpq URIs may carry the password as a parameter. Only
+// in the query of a `scheme://` URL, so other text keeps its words.
+std::string redact_password_parameter(std::string url) {
+  constexpr std::string_view name = "password=";
+  if (url.find("://") == std::string::npos)
+    return url;
+  auto query = url.find('?');
+  if (query == std::string::npos)
+    return url;
+  auto pos = query + 1;
+  while (pos < url.size() && url[pos] != '#') {
+    auto end = url.find_first_of("&#", pos);
+    if (end == std::string::npos)
+      end = url.size();
+    if (url.compare(pos, name.size(), name) == 0 && end > pos + name.size()) {
+      url.replace(pos + name.size(), end - pos - name.size(), mask);
+      end = pos + name.size() + mask.size();
+    }
+    if (end >= url.size() || url[end] == '#')
+      break;
+    pos = end + 1;
+  }
+  return url;
+}
+
+} // namespace
+
+std::string redact_url_password(std::string_view url) {
+  return redact_password_parameter(redact_userinfo(url));
 }
 
 bool is_redacted_echo(std::string_view shown, std::string_view actual) {

@@ -6,9 +6,11 @@
 namespace usms::config {
 
 /// A URL as it may be shown: the password in its userinfo replaced by
-/// `***` (`http://user:***@proxy:3128`). Proxy and USMS URLs may carry
-/// credentials; the API, the logs and error messages show them this way.
-/// Text without `scheme://user:password@` comes back unchanged.
+/// `***` (`http://user:***@proxy:3128`), and so is the value of a
+/// `password=` parameter in the query of a `scheme://` URL
+/// (`postgresql://h/db?password=***&sslmode=require`). Proxy, USMS and
+/// database URLs may carry credentials; the API, the logs and error messages
+/// show them this way. Text without either comes back unchanged.
 std::string redact_url_password(std::string_view url);
 
 /// True when `shown` is what redact_url_password makes of `actual` and the

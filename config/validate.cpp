@@ -40,6 +40,25 @@ std::optional<usms::failure> check_consistency(const settings& s,
     return usms::failure{"usms.client_key is set but usms.client_cert is "
                          "empty",
                          "usms.client_key"};
+  // https needs both files; one alone is a mistake, not plain http.
+  auto set_alone = [&](const std::string& a, const std::string& b) {
+    return usms::failure{describe(a, text_of(a, s), sources) + " is set but "
+                             + b
+                             + " is empty: set both to serve https, or "
+                               "neither for http",
+                         a};
+  };
+  if (!s.server.tls_cert.empty() && s.server.tls_key.empty())
+    return set_alone("server.tls_cert", "server.tls_key");
+  if (!s.server.tls_key.empty() && s.server.tls_cert.empty())
+    return set_alone("server.tls_key", "server.tls_cert");
+  if (!s.server.tls_client_ca.empty() && s.server.tls_cert.empty())
+    return usms::failure{describe("server.tls_client_ca",
+                                  text_of("server.tls_client_ca", s), sources)
+                             + " needs server.tls_cert and server.tls_key: "
+                               "client certificates are checked over https "
+                               "only",
+                         "server.tls_client_ca"};
   return std::nullopt;
 }
 

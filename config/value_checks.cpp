@@ -3,6 +3,9 @@
 #include "config/value_checks.hpp"
 
 #include "common/ascii.hpp"
+#include "config/alert_template.hpp"
+#include "config/instance_id.hpp"
+#include "config/storage_target.hpp"
 #include "config/units.hpp"
 #include "config/url_redaction.hpp"
 
@@ -109,6 +112,7 @@ bool is_token_char(char c) {
 bool kind_matches(value_kind kind, const value& v) {
   switch (kind) {
   case value_kind::string:
+  case value_kind::template_text:
   case value_kind::secret:
     return std::holds_alternative<std::string>(v);
   case value_kind::integer:
@@ -124,6 +128,8 @@ bool kind_matches(value_kind kind, const value& v) {
     return std::holds_alternative<std::optional<milliseconds>>(v);
   case value_kind::tokens:
     return std::holds_alternative<std::vector<auth_token>>(v);
+  case value_kind::priority_table:
+    return std::holds_alternative<priority_table>(v);
   }
   return false;
 }
@@ -132,6 +138,8 @@ std::string_view to_string(value_kind x) {
   switch (x) {
   case value_kind::string:
     return "string";
+  case value_kind::template_text:
+    return "template";
   case value_kind::secret:
     return "secret";
   case value_kind::integer:
@@ -145,17 +153,33 @@ std::string_view to_string(value_kind x) {
   case value_kind::size:
     return "size";
   case value_kind::optional_duration:
-    return "duration or 'disabled'";
+    return "optional duration";
   case value_kind::tokens:
     return "token list";
+  case value_kind::priority_table:
+    return "priority table";
   }
   return "string";
 }
 
+std::string expected_form(const key_info& key) {
+  switch (key.kind) {
+  case value_kind::integer:
+    return "an integer";
+  case value_kind::optional_duration:
+    return "a duration or '" + std::string{key.none_word} + "'";
+  case value_kind::tokens:
+    return "a token list";
+  case value_kind::priority_table:
+    return "a table of severity names to priorities 1..5";
+  default:
+    return "a " + std::string{to_string(key.kind)};
+  }
+}
+
 usms::result<value> check_value(const key_info& key, value v) {
   if (!kind_matches(key.kind, v))
-    return usms::failure{"expected a " + std::string{to_string(key.kind)},
-                         key.dotted()};
+    return usms::failure{"expected " + expected_form(key), key.dotted()};
   if (key.check != nullptr)
     if (auto problem = key.check(v); !problem.empty())
       return usms::failure{std::move(problem), key.dotted()};
@@ -237,6 +261,14 @@ std::string check_retention(const value& v) {
   return {};
 }
 
+std::string check_give_up_after(const value& v) {
+  const auto& x = std::get<std::optional<milliseconds>>(v);
+  if (x && x->count() <= 0)
+    return format_duration(*x)
+           + " must be longer than 0 (write 'never' to turn it off)";
+  return {};
+}
+
 std::string check_timezone(const value& v) {
   const auto& name = std::get<std::string>(v);
   if (name.empty())
@@ -282,6 +314,82 @@ std::string check_tokens(const value& v) {
         return "token #" + n + " repeats token #" + std::to_string(j + 1);
   }
   return {};
+}
+
+std::string check_storage_url(const value& v) {
+  const auto& url = std::get<std::string>(v);
+  if (url.empty())
+    return {};
+  auto target = storage_from_url(url);
+  if (!target)
+    return quoted_redacted(url)
+           + " is neither sqlite:PATH nor a postgresql:// (or postgres://) "
+             "URI";
+  if (target->backend == storage_backend::sqlite && target->location.empty())
+    return "sqlite: needs a file path (sqlite:PATH)";
+  for (char c : url)
+    if (std::isspace(static_cast<unsigned char>(c))
+        || std::iscntrl(static_cast<unsigned char>(c)))
+      return quoted_redacted(url)
+             + " contains white space or control characters";
+  return {};
+}
+
+std::string check_instance_id(const value& v) {
+  const auto& name = std::get<std::string>(v);
+  return name.empty() ? std::string{} : check_instance_name(name);
+}
+
+std::string check_alertmanager_key(const value& v) {
+  const auto& x = std::get<std::string>(v);
+  if (x == "fingerprint" || x == "group")
+    return {};
+  return quoted_redacted(x) + " is not fingerprint or group";
+}
+
+std::string check_template(const value& v) {
+  auto parsed = parse_template(std::get<std::string>(v));
+  return parsed ? std::string{} : parsed.error().message;
+}
+
+std::string check_priority_table(const value& v) {
+  auto is_severity_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'
+           || c == '.';
+  };
+  const auto& table = std::get<priority_table>(v);
+  for (auto i = table.begin(); i != table.end(); ++i) {
+    const auto& [severity, priority] = *i;
+    if (std::any_of(table.begin(), i,
+                    [&](const auto& e) { return e.first == severity; }))
+      return "severity " + quoted_redacted(severity) + " appears twice";
+    if (severity.empty())
+      return "a severity name is empty";
+    if (!std::all_of(severity.begin(), severity.end(), is_severity_char))
+      return "severity " + quoted_redacted(severity)
+             + " has characters outside A-Z a-z 0-9 _ - .";
+    if (auto problem = check_priority(severity, priority); !problem.empty())
+      return problem;
+  }
+  return {};
+}
+
+std::string check_priority(std::string_view severity, std::int64_t priority) {
+  if (priority < 1 || priority > 5)
+    return "severity " + quoted_redacted(severity) + " has priority "
+           + std::to_string(priority) + ", outside 1..5";
+  return {};
+}
+
+bool add_priority(priority_table& table, std::string severity, int priority) {
+  auto at = std::lower_bound(table.begin(), table.end(), severity,
+                             [](const auto& entry, const std::string& name) {
+                               return entry.first < name;
+                             });
+  if (at != table.end() && at->first == severity)
+    return false;
+  table.emplace(at, std::move(severity), priority);
+  return true;
 }
 
 } // namespace usms::config

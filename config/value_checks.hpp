@@ -35,6 +35,8 @@ std::string check_nonnegative_duration(const value& v);
 std::string check_timespan(const value& v);
 /// `disabled` or longer than 0.
 std::string check_retention(const value& v);
+/// `never` or longer than 0.
+std::string check_give_up_after(const value& v);
 /// Empty (the host's zone) or a zone the tz database knows.
 std::string check_timezone(const value& v);
 /// trace, debug, info, warn, error, critical or off.
@@ -44,6 +46,23 @@ std::string check_format(const value& v);
 /// Tokens that are not empty, use only RFC 6750 characters and do not
 /// repeat.
 std::string check_tokens(const value& v);
+/// Empty (unset), `sqlite:PATH` with a path, or a `postgresql://` or
+/// `postgres://` URI without white space. Passwords are never quoted.
+std::string check_storage_url(const value& v);
+/// Empty (host name + process id) or a name check_instance_name accepts.
+std::string check_instance_id(const value& v);
+/// fingerprint or group.
+std::string check_alertmanager_key(const value& v);
+/// A template parse_template accepts (config/alert_template.hpp).
+std::string check_template(const value& v);
+/// Severity names of A-Z a-z 0-9 `_` `-` `.`, priorities 1..5.
+std::string check_priority_table(const value& v);
+/// What is wrong with one priority of the table (readers call it before a
+/// number too large for an int is stored); empty when it is 1..5.
+std::string check_priority(std::string_view severity, std::int64_t priority);
+/// Adds an entry where it sorts; false (and no change) when the severity is
+/// there already.
+bool add_priority(priority_table& table, std::string severity, int priority);
 
 /// An integer from `Lo` to `Hi`.
 template <std::int64_t Lo, std::int64_t Hi>

@@ -13,12 +13,21 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace usms::config {
 
 namespace {
 
 using std::chrono::milliseconds;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
 
 usms::result<value> parse_integer(std::string_view text) {
   std::int64_t x = 0;
@@ -52,13 +61,6 @@ usms::result<value> parse_boolean(std::string_view text) {
 
 usms::result<value> parse_tokens(std::string_view text) {
   std::vector<auth_token> out;
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-      s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-      s.remove_suffix(1);
-    return s;
-  };
   if (trim(text).empty())
     return value{out};
   std::size_t pos = 0;
@@ -88,9 +90,50 @@ usms::result<value> parse_tokens(std::string_view text) {
   return value{std::move(out)};
 }
 
+// One entry of `critical=1, major=2`, added to `out`.
+std::optional<usms::failure> add_priority_item(priority_table& out,
+                                               std::string_view item) {
+  auto eq = item.find('=');
+  if (eq == std::string_view::npos)
+    return usms::failure{quoted_redacted(item)
+                             + " has no '=' (write severity=priority pairs "
+                               "separated by commas, e.g. critical=1,major=2)",
+                         "malformed"};
+  auto severity = std::string{trim(item.substr(0, eq))};
+  auto number = parse_integer(trim(item.substr(eq + 1)));
+  if (!number)
+    return usms::failure{"severity " + quoted_redacted(severity) + ": "
+                             + number.error().message,
+                         "malformed"};
+  auto priority = std::get<std::int64_t>(*number);
+  if (auto problem = check_priority(severity, priority); !problem.empty())
+    return usms::failure{std::move(problem), "malformed"};
+  if (!add_priority(out, severity, static_cast<int>(priority)))
+    return usms::failure{"severity " + quoted_redacted(severity)
+                             + " appears twice",
+                         "malformed"};
+  return std::nullopt;
+}
+
+// `critical=1, major=2`: severity=priority pairs separated by commas; empty
+// items (`critical=1,`) are no entries.
+usms::result<value> parse_priorities(std::string_view text) {
+  priority_table out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto comma = std::min(text.find(',', pos), text.size());
+    if (auto item = trim(text.substr(pos, comma - pos)); !item.empty())
+      if (auto problem = add_priority_item(out, item))
+        return *problem;
+    pos = comma + 1;
+  }
+  return value{std::move(out)};
+}
+
 usms::result<value> parse_raw(const key_info& key, std::string_view text) {
   switch (key.kind) {
   case value_kind::string:
+  case value_kind::template_text:
   case value_kind::secret:
     return value{std::string{text}};
   case value_kind::integer:
@@ -116,15 +159,19 @@ usms::result<value> parse_raw(const key_info& key, std::string_view text) {
     return value{static_cast<std::int64_t>(*s)};
   }
   case value_kind::optional_duration: {
-    if (usms::iequals(text, "disabled"))
+    if (usms::iequals(text, key.none_word))
       return value{std::optional<milliseconds>{}};
     auto d = parse_duration(text);
     if (!d)
-      return usms::failure{d.error().message + " or 'disabled'", "malformed"};
+      return usms::failure{d.error().message + " or '"
+                               + std::string{key.none_word} + "'",
+                           "malformed"};
     return value{std::optional<milliseconds>{*d}};
   }
   case value_kind::tokens:
     return parse_tokens(text);
+  case value_kind::priority_table:
+    return parse_priorities(text);
   }
   return usms::failure{"unknown kind", "malformed"};
 }
@@ -144,6 +191,9 @@ std::string format_text(const key_info& key, const value& v) {
   switch (key.kind) {
   case value_kind::string:
     return redact_url_password(std::get<std::string>(v));
+  case value_kind::template_text:
+    // Free text: a ':' and an '@' in it are no credentials.
+    return std::get<std::string>(v);
   case value_kind::secret:
     return std::get<std::string>(v).empty() ? "(not set)" : "(set)";
   case value_kind::integer:
@@ -162,11 +212,18 @@ std::string format_text(const key_info& key, const value& v) {
         std::max<std::int64_t>(std::get<std::int64_t>(v), 0)));
   case value_kind::optional_duration: {
     const auto& d = std::get<std::optional<milliseconds>>(v);
-    return d ? format_duration(*d) : "disabled";
+    return d ? format_duration(*d) : std::string{key.none_word};
   }
   case value_kind::tokens:
     return std::to_string(std::get<std::vector<auth_token>>(v).size())
            + " token(s)";
+  case value_kind::priority_table: {
+    std::string out;
+    for (const auto& [severity, priority] : std::get<priority_table>(v))
+      out += (out.empty() ? "" : ",") + severity + "="
+             + std::to_string(priority);
+    return out;
+  }
   }
   return "?";
 }

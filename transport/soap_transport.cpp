@@ -66,6 +66,8 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot) {
                 std::function<void(call_result)> done) {
     auto envelope = soap::build_request(c, ep.creds);
     if (!envelope) {
+      // Nothing to send: the result is known now and goes back at once,
+      // inside the sender.
       call_result r;
       r.kind = call_result_kind::malformed;
       r.request_sent = false;
@@ -82,6 +84,8 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot) {
     req.headers.push_back({"SOAPAction", std::move(action)});
     req.body = std::move(*envelope);
     req.timeout = ep.timeout;
+    // The client completes on one of its I/O threads (inside send() only
+    // when it is already stopped).
     slot->get()->send(std::move(req),
                  [c, done = std::move(done)](http::outcome out) {
                    call_result r;

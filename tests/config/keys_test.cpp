@@ -62,6 +62,46 @@ TEST_CASE("defaults are the documented ones", "[config][keys]") {
   CHECK_FALSE(validate(s).has_value());
 }
 
+TEST_CASE("defaults of the outage, alarm, exposure and cluster keys",
+          "[config][keys]") {
+  settings s;
+  CHECK(s.usms.breaker_failures == 5);
+  CHECK(s.usms.probe_interval == 5s);
+  CHECK(s.usms.recovery_ramp == 30s);
+  CHECK(s.usms.max_retry_after == 5min);
+  CHECK(s.usms.contract.empty());
+  REQUIRE(s.soap.give_up_after.has_value());
+  CHECK(*s.soap.give_up_after == 24h);
+  CHECK(s.alarms.update_interval == 5min);
+  CHECK(s.alarms.auto_resolve);
+  CHECK(s.alarms.resolution_code == "AutoResolved");
+  CHECK(s.alarms.reopen_window == 1h);
+  CHECK(s.alarms.sync_interval == 1min);
+  CHECK(s.alarms.keep == 30 * 24h);
+  CHECK(s.alarms.flap_threshold == 5);
+  CHECK(s.alarms.flap_window == 10min);
+  CHECK(s.alertmanager.key == "fingerprint");
+  CHECK(s.alertmanager.summary == "{{ annotations.summary }}");
+  CHECK(s.alertmanager.description == "{{ annotations.description }}");
+  CHECK(s.alertmanager.configuration_item == "{{ labels.instance }}");
+  CHECK(s.alertmanager.priority
+        == priority_table{{"critical", 1},
+                          {"error", 2},
+                          {"info", 4},
+                          {"major", 2},
+                          {"warning", 3}});
+  CHECK(s.alertmanager.default_priority == 3);
+  CHECK(s.server.tls_cert.empty());
+  CHECK(s.server.tls_key.empty());
+  CHECK(s.server.tls_client_ca.empty());
+  CHECK(s.server.max_connections == 10000);
+  CHECK(s.server.header_timeout == 10s);
+  CHECK(s.server.idle_timeout == 60s);
+  CHECK(s.storage.url.empty());
+  CHECK(s.cluster.instance_id.empty()); // filled in by the loader
+  CHECK(s.cluster.lease == 15s);
+}
+
 TEST_CASE("the registry covers every key once with the right kind",
           "[config][keys]") {
   settings s;
@@ -83,11 +123,11 @@ TEST_CASE("the registry covers every key once with the right kind",
     REQUIRE(json);
     CHECK(*json == v);
   }
-  CHECK(names.size() == 36);
+  CHECK(names.size() == 65);
   CHECK(all_sections()
-        == std::vector<std::string_view>{"server", "storage", "usms", "soap",
-                                         "intake", "auth", "offload", "trend",
-                                         "log", "reply"});
+        == std::vector<std::string_view>{
+            "server", "storage", "cluster", "usms", "soap", "intake", "alarms",
+            "alertmanager", "auth", "offload", "trend", "log", "reply"});
   CHECK(find_key("soap.retrys") == nullptr);
   CHECK(find_key("soap") == nullptr);
   CHECK(find_key("usms", "max_in_flight")->env_name()
@@ -106,9 +146,13 @@ TEST_CASE("runtime-changeable and secret keys are as specified",
   }
   CHECK(fixed
         == std::set<std::string>{
-            "server.listen", "server.max_body", "storage.db", "usms.ca_file",
-            "usms.client_cert", "usms.client_key", "auth.tokens",
-            "auth.protect_metrics", "log.format"});
+            "server.listen", "server.max_body", "server.tls_cert",
+            "server.tls_key", "server.tls_client_ca", "server.max_connections",
+            "server.header_timeout", "server.idle_timeout", "storage.db",
+            "storage.url", "cluster.instance_id", "cluster.lease",
+            "usms.ca_file", "usms.client_cert", "usms.client_key",
+            "usms.contract", "auth.tokens", "auth.protect_metrics",
+            "log.format"});
   CHECK(secret == std::set<std::string>{"soap.password", "auth.tokens"});
 }
 
@@ -169,6 +213,80 @@ TEST_CASE("retention is a duration or disabled", "[config][keys]") {
   CHECK(text("offload.retention", "7d").value() == value{opt{7 * 24h}});
   CHECK_FALSE(text("offload.retention", "0s"));
   CHECK_FALSE(text("offload.retention", "never"));
+}
+
+TEST_CASE("give_up_after is a duration or never, its own word",
+          "[config][keys]") {
+  using opt = std::optional<std::chrono::milliseconds>;
+  const auto& key = *find_key("soap.give_up_after");
+  CHECK(key.kind == value_kind::optional_duration);
+  CHECK(key.none_word == "never");
+  CHECK(find_key("offload.retention")->none_word == "disabled");
+  CHECK(text("soap.give_up_after", "never").value() == value{opt{}});
+  CHECK(text("soap.give_up_after", "NEVER").value() == value{opt{}});
+  CHECK(text("soap.give_up_after", "2h").value() == value{opt{2h}});
+  auto off = text("soap.give_up_after", "disabled");
+  REQUIRE_FALSE(off);
+  CHECK(off.error().message
+        == "'disabled' is not a duration (write e.g. 500ms, 30s, 5m, 4h or "
+           "7d) or 'never'");
+  auto zero = text("soap.give_up_after", "0s");
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().message
+        == "0s must be longer than 0 (write 'never' to turn it off)");
+  // Each form writes the key's own word and reads it back.
+  CHECK(format_text(key, value{opt{}}) == "never");
+  CHECK(format_text(*find_key("offload.retention"), value{opt{}})
+        == "disabled");
+  CHECK(to_json_text(key, value{opt{}}) == "\"never\"");
+  CHECK(to_json_text(key, value{opt{24h}}) == "\"1d\"");
+  CHECK(parse_json_text(key, "\"never\"").value() == value{opt{}});
+  CHECK(parse_json_text(key, "null").value() == value{opt{}});
+  CHECK_FALSE(parse_json_text(key, "\"disabled\""));
+  auto number = parse_json_text(key, "3600");
+  REQUIRE_FALSE(number);
+  CHECK(number.error().message
+        == "expected a duration string such as \"30d\", \"never\" or null, "
+           "got an integer");
+  // Every optional duration has its word.
+  for (const auto& k : all_keys())
+    if (k.kind == value_kind::optional_duration) {
+      INFO(k.dotted());
+      CHECK_FALSE(k.none_word.empty());
+    }
+}
+
+TEST_CASE("the outage and alarm keys' ranges", "[config][keys]") {
+  CHECK(text("usms.breaker_failures", "1"));
+  CHECK(text("usms.breaker_failures", "0").error().message
+        == "0 is out of range 1..2147483647");
+  CHECK_FALSE(text("usms.breaker_failures", "2147483648"));
+  CHECK_FALSE(text("usms.probe_interval", "0s"));
+  CHECK(text("usms.recovery_ramp", "0s"));
+  CHECK_FALSE(text("usms.max_retry_after", "0"));
+  CHECK(text("alarms.reopen_window", "0s").value()
+        == value{std::chrono::milliseconds{0}});
+  for (auto key : {"alarms.update_interval", "alarms.sync_interval",
+                   "alarms.keep", "alarms.flap_window", "cluster.lease",
+                   "server.header_timeout", "server.idle_timeout"}) {
+    INFO(key);
+    CHECK_FALSE(text(key, "0s"));
+    CHECK(text(key, "1s"));
+  }
+  CHECK_FALSE(text("alarms.flap_threshold", "0"));
+  CHECK(text("alarms.flap_threshold", "1"));
+  CHECK_FALSE(text("server.max_connections", "0"));
+  CHECK(text("alarms.auto_resolve", "off").value() == value{false});
+  CHECK_FALSE(text("alarms.resolution_code", ""));
+  CHECK(text("alertmanager.key", "group"));
+  CHECK(text("alertmanager.key", "fingerprint"));
+  CHECK(text("alertmanager.key", "alert").error().message
+        == "'alert' is not fingerprint or group");
+  for (auto bad : {"0", "6", "-1"}) {
+    INFO(bad);
+    CHECK_FALSE(text("alertmanager.default_priority", bad));
+  }
+  CHECK(text("usms.contract", "/etc/usms/contract.toml"));
 }
 
 TEST_CASE("timezone must be an IANA name", "[config][keys]") {
@@ -267,4 +385,30 @@ TEST_CASE("cross-field rules", "[config][keys]") {
   CHECK_FALSE(validate(s));
   s.soap.retries = 1000;
   CHECK(validate(s)->code == "soap.retries");
+}
+
+TEST_CASE("the API's TLS certificate and key come together", "[config][keys]") {
+  settings s;
+  s.server.tls_cert = "/etc/gw/cert.pem";
+  auto alone = check_consistency(s);
+  REQUIRE(alone);
+  CHECK(alone->code == "server.tls_cert");
+  CHECK(alone->message
+        == "server.tls_cert (/etc/gw/cert.pem) is set but server.tls_key is "
+           "empty: set both to serve https, or neither for http");
+  s.server.tls_cert.clear();
+  s.server.tls_key = "/etc/gw/key.pem";
+  REQUIRE(check_consistency(s));
+  CHECK(check_consistency(s)->code == "server.tls_key");
+  s.server.tls_cert = "/etc/gw/cert.pem";
+  CHECK_FALSE(check_consistency(s));
+  s.server.tls_client_ca = "/etc/gw/ca.pem";
+  CHECK_FALSE(check_consistency(s));
+  s.server.tls_cert.clear();
+  s.server.tls_key.clear();
+  auto ca = check_consistency(s);
+  REQUIRE(ca);
+  CHECK(ca->code == "server.tls_client_ca");
+  CHECK(ca->message.find("needs server.tls_cert and server.tls_key")
+        != std::string::npos);
 }

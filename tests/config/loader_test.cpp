@@ -1,20 +1,22 @@
 #include "config/loader.hpp"
 
+#include "config/instance_id.hpp"
+#include "config/runtime_patch.hpp"
+#include "contains.hpp"
 #include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 using namespace usms::config;
+using usms::config::test::contains;
 using usms::config::test::temp_file;
 
 namespace {
 
 using string_map = std::map<std::string, std::string>;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 usms::result<loaded> load_file(const std::string& toml, string_map env = {}) {
   temp_file file{toml};
@@ -27,7 +29,7 @@ TEST_CASE("without sources every key has its default", "[config][loader]") {
   auto x = load_settings("", {}, {}, {});
   REQUIRE(x);
   CHECK(x->values.soap.retries == 3);
-  CHECK(x->sources.size() == 36);
+  CHECK(x->sources.size() == 65);
   for (const auto& [key, source] : x->sources) {
     INFO(key);
     CHECK(source == value_source::default_value);
@@ -271,4 +273,122 @@ TEST_CASE("environment_map splits at the first '='", "[config][loader]") {
         == std::map<std::string, std::string>{
             {"A", "1"}, {"B", "x=y"}, {"EMPTY", ""}});
   CHECK(environment_map(nullptr).empty());
+}
+
+TEST_CASE("cluster.instance_id defaults to host name and process id",
+          "[config][loader]") {
+  auto x = load_settings("", {}, {}, {});
+  REQUIRE(x);
+  const auto& id = x->values.cluster.instance_id;
+  auto suffix = "-" + std::to_string(::getpid());
+  REQUIRE(id.size() > suffix.size());
+  CHECK(id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0);
+  CHECK(id == default_instance_id());
+  CHECK(check_instance_name(id).empty());
+  CHECK(x->sources.at("cluster.instance_id") == value_source::default_value);
+  // GET /api/v1/config shows the value the instance goes by, as a default.
+  rapidjson::Document doc;
+  doc.Parse(to_json(*x).c_str());
+  CHECK(doc["cluster"]["instance_id"].GetString() == id);
+  CHECK(doc["sources"]["cluster"]["instance_id"].GetString()
+        == std::string{"default"});
+  // Sent back unchanged it is no change; another name needs a restart.
+  REQUIRE(apply_patch(*x, to_json(*x)));
+  auto other = apply_patch(*x, R"({"cluster": {"instance_id": "gw-b"}})");
+  REQUIRE_FALSE(other);
+  CHECK(other.error().code == "cluster.instance_id");
+
+  auto named
+      = load_settings("", {{"USMS_GW_CLUSTER_INSTANCE_ID", "gw-a.1"}}, {}, {});
+  REQUIRE(named);
+  CHECK(named->values.cluster.instance_id == "gw-a.1");
+  CHECK(named->sources.at("cluster.instance_id") == value_source::env);
+  // Empty in a source means the default too.
+  auto empty = load_file("[cluster]\ninstance_id = \"\"\nlease = \"20s\"\n");
+  REQUIRE(empty);
+  CHECK(empty->values.cluster.instance_id == default_instance_id());
+  CHECK(empty->values.cluster.lease == 20s);
+  auto bad
+      = load_settings("", {{"USMS_GW_CLUSTER_INSTANCE_ID", "gw a"}}, {}, {});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message
+        == "cluster.instance_id from USMS_GW_CLUSTER_INSTANCE_ID: 'gw a' has "
+           "characters outside A-Z a-z 0-9 . _ -");
+  CHECK_FALSE(load_settings(
+      "", {{"USMS_GW_CLUSTER_INSTANCE_ID", std::string(129, 'x')}}, {}, {}));
+}
+
+TEST_CASE("the TLS pair is checked at load, naming the sources",
+          "[config][loader]") {
+  auto alone = load_file("[server]\ntls_cert = \"/etc/gw/cert.pem\"\n");
+  REQUIRE_FALSE(alone);
+  CHECK(alone.error().code == "server.tls_cert");
+  CHECK(alone.error().message
+        == "server.tls_cert (/etc/gw/cert.pem, from file) is set but "
+           "server.tls_key is empty: set both to serve https, or neither for "
+           "http");
+  auto pair = load_file("[server]\ntls_cert = \"/etc/gw/cert.pem\"\n",
+                        {{"USMS_GW_SERVER_TLS_KEY", "/etc/gw/key.pem"}});
+  REQUIRE(pair);
+  CHECK(pair->values.server.tls_key == "/etc/gw/key.pem");
+  auto ca = load_settings(
+      "", {{"USMS_GW_SERVER_TLS_CLIENT_CA", "/etc/gw/ca.pem"}}, {}, {});
+  REQUIRE_FALSE(ca);
+  CHECK(ca.error().code == "server.tls_client_ca");
+}
+
+TEST_CASE("the new kinds read from TOML, environment and flags",
+          "[config][loader]") {
+  auto x = load_file(R"(
+[usms]
+breaker_failures = 3
+probe_interval = "2s"
+recovery_ramp = "0s"
+contract = "/etc/usms/contract.toml"
+[soap]
+give_up_after = "never"
+[alarms]
+auto_resolve = false
+reopen_window = "0s"
+[alertmanager]
+key = "group"
+)",
+                     {{"USMS_GW_ALARMS_FLAP_THRESHOLD", "7"},
+                      {"USMS_GW_OFFLOAD_RETENTION", "disabled"}});
+  REQUIRE(x);
+  const auto& v = x->values;
+  CHECK(v.usms.breaker_failures == 3);
+  CHECK(v.usms.probe_interval == 2s);
+  CHECK(v.usms.recovery_ramp == 0ms);
+  CHECK(v.usms.contract == "/etc/usms/contract.toml");
+  CHECK_FALSE(v.soap.give_up_after.has_value());
+  CHECK_FALSE(v.alarms.auto_resolve);
+  CHECK(v.alarms.reopen_window == 0ms);
+  CHECK(v.alertmanager.key == "group");
+  CHECK(v.alarms.flap_threshold == 7);
+  CHECK_FALSE(v.offload.retention.has_value());
+  // Each optional duration takes only its own word.
+  auto word = load_file("[soap]\ngive_up_after = \"disabled\"\n");
+  REQUIRE_FALSE(word);
+  CHECK(contains(word.error().message, "or 'never'"));
+  auto number = load_file("[soap]\ngive_up_after = 5\n");
+  REQUIRE_FALSE(number);
+  CHECK(contains(number.error().message,
+                 "expected a duration string such as \"30d\" or \"never\""));
+  auto env = load_settings("", {{"USMS_GW_SOAP_GIVE_UP_AFTER", "never"}},
+                           {{"usms.contract", "/tmp/c.toml"}}, {});
+  REQUIRE(env);
+  CHECK_FALSE(env->values.soap.give_up_after.has_value());
+  CHECK(env->values.usms.contract == "/tmp/c.toml");
+  CHECK(env->sources.at("usms.contract") == value_source::flag);
+  auto runtime = load_settings(
+      "", {}, {},
+      {{"soap.give_up_after", "\"never\""}, {"alarms.keep", "\"7d\""}});
+  REQUIRE(runtime);
+  CHECK_FALSE(runtime->values.soap.give_up_after.has_value());
+  // The contract comes from the file, environment or flags only.
+  auto contract
+      = load_settings("", {}, {}, {{"usms.contract", "\"/tmp/c.toml\""}});
+  REQUIRE_FALSE(contract);
+  CHECK(contains(contract.error().message, "cannot be changed at run time"));
 }

@@ -1,6 +1,8 @@
 #include "config/runtime_patch.hpp"
 #include "config/url_redaction.hpp"
 
+#include "contains.hpp"
+
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
@@ -8,6 +10,7 @@
 
 using namespace std::chrono_literals;
 using namespace usms::config;
+using usms::config::test::contains;
 
 namespace {
 
@@ -22,10 +25,6 @@ rapidjson::Document parse(const std::string& json) {
   doc.Parse(json.c_str());
   REQUIRE_FALSE(doc.HasParseError());
   return doc;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 } // namespace
@@ -250,7 +249,8 @@ TEST_CASE("URL passwords are shown masked and survive an echoed PUT",
   CHECK(contains(bad.error().message, "ftp://ops:***@proxy.example:21"));
 }
 
-TEST_CASE("redact_url_password masks only a userinfo password",
+TEST_CASE("redact_url_password masks a userinfo password and a password "
+          "parameter",
           "[config][secrets]") {
   CHECK(redact_url_password("http://u:p@h:1/x@y") == "http://u:***@h:1/x@y");
   CHECK(redact_url_password("u:p@proxy:3128") == "u:***@proxy:3128");
@@ -258,6 +258,18 @@ TEST_CASE("redact_url_password masks only a userinfo password",
   CHECK(redact_url_password("http://h:1/a:b@c") == "http://h:1/a:b@c");
   CHECK(redact_url_password("https://h") == "https://h");
   CHECK(redact_url_password("") == "");
+  CHECK(redact_url_password("postgresql://h/db?password=pw&sslmode=require")
+        == "postgresql://h/db?password=***&sslmode=require");
+  CHECK(redact_url_password("postgresql://u:a@h/db?sslmode=disable&password=b")
+        == "postgresql://u:***@h/db?sslmode=disable&password=***");
+  CHECK(redact_url_password("http://h/x?password=p#frag")
+        == "http://h/x?password=***#frag");
+  CHECK(redact_url_password("http://h/x?mypassword=p&password=")
+        == "http://h/x?mypassword=p&password=");
+  // Only in a URL's query: other text keeps its words.
+  CHECK(redact_url_password("sqlite:./password=x.db")
+        == "sqlite:./password=x.db");
+  CHECK(redact_url_password("http://h/password=x") == "http://h/password=x");
   CHECK(is_redacted_echo("http://u:***@h", "http://u:p@h"));
   CHECK_FALSE(is_redacted_echo("http://u:***@h", "http://u:***@h"));
   CHECK_FALSE(is_redacted_echo("http://u:***@g", "http://u:p@h"));
