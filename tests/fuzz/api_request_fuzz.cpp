@@ -1,10 +1,13 @@
-// The API's request decoder (JSON body or query string → ticket request) on
-// any bytes. What it accepts must be sendable: the SOAP codec builds the
-// call without complaint, and the journal's JSON gives the request back.
+// The API's request decoders (JSON body or query string → ticket request;
+// alarm events and Alertmanager payloads → alarm events) on any bytes. A
+// ticket request they accept must be sendable: the SOAP codec builds the
+// call without complaint, and the journal's JSON gives the request back. An
+// alarm event keeps its documented key and field rules.
 //
-// Input: one selector byte (bits 0-1: create, update or query; bits 2-3: the
-// ticket type; bit 4: USMS API v1; bits 5-6: the ticket id of an update),
-// then the body (or, for a query, the query string).
+// Input: one selector byte (bits 0-1: create, update, query, or an alarm;
+// bits 2-3: the ticket type; bit 4: USMS API v1; bits 5-6: the ticket id of
+// an update; bit 5 of an alarm: Alertmanager's payload instead of ours,
+// bit 6 by group), then the body (or, for a query, the query string).
 
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "api/alarm_json.hpp"
+#include "api/alertmanager_json.hpp"
 #include "api/request_validation.hpp"
 #include "contract/soap_codec.hpp"
 #include "persistence/record_json.hpp"
@@ -61,6 +66,45 @@ usms::soap::call call_of(const usms::ticket_request& req, int api_version) {
   return c;
 }
 
+void check_error(const usms::api::api_error& error) {
+  require(error.status >= 400 && error.status < 500, "a status not 4xx");
+  require(!error.message.empty(), "an error without a message");
+}
+
+void check_alarm(const usms::alarm_event& event) {
+  require(!event.key.empty() && event.key.size() <= 512,
+          "an alarm key of no or too many bytes");
+  for (char c : event.key)
+    require(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f,
+            "a control character in an alarm key");
+  require(usms::soap::check_xml_text(event.key).empty(),
+          "an alarm key XML cannot carry");
+  for (auto& [name, value] : event.fields)
+    require(usms::soap::check_xml_text(value).empty(),
+            "an alarm field XML cannot carry");
+}
+
+/// The alarm decoders: our own alarm events and Alertmanager's payloads.
+void decode_alarm(unsigned selector, std::string_view body,
+                  const usms::api::intake_rules& rules) {
+  if (selector & 0x20) {
+    usms::config::alertmanager_settings settings;
+    if (selector & 0x40)
+      settings.key = "group";
+    auto parsed = usms::api::parse_alertmanager(body, settings, 0);
+    if (auto* error = std::get_if<usms::api::api_error>(&parsed))
+      return check_error(*error);
+    for (auto& event : std::get<usms::api::alertmanager_notification>(parsed)
+                         .events)
+      check_alarm(event);
+    return;
+  }
+  auto parsed = usms::api::parse_alarm_event(body, rules);
+  if (auto* error = std::get_if<usms::api::api_error>(&parsed))
+    return check_error(*error);
+  check_alarm(std::get<usms::alarm_event>(parsed));
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
@@ -82,15 +126,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     parsed = usms::api::parse_update(type, ticket_id_of((selector >> 5) & 3),
                                      body, rules);
     break;
-  default: {
+  case 2: {
     auto params = usms::http::parse_query("/?" + std::string{body});
     parsed = usms::api::parse_query(type, params, rules);
     (void)usms::api::parse_wait(params);
+    break;
   }
+  default:
+    decode_alarm(selector, body, rules);
+    return 0;
   }
   if (auto* error = std::get_if<usms::api::api_error>(&parsed)) {
-    require(error->status >= 400 && error->status < 500, "a status not 4xx");
-    require(!error->message.empty(), "an error without a message");
+    check_error(*error);
     return 0;
   }
   auto& req = std::get<usms::ticket_request>(parsed);
