@@ -1,6 +1,8 @@
 #include "common/json_parse.hpp"
 
 #include <cstring>
+#include <string>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -50,7 +52,9 @@ std::string quote_key(std::string_view key) {
       --n;
   }
   for (std::size_t i = 0; i < n; ++i)
-    out += static_cast<unsigned char>(key[i]) < 0x20 ? '?' : key[i];
+    out += static_cast<unsigned char>(key[i]) < 0x20 || key[i] == 0x7F
+             ? '?'
+             : key[i];
   if (n < key.size())
     out += "...";
   return out;
@@ -96,12 +100,10 @@ public:
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
     if (!valid_text(s, n))
       return false;
-    if (!keys_[depth_ - 1].emplace(s, n).second) {
-      problem_ = json_problem::duplicate_key;
-      detail_ = "JSON with the key \"" + quote_key({s, n})
-                + "\" twice in one object";
-      return false;
-    }
+    if (!keys_[depth_ - 1].emplace(s, n).second)
+      return stop(json_problem::duplicate_key,
+                  "JSON with the key \"" + quote_key({s, n})
+                    + "\" twice in one object");
     return doc_.Key(s, n, copy);
   }
 
@@ -117,18 +119,22 @@ public:
     return doc_.EndArray(elements);
   }
 
-  /// Set when a handler stopped the parse.
-  std::optional<json_problem> problem_;
-  std::string detail_;
+  /// Why a handler stopped the parse, if one did.
+  const std::optional<json_problem>& problem() const { return problem_; }
+  const std::string& detail() const { return detail_; }
 
 private:
+  bool stop(json_problem problem, std::string detail) {
+    problem_ = problem;
+    detail_ = std::move(detail);
+    return false;
+  }
+
   bool open_level() {
-    if (depth_ == max_json_depth) {
-      problem_ = json_problem::too_deep;
-      detail_ = "JSON nested deeper than " + std::to_string(max_json_depth)
-                + " levels";
-      return false;
-    }
+    if (depth_ == max_json_depth)
+      return stop(json_problem::too_deep,
+                  "JSON nested deeper than " + std::to_string(max_json_depth)
+                    + " levels");
     ++depth_;
     if (keys_.size() < depth_)
       keys_.resize(depth_);
@@ -136,14 +142,12 @@ private:
   }
 
   bool valid_text(const char* s, rapidjson::SizeType n) {
-    if (!has_surrogate(s, n))
-      return true;
-    problem_ = json_problem::not_utf8;
-    detail_ = lone_surrogate;
-    return false;
+    return !has_surrogate(s, n) || stop(json_problem::not_utf8, lone_surrogate);
   }
 
   rapidjson::Document& doc_;
+  std::optional<json_problem> problem_;
+  std::string detail_;
   std::size_t depth_ = 0;
   // The keys seen so far in the object open at each level (arrays leave
   // their level's set alone).
@@ -191,8 +195,8 @@ std::optional<json_error> parse_json(std::string_view text,
   out.SetNull();
   out.Populate(run);
   std::optional<json_error> error;
-  if (builder.problem_) {
-    error = refusal(*builder.problem_, builder.detail_,
+  if (builder.problem()) {
+    error = refusal(*builder.problem(), builder.detail(),
                     start + parsed.Offset());
   } else if (parsed.IsError()) {
     error = reader_refusal(parsed.Code(), start + parsed.Offset());

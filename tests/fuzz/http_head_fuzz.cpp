@@ -26,7 +26,7 @@ using usms::fuzz::require;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-// As in transport/http_server.cpp (the server's header_limit) and the
+// As in transport/server_session.cpp (the server's header_limit) and the
 // default of server.max_body.
 constexpr std::uint32_t header_limit = 64 * 1024;
 constexpr std::uint64_t body_limit = 1024 * 1024;
