@@ -2,7 +2,6 @@
 
 #include "config/instance_id.hpp"
 #include "config/keys.hpp"
-#include "config/toml_guard.hpp"
 #include "config/url_redaction.hpp"
 #include "config/value_checks.hpp"
 
@@ -189,10 +188,6 @@ std::optional<usms::failure> apply_file(const std::string& path, loaded& out) {
                          "config_file"};
   std::ostringstream text;
   text << in.rdbuf();
-  if (auto bad = check_toml_text(text.str()))
-    return usms::failure{path + " line " + std::to_string(bad->line) + ": "
-                             + bad->description,
-                         "config_file"};
   toml::table root;
   try {
     root = toml::parse(text.str(), path);
