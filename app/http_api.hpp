@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/handles.hpp"
+#include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 #include "transport/http_server.hpp"
 
@@ -38,6 +39,9 @@ struct api_context {
   intake_actor intake;
   reader_actor reader;
   std::shared_ptr<live_rules> rules;
+  /// Where USMS stands: a request waiting while it may not be called is
+  /// shown as held.
+  std::shared_ptr<const usms_board> board;
   /// Access control; empty = open.
   request_guard guard;
   /// More routes (service endpoints, operator routes, pages), tried in
@@ -49,5 +53,10 @@ struct api_context {
 /// does not list and 405 for methods it does not list, asks `guard`, then
 /// tries the routes.
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
+
+/// Whether USMS may be called now (true when nobody says otherwise).
+inline bool usms_available(const api_context& ctx) {
+  return !ctx.board || ctx.board->status().available;
+}
 
 } // namespace usms::app
