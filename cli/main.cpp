@@ -1,4 +1,4 @@
-// usmsctl: the gateway's client for automation scripts (SPEC section 7).
+// usmsctl: the gateway's client for automation scripts (docs/usmsctl.md).
 // Sends create, update, query and get requests, waits when asked, prints
 // the gateway's JSON answer and exits with a code a script can branch on.
 
