@@ -82,13 +82,41 @@ public:
     }
   }
 
+  /// Reads one answer (head and Content-Length bytes of body) and keeps
+  /// what follows for the next call; empty when the peer closed first.
+  std::string read_answer() {
+    std::size_t head_end;
+    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
+      if (!read_more())
+        return {};
+    std::size_t length = 0;
+    auto at = pending_.find("\r\nContent-Length: ");
+    if (at != std::string::npos && at < head_end)
+      length = std::stoul(pending_.substr(at + 18));
+    while (pending_.size() < head_end + 4 + length)
+      if (!read_more())
+        return {};
+    auto answer = pending_.substr(0, head_end + 4 + length);
+    pending_.erase(0, answer.size());
+    return answer;
+  }
+
   tcp::socket& socket() {
     return socket_;
   }
 
 private:
+  bool read_more() {
+    char buf[4096];
+    boost::system::error_code ec;
+    auto n = socket_.read_some(boost::asio::buffer(buf), ec);
+    pending_.append(buf, n);
+    return !ec;
+  }
+
   boost::asio::io_context ioc_;
   tcp::socket socket_;
+  std::string pending_;
 };
 
 /// A port nobody listens on (bound, then released).
