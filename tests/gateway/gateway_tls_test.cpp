@@ -43,18 +43,6 @@ stack_options https_stack(std::vector<std::string> more_env = {}) {
   return opts;
 }
 
-tls_probe_options trusting(const std::string& client = {},
-                           int max_version = 0) {
-  tls_probe_options o;
-  o.ca_file = pki().cert("ca");
-  if (!client.empty()) {
-    o.cert_file = pki().cert(client);
-    o.key_file = pki().key(client);
-  }
-  o.max_version = max_version;
-  return o;
-}
-
 } // namespace
 
 TEST_CASE("with tls_cert and tls_key the gateway serves https only",
@@ -65,7 +53,7 @@ TEST_CASE("with tls_cert and tls_key the gateway serves https only",
         != std::string::npos);
 
   // The certificate verifies against the test CA for 127.0.0.1.
-  tls_probe probe{stack.gateway().port(), trusting()};
+  tls_probe probe{stack.gateway().port(), pki().probe_options()};
   INFO(probe.error());
   REQUIRE(probe.connected());
   CHECK(probe.peer_fingerprint() == file_fingerprint(pki().cert("server")));
@@ -91,16 +79,16 @@ TEST_CASE("with tls_client_ca a client certificate from that CA is required",
   auto port = stack.gateway().port();
 
   for (int version : {TLS1_2_VERSION, 0}) {
-    tls_probe good{port, trusting("client", version)};
+    tls_probe good{port, pki().probe_options("client", version)};
     INFO(good.error());
     REQUIRE(good.connected());
     CHECK(good.get("/healthz") == 200);
   }
   for (const char* client : {"", "other-client"}) {
     INFO("client certificate: " << client);
-    tls_probe refused{port, trusting(client, TLS1_2_VERSION)};
+    tls_probe refused{port, pki().probe_options(client, TLS1_2_VERSION)};
     CHECK_FALSE(refused.connected()); // the handshake fails
-    tls_probe tls13{port, trusting(client)};
+    tls_probe tls13{port, pki().probe_options(client)};
     CHECK(tls13.get("/healthz") == 0);
   }
   // The test helper's client has no certificate: refused as well.
@@ -123,7 +111,7 @@ TEST_CASE("SIGHUP: new handshakes get the new certificate, an open "
   auto old_print = file_fingerprint(pki().cert("server"));
   auto new_print = file_fingerprint(pki().cert("server2"));
 
-  tls_probe open{port, trusting()};
+  tls_probe open{port, pki().probe_options()};
   REQUIRE(open.connected());
   REQUIRE(open.peer_fingerprint() == old_print);
   REQUIRE(open.get("/healthz") == 200);
@@ -132,7 +120,7 @@ TEST_CASE("SIGHUP: new handshakes get the new certificate, an open "
   stack.gateway().send_signal(SIGHUP);
   CHECK(wait_until(
     [&] {
-      tls_probe fresh{port, trusting()};
+      tls_probe fresh{port, pki().probe_options()};
       return fresh.peer_fingerprint() == new_print;
     },
     10s));
@@ -151,7 +139,7 @@ TEST_CASE("SIGHUP: new handshakes get the new certificate, an open "
              != std::string::npos;
     },
     10s));
-  tls_probe after{port, trusting()};
+  tls_probe after{port, pki().probe_options()};
   CHECK(after.peer_fingerprint() == new_print);
   CHECK(after.get("/healthz") == 200);
   CHECK(open.get("/healthz") == 200);

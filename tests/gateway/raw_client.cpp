@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tests/support/test_support.hpp"
+
 namespace usms::test {
 
 namespace {
@@ -68,19 +70,10 @@ bool raw_client::read_more(std::chrono::milliseconds limit) {
 
 std::string raw_client::read_answer(std::chrono::milliseconds limit) {
   auto deadline = clock_type::now() + limit;
-  std::size_t head_end;
-  while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
+  std::string answer;
+  while ((answer = take_http_answer(pending_)).empty())
     if (!read_more(std::chrono::milliseconds(remaining_ms(deadline))))
       return {};
-  std::size_t length = 0;
-  auto at = pending_.find("\r\nContent-Length: ");
-  if (at != std::string::npos && at < head_end)
-    length = std::stoul(pending_.substr(at + 18));
-  while (pending_.size() < head_end + 4 + length)
-    if (!read_more(std::chrono::milliseconds(remaining_ms(deadline))))
-      return {};
-  auto answer = pending_.substr(0, head_end + 4 + length);
-  pending_.erase(0, answer.size());
   return answer;
 }
 

@@ -73,6 +73,18 @@ std::string test_pki::key(const std::string& name) const {
   return dir_.path() + "/" + name + "-key.pem";
 }
 
+tls_probe_options test_pki::probe_options(const std::string& client,
+                                          int max_version) const {
+  tls_probe_options o;
+  o.ca_file = cert("ca");
+  if (!client.empty()) {
+    o.cert_file = cert(client);
+    o.key_file = key(client);
+  }
+  o.max_version = max_version;
+  return o;
+}
+
 std::string file_fingerprint(const std::string& pem_file) {
   auto* f = std::fopen(pem_file.c_str(), "r");
   if (f == nullptr)
@@ -162,34 +174,20 @@ unsigned tls_probe::get(const std::string& path, std::string* body) {
   auto request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   if (SSL_write(ssl_, request.data(), static_cast<int>(request.size())) <= 0)
     return fail("write failed"), 0;
-  // Reads until the head and the Content-Length bytes of body are in.
-  std::string& in = pending_;
-  auto read_more = [&] {
+  std::string answer;
+  while ((answer = take_http_answer(pending_)).empty()) {
     char chunk[4096];
     int n = SSL_read(ssl_, chunk, sizeof chunk);
     if (n <= 0)
-      return fail("no answer (SSL_read " + std::to_string(n) + ")");
-    in.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  };
-  std::size_t head_end;
-  while ((head_end = in.find("\r\n\r\n")) == std::string::npos)
-    if (!read_more())
-      return 0;
-  auto head = in.substr(0, head_end);
-  std::size_t length = 0;
-  auto at = head.find("\r\nContent-Length: ");
-  if (at != std::string::npos)
-    length = std::stoul(head.substr(at + 18));
-  while (in.size() < head_end + 4 + length)
-    if (!read_more())
-      return 0;
+      return fail("no answer (SSL_read " + std::to_string(n) + ")"), 0;
+    pending_.append(chunk, static_cast<std::size_t>(n));
+  }
+  auto head_end = answer.find("\r\n\r\n");
   if (body != nullptr)
-    *body = in.substr(head_end + 4, length);
-  in.erase(0, head_end + 4 + length);
+    *body = answer.substr(head_end + 4);
   // "HTTP/1.1 200 OK"
-  return head.size() > 12 ? static_cast<unsigned>(std::stoul(head.substr(9, 3)))
-                          : 0;
+  return head_end > 12 ? static_cast<unsigned>(std::stoul(answer.substr(9, 3)))
+                       : 0;
 }
 
 } // namespace usms::test

@@ -17,6 +17,17 @@ struct ssl_ctx_st;
 
 namespace usms::test {
 
+struct tls_probe_options {
+  /// Trust only this CA and check that the certificate names 127.0.0.1;
+  /// empty: accept any certificate.
+  std::string ca_file;
+  std::string cert_file; ///< client certificate, optional
+  std::string key_file;
+  /// Highest protocol version to offer (e.g. TLS1_2_VERSION); 0: the
+  /// library's highest.
+  int max_version = 0;
+};
+
 /// A test CA with server certificates for localhost and 127.0.0.1
 /// (`server`, and `server2` as its renewal), a client certificate it signed
 /// (`client`), and an unrelated CA (`other-ca`) with a client certificate
@@ -32,6 +43,10 @@ public:
   std::string cert(const std::string& name) const;
   /// DIR/NAME-key.pem.
   std::string key(const std::string& name) const;
+  /// A probe that trusts the test CA only, presents `client`'s certificate
+  /// when one is named, and offers at most `max_version`.
+  tls_probe_options probe_options(const std::string& client = {},
+                                  int max_version = 0) const;
   const std::string& dir() const { return dir_.path(); }
 
 private:
@@ -41,17 +56,6 @@ private:
 /// SHA-256 fingerprint (lower-case hex) of the first certificate in a PEM
 /// file; empty when it holds none.
 std::string file_fingerprint(const std::string& pem_file);
-
-struct tls_probe_options {
-  /// Trust only this CA and check that the certificate names 127.0.0.1;
-  /// empty: accept any certificate.
-  std::string ca_file;
-  std::string cert_file; ///< client certificate, optional
-  std::string key_file;
-  /// Highest protocol version to offer (e.g. TLS1_2_VERSION); 0: the
-  /// library's highest.
-  int max_version = 0;
-};
 
 /// One blocking TLS connection to 127.0.0.1:PORT, made in the constructor.
 /// Every read and write gives up after 10 s.

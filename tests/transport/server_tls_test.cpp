@@ -20,7 +20,6 @@ using namespace std::chrono_literals;
 using usms::test::file_fingerprint;
 using usms::test::test_pki;
 using usms::test::tls_probe;
-using usms::test::tls_probe_options;
 
 namespace {
 
@@ -43,17 +42,6 @@ server_options tls_options() {
   server_options o;
   o.tls_cert_file = pki().cert("server");
   o.tls_key_file = pki().key("server");
-  return o;
-}
-
-tls_probe_options client_with(const std::string& name, int max_version = 0) {
-  tls_probe_options o;
-  o.ca_file = pki().cert("ca");
-  if (!name.empty()) {
-    o.cert_file = pki().cert(name);
-    o.key_file = pki().key(name);
-  }
-  o.max_version = max_version;
   return o;
 }
 
@@ -84,7 +72,7 @@ TEST_CASE("https serves TLS 1.2 and 1.3 with the configured certificate",
   server s{tls_options(), hello()};
   REQUIRE(s.start().empty());
   for (int version : {TLS1_2_VERSION, 0}) {
-    tls_probe probe{s.port(), client_with("", version)};
+    tls_probe probe{s.port(), pki().probe_options("", version)};
     INFO(probe.error());
     REQUIRE(probe.connected());
     CHECK(probe.protocol() == (version ? "TLSv1.2" : "TLSv1.3"));
@@ -144,7 +132,7 @@ TEST_CASE("with a client CA, only certificates it signed get through the "
 
   SECTION("a client certificate from the CA: served") {
     for (int version : {TLS1_2_VERSION, 0}) {
-      tls_probe probe{s.port(), client_with("client", version)};
+      tls_probe probe{s.port(), pki().probe_options("client", version)};
       INFO(probe.error());
       REQUIRE(probe.connected());
       CHECK(probe.get("/mtls") == 200);
@@ -155,12 +143,12 @@ TEST_CASE("with a client CA, only certificates it signed get through the "
     for (const char* name : {"", "other-client"}) {
       INFO("client certificate: " << name);
       // TLS 1.2: the handshake itself fails.
-      tls_probe tls12{s.port(), client_with(name, TLS1_2_VERSION)};
+      tls_probe tls12{s.port(), pki().probe_options(name, TLS1_2_VERSION)};
       CHECK_FALSE(tls12.connected());
       CHECK(tls12.get("/mtls") == 0);
       // TLS 1.3: the server checks the certificate after the client
       // finished; the server's alert then ends it before any answer.
-      tls_probe tls13{s.port(), client_with(name)};
+      tls_probe tls13{s.port(), pki().probe_options(name)};
       CHECK(tls13.get("/mtls") == 0);
       INFO(tls13.error());
       CHECK((tls13.error().find("alert") != std::string::npos
@@ -216,14 +204,14 @@ TEST_CASE("reload_tls: new handshakes get the new certificate, open "
   auto new_print = file_fingerprint(pki().cert("server2"));
   REQUIRE(old_print != new_print);
 
-  tls_probe open{s.port(), client_with("")};
+  tls_probe open{s.port(), pki().probe_options()};
   REQUIRE(open.connected());
   CHECK(open.peer_fingerprint() == old_print);
   CHECK(open.get("/before") == 200);
 
   install("server2");
   REQUIRE(s.reload_tls().empty());
-  tls_probe fresh{s.port(), client_with("")};
+  tls_probe fresh{s.port(), pki().probe_options()};
   REQUIRE(fresh.connected());
   CHECK(fresh.peer_fingerprint() == new_print);
   CHECK(fresh.get("/fresh") == 200);
@@ -236,7 +224,7 @@ TEST_CASE("reload_tls: new handshakes get the new certificate, open "
   { std::ofstream(key, std::ios::trunc) << "not a key"; }
   auto error = s.reload_tls();
   CHECK(error.find("cannot load TLS key") != std::string::npos);
-  tls_probe still{s.port(), client_with("")};
+  tls_probe still{s.port(), pki().probe_options()};
   REQUIRE(still.connected());
   CHECK(still.peer_fingerprint() == new_print);
   CHECK(open.get("/still") == 200);

@@ -16,6 +16,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "tests/support/test_support.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 
@@ -85,19 +86,10 @@ public:
   /// Reads one answer (head and Content-Length bytes of body) and keeps
   /// what follows for the next call; empty when the peer closed first.
   std::string read_answer() {
-    std::size_t head_end;
-    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
+    std::string answer;
+    while ((answer = usms::test::take_http_answer(pending_)).empty())
       if (!read_more())
         return {};
-    std::size_t length = 0;
-    auto at = pending_.find("\r\nContent-Length: ");
-    if (at != std::string::npos && at < head_end)
-      length = std::stoul(pending_.substr(at + 18));
-    while (pending_.size() < head_end + 4 + length)
-      if (!read_more())
-        return {};
-    auto answer = pending_.substr(0, head_end + 4 + length);
-    pending_.erase(0, answer.size());
     return answer;
   }
 
