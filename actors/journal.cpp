@@ -11,7 +11,7 @@
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/caf/errors.hpp"
 #include "metrics/gateway_metrics.hpp"
-#include "persistence/journal_db.hpp"
+#include "persistence/backend.hpp"
 
 namespace usms {
 
@@ -34,7 +34,7 @@ caf::error storage_error(const std::exception& e) {
 
 journal_impl::behavior_type
 journal(journal_impl::stateful_pointer<journal_state> self,
-        std::shared_ptr<db::journal_db> shared_db) {
+        std::shared_ptr<storage::journal_store> shared_db) {
   // Group commit: every write joins the open transaction; a flush message
   // sent to ourselves queues behind the writes already in the mailbox, so
   // one COMMIT (one fsync) makes all of them durable before anyone is told.
@@ -62,15 +62,15 @@ journal(journal_impl::stateful_pointer<journal_state> self,
   };
   return {
     [=](append_atom, ticket_request& req) mutable
-    -> caf::result<std::string, bool> {
-      auto rp = self->make_response_promise<std::string, bool>();
+    -> caf::result<std::string, bool, int64_t> {
+      auto rp = self->make_response_promise<std::string, bool, int64_t>();
       auto st_rp = rp;
       auto& st = self->state;
       try {
         db->begin();
         auto res = db->append(req);
         st.on_commit.emplace_back([st_rp, res]() mutable {
-          st_rp.deliver(res.id, res.existed);
+          st_rp.deliver(res.id, res.existed, res.seq);
         });
         st.on_failure.emplace_back(
           [st_rp](const caf::error& err) mutable { st_rp.deliver(err); });
@@ -88,7 +88,7 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         const request_progress& p) mutable -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
       write(
-        [&](db::journal_db& d) {
+        [&](auto& d) {
           d.update_progress(id, p);
           return true;
         },
@@ -98,22 +98,26 @@ journal(journal_impl::stateful_pointer<journal_state> self,
     [=](finish_atom, const ticket_request& req, const request_outcome& out,
         const std::string& reply_state) mutable -> caf::result<status_row> {
       auto rp = self->make_response_promise<status_row>();
-      write([&](db::journal_db& d) { return d.finish(req, out, reply_state); },
-            rp);
+      write([&](auto& d) { return d.finish(req, out, reply_state); }, rp);
       return rp;
     },
     [=](requeue_atom, const std::string& id) mutable
-    -> caf::result<std::vector<request_record>> {
-      auto rp = self->make_response_promise<std::vector<request_record>>();
+    -> caf::result<std::vector<index_row>> {
+      auto rp = self->make_response_promise<std::vector<index_row>>();
       write(
-        [&](db::journal_db& d) {
-          std::vector<request_record> out;
-          if (d.requeue(id))
-            if (auto rec = d.load(id))
-              out.push_back(std::move(*rec));
+        [&](auto& d) {
+          std::vector<index_row> out;
+          if (auto row = d.requeue(id))
+            out.push_back(std::move(*row));
           return out;
         },
         rp);
+      return rp;
+    },
+    [=](requeue_atom, const status_filter& f) mutable
+    -> caf::result<std::vector<index_row>> {
+      auto rp = self->make_response_promise<std::vector<index_row>>();
+      write([&](auto& d) { return d.requeue_failed(f); }, rp);
       return rp;
     },
     [=](caf::get_atom, const std::string& id) mutable
@@ -135,12 +139,26 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         return storage_error(e);
       }
     },
-    [=](resume_atom) mutable -> caf::result<std::vector<request_record>> {
+    [=](pending_replies_atom) mutable
+    -> caf::result<std::vector<request_record>> {
       try {
-        return db->load_unfinished();
+        return db->pending_replies();
       } catch (const std::exception& e) {
         return storage_error(e);
       }
+    },
+    [=](reply_state_atom,
+        const std::vector<reply_state_update>& updates) mutable
+    -> caf::result<bool> {
+      // A write like the others: it joins the group commit under way.
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) {
+          d.save_reply_states(updates);
+          return true;
+        },
+        rp);
+      return rp;
     },
     [=](flush_atom) mutable {
       auto& st = self->state;
@@ -172,10 +190,11 @@ journal(journal_impl::stateful_pointer<journal_state> self,
 
 } // namespace
 
-journal_actor spawn_journal(caf::actor_system& sys, const std::string& path) {
-  auto db = std::make_shared<db::journal_db>(path);
-  metrics().set_status_entries(db->status_count());
-  return sys.spawn<caf::detached>(journal, std::move(db));
+journal_actor spawn_journal(caf::actor_system& sys, const std::string& db) {
+  std::shared_ptr<storage::journal_store> store
+    = storage::open_backend(db)->open_journal();
+  metrics().set_status_entries(store->status_count());
+  return sys.spawn<caf::detached>(journal, std::move(store));
 }
 
 } // namespace usms

@@ -31,8 +31,7 @@
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
-#include "persistence/schema.hpp"
-#include "persistence/sqlite.hpp"
+#include "persistence/backend.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/soap_transport.hpp"
@@ -69,6 +68,13 @@ pipeline_settings pipeline_from(const config::settings& s) {
   p.backoff_base_ms = s.soap.backoff_base.count();
   p.backoff_max_ms = s.soap.backoff_max.count();
   p.max_pending = s.intake.max_pending;
+  p.give_up_after_ms = s.soap.give_up_after ? s.soap.give_up_after->count()
+                                            : 0;
+  // A lookup by ExternalReference needs the query operation (API v2).
+  p.has_lookup = s.usms.api_version >= 2;
+  // Enough supervisors to keep every slot busy while the next ones wait
+  // for theirs; the rest of a backlog waits in the journal.
+  p.active_window = std::max(16, 2 * s.usms.max_in_flight);
   return p;
 }
 
@@ -82,6 +88,10 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.request_timeout_ms = s.usms.request_timeout.count();
   d.api_version = s.usms.api_version;
   d.probe_by_query = s.usms.api_version >= 2;
+  d.breaker_failures = s.usms.breaker_failures;
+  d.probe_interval_ms = s.usms.probe_interval.count();
+  d.recovery_ramp_ms = s.usms.recovery_ramp.count();
+  d.max_retry_after_ms = s.usms.max_retry_after.count();
   return d;
 }
 
@@ -209,10 +219,20 @@ std::string gateway::start() {
   d.rules->api_version = s.usms.api_version;
   d.rules->query_limit = s.soap.query_limit;
   d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
+  http::client_options reply_options;
+  reply_options.request_timeout = std::chrono::seconds(10);
+  d.reply_client = std::make_shared<http::client>(reply_options);
+  // Each storage owner opens its own connection to the location; which
+  // backend serves it is the location's business (storage::open_backend).
+  std::shared_ptr<const storage::backend> backend;
   try {
+    backend = storage::open_backend(s.storage.db);
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
-    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s));
+    d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
+                                       d.routes_configured, s.reply.retries);
+    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
+                                  d.replies);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -240,13 +260,13 @@ std::string gateway::start() {
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
                                        make_soap_sender(d.soap_slot),
                                        d.usms_view);
-  http::client_options reply_options;
-  reply_options.request_timeout = std::chrono::seconds(10);
-  d.reply_client = std::make_shared<http::client>(reply_options);
-  d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
-                                     d.routes_configured, s.reply.retries);
-  d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
-                          d.routes_configured, pipeline_from(s));
+  d.intake = spawn_intake(*d.sys,
+                          {d.journal, d.reader, d.dispatcher, d.replies,
+                           d.routes_configured, d.usms_view},
+                          pipeline_from(s));
+  // The intake activates held requests when USMS is available again.
+  caf::anon_send(d.dispatcher, listen_atom_v,
+                 caf::actor_cast<caf::actor>(d.intake));
   caf::anon_send(d.intake, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
@@ -254,12 +274,15 @@ std::string gateway::start() {
   ctx->intake = d.intake;
   ctx->reader = d.reader;
   ctx->rules = d.rules;
-  ctx->more_routes.push_back(make_service_routes({s.storage.db, d.usms_view}));
+  ctx->board = d.usms_view;
+  ctx->more_routes.push_back(make_service_routes(
+    {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
     {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
+  ops->board = d.usms_view;
   auto* self = impl_.get();
   ops->get_config = [self] {
     std::lock_guard<std::mutex> guard{self->cfg_mtx};
@@ -372,17 +395,13 @@ void gateway::stop(std::chrono::milliseconds grace) {
   metrics().set_hold_source({});
 }
 
-std::map<std::string, std::string> load_runtime_config(const std::string& path,
+std::map<std::string, std::string> load_runtime_config(const std::string& db,
                                                        bool reset) {
-  db::database conn{path};
-  db::prepare_database(conn);
+  // A connection of its own, closed again before the actors open theirs.
+  auto store = storage::open_backend(db)->open_operator();
   if (reset)
-    conn.exec("DELETE FROM runtime_config");
-  std::map<std::string, std::string> out;
-  auto q = conn.prepare("SELECT key, value FROM runtime_config");
-  while (q.step())
-    out.emplace(q.text(0), q.text(1));
-  return out;
+    store->replace_runtime_config({});
+  return store->runtime_config();
 }
 
 } // namespace usms::app

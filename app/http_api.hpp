@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/handles.hpp"
+#include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 #include "transport/http_server.hpp"
 
@@ -34,6 +35,9 @@ struct api_context {
   intake_actor intake;
   reader_actor reader;
   std::shared_ptr<live_rules> rules;
+  /// Where USMS stands: a request waiting while it may not be called is
+  /// shown as held.
+  std::shared_ptr<const usms_board> board;
   /// More routes (service endpoints, operator routes, pages), tried in
   /// order after /healthz and the ticket and request routes.
   std::vector<route_handler> more_routes;
@@ -44,5 +48,10 @@ struct api_context {
 /// routes. Access control is not its business: the server checks tokens
 /// from the request's head before the body is read (see auth_guard.hpp).
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
+
+/// Whether USMS may be called now (true when nobody says otherwise).
+inline bool usms_available(const api_context& ctx) {
+  return !ctx.board || ctx.board->status().available;
+}
 
 } // namespace usms::app

@@ -11,18 +11,6 @@ namespace usms::db {
 
 namespace {
 
-/// Indexes for the operator's queries: the status table newest first, by
-/// status, by source. Created here so the journal's commit path does not
-/// pay for them before the operator side exists.
-constexpr const char* ops_indexes = R"sql(
-CREATE INDEX IF NOT EXISTS status_rows_finished
-  ON status_rows(finished_at);
-CREATE INDEX IF NOT EXISTS status_rows_status
-  ON status_rows(status, finished_at);
-CREATE INDEX IF NOT EXISTS status_rows_source
-  ON status_rows(source, finished_at);
-)sql";
-
 /// A WHERE clause built from the filters that are set, with its bindings
 /// in order.
 struct where_clause {
@@ -102,7 +90,6 @@ std::string escape_like(const std::string& text) {
 
 ops_db::ops_db(const std::string& path) : db_(path) {
   prepare_database(db_);
-  db_.exec(ops_indexes);
 }
 
 ops_db::~ops_db() = default;
@@ -137,6 +124,22 @@ status_page ops_db::status(const status_filter& f) {
   return page;
 }
 
+std::optional<request_record> ops_db::request(const std::string& id) {
+  return find_request(cached(select_request_by_id()), id);
+}
+
+void ops_db::maintain() {
+  auto before = std::exchange(last_log_frames_, -1);
+  auto passive = db_.checkpoint(checkpoint_mode::passive);
+  last_log_frames_ = passive.log_frames;
+  bool idle = !passive.busy && passive.log_frames > 0
+              && passive.copied == passive.log_frames
+              && passive.log_frames == before;
+  if (!idle)
+    return;
+  last_log_frames_ = db_.checkpoint(checkpoint_mode::truncate).log_frames;
+}
+
 int64_t ops_db::status_entries() {
   auto& s = cached("SELECT COUNT(*) FROM status_rows");
   int64_t n = s.step() ? s.int64(0) : 0;
@@ -167,6 +170,37 @@ std::vector<trend_sample> ops_db::trend(int64_t since, int64_t until,
 int64_t ops_db::prune_trend(int64_t before) {
   cached("DELETE FROM trend WHERE at < ?1").bind(1, before).run();
   return db_.changes();
+}
+
+std::vector<request_record>
+ops_db::requests_by_seq(const std::vector<int64_t>& seqs) {
+  // One primary-key lookup each: a few microseconds, and one statement.
+  auto& q = cached(std::string{"SELECT "} + request_columns
+                   + " FROM requests WHERE seq = ?1");
+  std::vector<request_record> out;
+  out.reserve(seqs.size());
+  for (auto seq : seqs) {
+    q.reset().bind(1, seq);
+    if (q.step())
+      out.push_back(read_request_row(q));
+  }
+  q.reset();
+  return out;
+}
+
+std::vector<index_row> ops_db::unfinished_index(request_state state,
+                                                int64_t after_seq,
+                                                int32_t limit) {
+  // requests_by_state holds (state, seq): a range scan in journal order.
+  auto& q = cached(std::string{"SELECT "} + index_columns
+                   + " FROM requests WHERE state = ?1 AND seq > ?2 "
+                     "ORDER BY seq LIMIT ?3");
+  q.bind(1, to_string(state)).bind(2, after_seq).bind_int(3, limit);
+  std::vector<index_row> out;
+  while (q.step())
+    out.push_back(read_index_row(q));
+  q.reset();
+  return out;
 }
 
 queue_page ops_db::queue(const queue_filter& f) {
@@ -226,13 +260,6 @@ std::optional<std::string> ops_db::route(const std::string& source) {
     out = s.text(0);
   s.reset();
   return out;
-}
-
-std::string ops_db::find_route(const std::string& source) {
-  if (!source.empty())
-    if (auto url = route(source))
-      return *url;
-  return route(default_route).value_or(std::string{});
 }
 
 void ops_db::put_route(const std::string& source, const std::string& url) {
