@@ -64,6 +64,9 @@ struct supervisor_state {
   int64_t ready_at = 0;
   /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
+  /// Journal writes that failed in a row (each is tried again a second
+  /// later, for as long as it takes).
+  int journal_failures = 0;
   static inline const char* name = "request-supervisor";
 
   bool outcome_decided() const {
@@ -97,6 +100,29 @@ std::mt19937_64& jitter_rng() {
 
 void attempt(self_ptr self);
 
+/// A journal write of `what` failed: it is tried again in a second. Only
+/// the first failure of a row is an error in the log: while the database
+/// cannot be written, every active request would repeat it each second.
+void journal_failed(self_ptr self, const char* what, const caf::error& err) {
+  auto& st = self->state;
+  if (st.journal_failures++ == 0)
+    spdlog::error("request {}: {} not journaled, trying again every "
+                  "second: {}",
+                  st.req().id, what, to_string(err));
+  else
+    spdlog::debug("request {}: {} still not journaled: {}", st.req().id, what,
+                  to_string(err));
+  self->delayed_send(self, storage_retry_delay, retry_atom_v);
+}
+
+void journal_worked(supervisor_state& st) {
+  if (st.journal_failures == 0)
+    return;
+  spdlog::info("request {}: journaled after {} failed tries", st.req().id,
+               st.journal_failures);
+  st.journal_failures = 0;
+}
+
 void finish(self_ptr self, request_outcome out) {
   auto& st = self->state;
   st.now = phase::finishing;
@@ -112,6 +138,7 @@ void finish(self_ptr self, request_outcome out) {
     .then(
       [self, out, reply_state](status_row&) mutable {
         auto& st = self->state;
+        journal_worked(st);
         st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
@@ -138,12 +165,12 @@ void finish(self_ptr self, request_outcome out) {
           self->quit();
       },
       [self, out](caf::error& err) mutable {
-        spdlog::error("request {}: outcome not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        // The retry message re-enters attempt(), which sees the outcome
-        // decided and writes it again.
+        // Nobody hears of the outcome until it is journaled: the retry
+        // message re-enters attempt(), which sees the outcome decided and
+        // writes it again. Should the gateway stop meanwhile, the request
+        // is still unfinished in the journal and resumes at the next start.
         self->state.rec.outcome = std::move(out);
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
+        journal_failed(self, "outcome", err);
       });
 }
 
@@ -197,17 +224,14 @@ void passivate(self_ptr self, int64_t ready_at) {
     .then(
       [self](bool) {
         auto& st = self->state;
+        journal_worked(st);
         self->send(st.deps.intake, passivate_atom_v, st.req().id,
                    st.ready_at);
         st.now = phase::done;
         if (!st.slot_requested)
           self->quit();
       },
-      [self](caf::error& err) {
-        spdlog::error("request {}: progress not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
-      });
+      [self](caf::error& err) { journal_failed(self, "progress", err); });
 }
 
 /// Waits `delay` before the next try, as a passivated request.
@@ -419,16 +443,16 @@ void on_slot(self_ptr self) {
   self->request(st.deps.journal, journal_timeout, progress_atom_v, st.req().id,
                 p)
     .then([self, c, lookup](bool) mutable {
+            journal_worked(self->state);
             dispatch(self, std::move(c), lookup);
           },
           [self](caf::error& err) {
+            // Not sent: a create goes out only once it is marked sending.
             auto& st = self->state;
-            spdlog::error("request {}: cannot journal the send, waiting: {}",
-                          st.req().id, to_string(err));
             st.progress().sending = false;
             st.now = phase::starting;
             self->send(st.deps.dispatcher, release_atom_v);
-            self->delayed_send(self, storage_retry_delay, retry_atom_v);
+            journal_failed(self, "the send", err);
           });
 }
 
