@@ -181,8 +181,15 @@ bool statement::step() {
       return true;
     case SQLITE_DONE:
       return false;
-    default:
-      fail(db_, "step");
+    default: {
+      std::string msg = std::string{"step: "} + sqlite3_errmsg(db_);
+      auto code = sqlite3_extended_errcode(db_);
+      // A statement that failed with SQLITE_BUSY is left running (to be
+      // stepped again); left so, it would make the next COMMIT fail with
+      // "SQL statements in progress".
+      sqlite3_reset(stmt_);
+      throw sqlite_error(msg, code);
+    }
   }
 }
 
