@@ -56,6 +56,24 @@ caf::error write_error(const std::exception& e) {
   return read_error(e);
 }
 
+/// Logs a failed write or commit: as an error while the database was
+/// taking writes, quietly once it is known not to (every write fails then,
+/// and each supervisor tries again every second).
+void log_write_failure(self_ptr self, const std::string& what) {
+  if (self->state.failing.empty())
+    spdlog::error("journal {}", what);
+  else
+    spdlog::debug("journal {}", what);
+}
+
+void schedule_probe(self_ptr self) {
+  auto& st = self->state;
+  if (!st.probe_scheduled) {
+    st.probe_scheduled = true;
+    self->delayed_send(self, probe_interval, probe_atom_v);
+  }
+}
+
 /// The database refused a write: readiness says so, and a probe looks for
 /// the moment it takes writes again.
 void writes_failing(self_ptr self, const std::string& why) {
@@ -66,10 +84,7 @@ void writes_failing(self_ptr self, const std::string& why) {
                   "with 503 until it can",
                   why);
   st.failing = why;
-  if (!st.probe_scheduled) {
-    st.probe_scheduled = true;
-    self->delayed_send(self, probe_interval, probe_atom_v);
-  }
+  schedule_probe(self);
 }
 
 void writes_working(self_ptr self) {
@@ -118,7 +133,7 @@ journal_impl::behavior_type journal(self_ptr self,
         [deliver, value = std::move(value)]() mutable { deliver(value); });
       st.on_failure.emplace_back(deliver_error);
     } catch (const std::exception& e) {
-      spdlog::error("journal write failed: {}", e.what());
+      log_write_failure(self, std::string{"write failed: "} + e.what());
       auto err = write_error(e);
       bool group_kept = false;
       try {
@@ -258,8 +273,8 @@ journal_impl::behavior_type journal(self_ptr self,
       } catch (const std::exception& e) {
         // Nothing of the group is durable: every write hears so. The
         // connection stays usable: the next group begins afresh.
-        spdlog::error("journal commit of {} writes failed: {}", writes,
-                      e.what());
+        log_write_failure(self, "commit of " + std::to_string(writes)
+                                  + " writes failed: " + e.what());
         auto err = write_error(e);
         drop_group(err);
         if (err == gateway_errc::storage_unavailable)
@@ -278,13 +293,15 @@ journal_impl::behavior_type journal(self_ptr self,
         return;
       if (st.flush_scheduled) {
         // A group is under way: its commit tells.
-        writes_failing(self, st.failing);
+        schedule_probe(self);
         return;
       }
       try {
         db->check_writable();
       } catch (const std::exception& e) {
-        writes_failing(self, e.what());
+        spdlog::debug("journal: the database still cannot be written: {}",
+                      e.what());
+        schedule_probe(self);
         return;
       }
       writes_working(self);
