@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/call_outcome.hpp"
+#include "actors/retry_log.hpp"
 #include "actors/retry_policy.hpp"
 #include "actors/soap_calls.hpp"
 #include "caf/actor_system.hpp"
@@ -64,9 +65,7 @@ struct supervisor_state {
   int64_t ready_at = 0;
   /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
-  /// Journal writes that failed in a row (each is tried again a second
-  /// later, for as long as it takes).
-  int journal_failures = 0;
+  retry_log journal_retries; ///< journal writes failed in a row
   static inline const char* name = "request-supervisor";
 
   bool outcome_decided() const {
@@ -100,27 +99,11 @@ std::mt19937_64& jitter_rng() {
 
 void attempt(self_ptr self);
 
-/// A journal write of `what` failed: it is tried again in a second. Only
-/// the first failure of a row is an error in the log: while the database
-/// cannot be written, every active request would repeat it each second.
+/// A journal write of `what` failed: written again in a second.
 void journal_failed(self_ptr self, const char* what, const caf::error& err) {
-  auto& st = self->state;
-  if (st.journal_failures++ == 0)
-    spdlog::error("request {}: {} not journaled, trying again every "
-                  "second: {}",
-                  st.req().id, what, to_string(err));
-  else
-    spdlog::debug("request {}: {} still not journaled: {}", st.req().id, what,
-                  to_string(err));
+  self->state.journal_retries.failed(self->state.req().id, what,
+                                     to_string(err));
   self->delayed_send(self, storage_retry_delay, retry_atom_v);
-}
-
-void journal_worked(supervisor_state& st) {
-  if (st.journal_failures == 0)
-    return;
-  spdlog::info("request {}: journaled after {} failed tries", st.req().id,
-               st.journal_failures);
-  st.journal_failures = 0;
 }
 
 void finish(self_ptr self, request_outcome out) {
@@ -138,7 +121,7 @@ void finish(self_ptr self, request_outcome out) {
     .then(
       [self, out, reply_state](status_row&) mutable {
         auto& st = self->state;
-        journal_worked(st);
+        st.journal_retries.worked(st.req().id);
         st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
@@ -165,10 +148,8 @@ void finish(self_ptr self, request_outcome out) {
           self->quit();
       },
       [self, out](caf::error& err) mutable {
-        // Nobody hears of the outcome until it is journaled: the retry
-        // message re-enters attempt(), which sees the outcome decided and
-        // writes it again. Should the gateway stop meanwhile, the request
-        // is still unfinished in the journal and resumes at the next start.
+        // Nobody hears of it before it is journaled: the retry message
+        // re-enters attempt(), which sees the outcome decided, writes again.
         self->state.rec.outcome = std::move(out);
         journal_failed(self, "outcome", err);
       });
@@ -224,7 +205,7 @@ void passivate(self_ptr self, int64_t ready_at) {
     .then(
       [self](bool) {
         auto& st = self->state;
-        journal_worked(st);
+        st.journal_retries.worked(st.req().id);
         self->send(st.deps.intake, passivate_atom_v, st.req().id,
                    st.ready_at);
         st.now = phase::done;
@@ -443,11 +424,9 @@ void on_slot(self_ptr self) {
   self->request(st.deps.journal, journal_timeout, progress_atom_v, st.req().id,
                 p)
     .then([self, c, lookup](bool) mutable {
-            journal_worked(self->state);
             dispatch(self, std::move(c), lookup);
           },
           [self](caf::error& err) {
-            // Not sent: a create goes out only once it is marked sending.
             auto& st = self->state;
             st.progress().sending = false;
             st.now = phase::starting;
