@@ -67,17 +67,27 @@ std::string prepared_database(const temp_dir& dir) {
   return path;
 }
 
-} // namespace
-
-TEST_CASE("a write failing half-way is taken back whole, and the rest of its "
-          "group commits",
-          "[storage][journal]") {
+/// The journal actor on a prepared database, stopped at the end.
+struct journal_fixture {
   temp_dir dir;
-  auto path = prepared_database(dir);
+  std::string path = prepared_database(dir);
   journal_test_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto journal = spawn_journal(sys, path);
+  journal_actor journal = spawn_journal(sys, path);
+
+  ~journal_fixture() {
+    self->send_exit(journal, caf::exit_reason::user_shutdown);
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(
+    journal_fixture,
+    "a write failing half-way is taken back whole, and the rest of its "
+    "group commits",
+    "[storage][journal]") {
   // Another connection holds the write lock a moment: the three writes
   // queue up behind the first and join one group.
   db::database other{path};
@@ -102,7 +112,6 @@ TEST_CASE("a write failing half-way is taken back whole, and the rest of its "
   b.receive([&](std::string&, bool, int64_t) { ++answered; },
             [&](caf::error& e) { FAIL(to_string(e)); });
   CHECK(answered == 3);
-  self->send_exit(journal, caf::exit_reason::user_shutdown);
 
   db::journal_db check{path};
   auto rec = check.load("bad");
@@ -116,15 +125,11 @@ TEST_CASE("a write failing half-way is taken back whole, and the rest of its "
   CHECK(check.load("b"));
 }
 
-TEST_CASE("a database that refuses writes: 503, not writable, and writable "
-          "again by itself once it takes writes",
-          "[storage][journal]") {
-  temp_dir dir;
-  auto path = prepared_database(dir);
-  journal_test_config cfg;
-  caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys};
-  auto journal = spawn_journal(sys, path);
+TEST_CASE_METHOD(
+    journal_fixture,
+    "a database that refuses writes: 503, not writable, and writable "
+    "again by itself once it takes writes",
+    "[storage][journal]") {
   metrics().database_ok();
   // A lock held past the busy timeout: the journal cannot write.
   db::database other{path};
@@ -141,7 +146,6 @@ TEST_CASE("a database that refuses writes: 503, not writable, and writable "
   self->request(journal, caf::infinite, append_atom_v, create_request("late"))
       .receive([&](std::string& id, bool, int64_t) { CHECK(id == "late"); },
                [&](caf::error& e) { FAIL(to_string(e)); });
-  self->send_exit(journal, caf::exit_reason::user_shutdown);
 }
 
 } // namespace usms::test
