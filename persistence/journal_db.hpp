@@ -28,7 +28,11 @@ public:
   void begin() override;
   void commit() override;
   void rollback() override;
-  bool in_transaction() const override { return in_tx_; }
+  bool in_transaction() const override { return db_.in_transaction(); }
+  void begin_write() override;
+  void end_write() override;
+  bool undo_write() override;
+  void check_writable() override;
 
   append_result append(const ticket_request& req) override;
   void update_progress(const std::string& id,
@@ -36,8 +40,11 @@ public:
   status_row finish(const ticket_request& req, const request_outcome& out,
                     const std::string& reply_state) override;
   int64_t confirmed_creates(const std::string& external_reference) override;
-  bool requeue(const std::string& id) override;
-  std::vector<request_record> load_unfinished() override;
+  std::optional<index_row> requeue(const std::string& id) override;
+  std::vector<index_row> requeue_failed(const status_filter& f) override;
+  /// Every unfinished request, oldest first (for tools and tests; the
+  /// gateway indexes its backlog a chunk at a time instead).
+  std::vector<request_record> load_unfinished();
   std::optional<request_record> load(const std::string& id) override;
   int64_t status_count() override;
   std::vector<request_record> pending_replies() override;
@@ -46,7 +53,8 @@ public:
 
 private:
   database db_;
-  bool in_tx_ = false;
+  /// begin() opened a group that commit() or rollback() has not ended.
+  bool in_group_ = false;
   struct statements;
   std::unique_ptr<statements> st_;
 };
@@ -56,6 +64,10 @@ request_record read_request_row(const statement& s);
 
 /// The column list `read_request_row` expects.
 extern const char* const request_columns;
+
+/// The column list `read_index_row` expects, and its reader.
+extern const char* const index_columns;
+index_row read_index_row(const statement& s);
 
 /// The statement that selects one request by id (?1).
 std::string select_request_by_id();

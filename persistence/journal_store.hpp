@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/ops_queries.hpp"
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
 
@@ -20,15 +21,34 @@ public:
   virtual ~journal_store() = default;
 
   /// Group commit: writes between begin() and commit() land together, and
-  /// commit() returns once they are durable.
+  /// commit() returns once they are durable. rollback() drops the open
+  /// group (if the database has not dropped it already).
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  /// True while a group is open. False again once the database rolled the
+  /// whole group back by itself (some failures do, a full disk among them).
   virtual bool in_transaction() const = 0;
+
+  /// One write of a group, atomic on its own: begin_write() opens the
+  /// group when none is open and marks where this write starts;
+  /// end_write() keeps what it did in the group; undo_write() takes back
+  /// all of it and leaves the group's earlier writes as they were. After
+  /// a write that failed, undo_write() returns false when the group itself
+  /// is gone: its earlier writes are lost with it.
+  virtual void begin_write() = 0;
+  virtual void end_write() = 0;
+  virtual bool undo_write() = 0;
+
+  /// Writes and commits a change that means nothing (outside any group):
+  /// returns once the database has shown that it can be written again;
+  /// throws storage_error when it still cannot.
+  virtual void check_writable() = 0;
 
   struct append_result {
     std::string id;       ///< the journaled request's id
     bool existed = false; ///< the idempotency key was known already
+    int64_t seq = 0;      ///< its place in the journal's order
   };
 
   /// Journals a new request (state queued). With an idempotency key that is
@@ -53,12 +73,14 @@ public:
     = 0;
 
   /// A failed or cancelled request goes back to the queue under the same
-  /// id (a succeeded one never: that could duplicate a ticket). False when
-  /// it is unknown or in another state.
-  virtual bool requeue(const std::string& id) = 0;
+  /// id (a succeeded one never: that could duplicate a ticket), its
+  /// give-up clock starting now. Its index row, or nullopt when it is
+  /// unknown or in another state.
+  virtual std::optional<index_row> requeue(const std::string& id) = 0;
 
-  /// Every unfinished request, oldest first (what a restart resumes).
-  virtual std::vector<request_record> load_unfinished() = 0;
+  /// Every failed request matching `f` (its status, limit and offset are
+  /// not used) goes back to the queue like requeue(); their index rows.
+  virtual std::vector<index_row> requeue_failed(const status_filter& f) = 0;
 
   /// One request, or nullopt.
   virtual std::optional<request_record> load(const std::string& id) = 0;
