@@ -218,11 +218,14 @@ rapidjson::Document gateway_stack::usms() {
 
 rapidjson::Document
 gateway_stack::wait_usms(const std::vector<std::string>& states,
-                         std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout,
+                         std::vector<std::string>* seen) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto doc = usms();
     auto state = json_string(doc, "state");
+    if (seen && (seen->empty() || seen->back() != state))
+      seen->push_back(state);
     if (std::find(states.begin(), states.end(), state) != states.end()
         || std::chrono::steady_clock::now() >= deadline)
       return doc;

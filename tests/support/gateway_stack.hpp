@@ -136,10 +136,12 @@ public:
   rapidjson::Document usms();
   /// Polls `GET /api/v1/usms` every 20 ms until its state is one of
   /// `states`; returns the last object (check its state: it is not one of
-  /// them after `timeout`).
+  /// them after `timeout`). With `seen`, every state read is appended to
+  /// it unless it repeats the last one there.
   rapidjson::Document wait_usms(const std::vector<std::string>& states,
                                 std::chrono::milliseconds timeout
-                                = std::chrono::seconds(20));
+                                = std::chrono::seconds(20),
+                                std::vector<std::string>* seen = nullptr);
   /// The value of one series of `GET /metrics`, named as it is written
   /// there (`usms_gateway_usms_state{state="down"}`); -1 when absent.
   double metric(const std::string& series);
