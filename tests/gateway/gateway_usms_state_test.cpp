@@ -53,6 +53,22 @@ bool in_order(const std::vector<std::string>& seen,
   return true;
 }
 
+/// Waits until request `id` shows `"held": true` and returns it. A request
+/// whose call brought the news is in flight until its outcome is
+/// journaled, a moment after the state changed.
+rapidjson::Document wait_held(gateway_stack& env, const std::string& id) {
+  rapidjson::Document rec;
+  bool held = wait_until(
+    [&] {
+      rec = env.json("GET", "/api/v1/requests/" + id);
+      return rec["held"].GetBool();
+    },
+    5s);
+  INFO(json_string(rec, "state"));
+  CHECK(held);
+  return rec;
+}
+
 std::string joined(const std::vector<std::string>& seen) {
   std::string out;
   for (auto& s : seen)
@@ -86,8 +102,7 @@ TEST_CASE("USMS down and back: up → down → probing → ramping → up",
   // The first probe is due one probe interval after the breaker opened.
   CHECK(time_of(down, "next_probe_at") == time_of(down, "since") + 1000);
   CHECK(transitions_to(env, "down") == 1);
-  auto held = env.json("GET", "/api/v1/requests/" + id);
-  CHECK(held["held"].GetBool());
+  auto held = wait_held(env, id);
   CHECK(json_int(held, "attempts") == 0);
 
   auto probing = env.wait_usms({"probing"}, 5s, &seen);
@@ -206,9 +221,8 @@ TEST_CASE("bad credentials: auth_failed holds requests; a resume tries "
   CHECK(failed["next_probe_at"].IsNull());
   CHECK(transitions_to(env, "auth_failed") == 1);
   check_state_metric(env, "auth_failed");
-  auto held = env.json("GET", "/api/v1/requests/" + id);
+  auto held = wait_held(env, id);
   CHECK(json_string(held, "state") == "queued");
-  CHECK(held["held"].GetBool());
   CHECK(json_int(held, "attempts") == 0);
   CHECK(env.sim_calls("CreateTicket") == 1);
 
@@ -220,7 +234,7 @@ TEST_CASE("bad credentials: auth_failed holds requests; a resume tries "
                      10s));
   CHECK(json_string(env.usms(), "state") == "auth_failed");
   CHECK(env.sim_calls("CreateTicket") == 2);
-  held = env.json("GET", "/api/v1/requests/" + id);
+  held = wait_held(env, id);
   CHECK(json_string(held, "state") == "queued");
   CHECK(json_int(held, "attempts") == 0);
 
