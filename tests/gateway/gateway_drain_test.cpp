@@ -34,7 +34,7 @@ std::string update(gateway_stack& env, const std::string& ticket,
                    int priority) {
   auto r = env.call("PATCH", "/api/v1/tickets/incident/" + ticket,
                     R"({"fields": {"priority": )" + std::to_string(priority)
-                      + "}}");
+                        + "}}");
   INFO(r.status << " " << r.body);
   REQUIRE(r.status == 202);
   return json_string(parse_json(r.body), "request_id");
@@ -62,17 +62,19 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
           "[gateway][drain]") {
   stack_options opts;
   // One call at a time: the order USMS sees is the order of dispatch.
-  opts.gateway_env = {"USMS_GW_USMS_MAX_IN_FLIGHT=1",
-                      "USMS_GW_USMS_RECOVERY_RAMP=0s"};
+  opts.gateway_env
+      = {"USMS_GW_USMS_MAX_IN_FLIGHT=1", "USMS_GW_USMS_RECOVERY_RAMP=0s"};
   gateway_stack env{opts};
   std::vector<std::string> tickets;
   for (int i = 0; i < 3; ++i)
-    tickets.push_back(env.create_ticket("incident", "drained " + std::to_string(i)));
+    tickets.push_back(
+        env.create_ticket("incident", "drained " + std::to_string(i)));
 
   REQUIRE(json_string(env.json("POST", "/api/v1/usms/pause"), "state")
           == "paused");
   auto calls_before = env.sim_stats();
-  // Queued first: a query, which must still see everything written after.
+  // Queued first: a query, which must still see every ticket created
+  // after it.
   auto first_query = query(env, "limit=100");
   struct upd {
     std::string id;
@@ -86,8 +88,9 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
       updates.push_back({update(env, t, priority), t, priority});
     for (int k = 0; k < 7; ++k)
       creates.push_back(json_string(
-        env.submit_create("incident", "drain " + std::to_string(creates.size())),
-        "request_id"));
+          env.submit_create("incident",
+                            "drain " + std::to_string(creates.size())),
+          "request_id"));
   }
   auto last_query = query(env, "limit=100");
   auto backlog = static_cast<int64_t>(2 + updates.size() + creates.size());
@@ -95,7 +98,8 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
   // Paused: nothing goes to USMS; everything is held.
   std::this_thread::sleep_for(300ms);
   CHECK(json_int(env.usms(), "held") == backlog);
-  CHECK(env.json("GET", "/api/v1/requests/" + creates.front())["held"].GetBool());
+  CHECK(
+      env.json("GET", "/api/v1/requests/" + creates.front())["held"].GetBool());
   auto calls_paused = env.sim_stats();
   CHECK(json_int(calls_paused["calls"], "CreateTicket")
         == json_int(calls_before["calls"], "CreateTicket"));
@@ -155,11 +159,12 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
 }
 
 TEST_CASE("soap.give_up_after: a request held past it fails saying since "
-          "when USMS is unreachable; an operator's retry restarts its clock",
+          "when USMS is unreachable, and an operator's retry restarts its "
+          "clock",
           "[gateway][drain][give_up]") {
   stack_options opts;
-  opts.gateway_env = {"USMS_GW_USMS_PROBE_INTERVAL=300ms",
-                      "USMS_GW_USMS_RECOVERY_RAMP=0s"};
+  opts.gateway_env
+      = {"USMS_GW_USMS_PROBE_INTERVAL=300ms", "USMS_GW_USMS_RECOVERY_RAMP=0s"};
   gateway_stack env{opts};
   auto r = env.call("PUT", "/api/v1/config",
                     R"({"soap": {"give_up_after": "4s"}})");
@@ -184,8 +189,8 @@ TEST_CASE("soap.give_up_after: a request held past it fails saying since "
   // Since when: the start of the outage GET /api/v1/usms shows, to the
   // second.
   auto since = time_of(outage, "since");
-  CHECK(contains(reason, "USMS unreachable since "
-                           + format_iso8601_utc(since)));
+  CHECK(
+      contains(reason, "USMS unreachable since " + format_iso8601_utc(since)));
   auto waited = time_of(failed, "finished_at") - time_of(failed, "accepted_at");
   CHECK(waited >= 4000);
   CHECK(waited < 7000);
@@ -252,17 +257,18 @@ TEST_CASE("bulk retry: only failed requests, by the status table's filters, "
     REQUIRE(json_string(doc, "state") == "failed");
     return json_string(doc, "request_id");
   };
-  auto inc_alpha = failed_update("incident", "INC9999901",
-                                 R"(, "source": "alpha")");
-  auto chg_alpha = failed_update("change", "CHG9999902",
-                                 R"(, "source": "alpha")");
-  auto inc_beta = failed_update(
-    "incident", "INC9999903",
-    R"(, "source": "beta", "correlation_id": "needle-42")");
+  auto inc_alpha
+      = failed_update("incident", "INC9999901", R"(, "source": "alpha")");
+  auto chg_alpha
+      = failed_update("change", "CHG9999902", R"(, "source": "alpha")");
+  auto inc_beta
+      = failed_update("incident", "INC9999903",
+                      R"(, "source": "beta", "correlation_id": "needle-42")");
   // A query that fails: every attempt answered with an ambiguous fault.
-  env.set_faults(R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
-  auto query = finished("GET", "/api/v1/tickets/incident?source=gamma&wait=10",
-                        {});
+  env.set_faults(
+      R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
+  auto query
+      = finished("GET", "/api/v1/tickets/incident?source=gamma&wait=10", {});
   REQUIRE(json_string(query, "state") == "failed");
   auto failed_query = json_string(query, "request_id");
   env.set_faults(R"({"server_fault_rate": 0})");
@@ -291,24 +297,23 @@ TEST_CASE("bulk retry: only failed requests, by the status table's filters, "
     INFO(bad << " -> " << r.body);
     CHECK(r.status == 400);
   }
-  CHECK(json_string(parse_json(bulk("?status=Succeeded").body)["error"],
-                    "field")
-        == "status");
+  CHECK(
+      json_string(parse_json(bulk("?status=Succeeded").body)["error"], "field")
+      == "status");
   // Scope admin.
   auto as = [&](const std::string& token) {
     usms::http::header_list h;
     if (!token.empty())
       h.push_back({"Authorization", "Bearer " + token});
     return http_call("POST", env.gw_url() + "/api/v1/requests/retry", {}, h)
-      .status;
+        .status;
   };
   CHECK(as("") == 401);
   CHECK(as(reader) == 403);
   CHECK(as(submitter) == 403);
 
-  auto rows_of = [&](const std::string& id) {
-    return env.status_rows(id).size();
-  };
+  auto rows_of
+      = [&](const std::string& id) { return env.status_rows(id).size(); };
   CHECK(retried("?source=nobody") == 0);
   CHECK(retried("?action=query") == 1);
   CHECK(json_string(env.wait_finished(failed_query), "state") == "succeeded");

@@ -48,15 +48,15 @@ storm_result run_storm(const std::string& gw_url, const std::string& prefix,
         auto ref = prefix + std::to_string(i);
         auto r = http_call("POST", gw_url + "/api/v1/tickets/incident",
                            R"({"fields": {"summary": "storm )" + ref
-                             + R"("}, "correlation_id": ")" + ref + "\"}",
+                               + R"("}, "correlation_id": ")" + ref + "\"}",
                            {{"Content-Type", "application/json"}});
         std::lock_guard<std::mutex> guard(mtx);
         if (r.status == 202) {
           out.accepted[ref] = json_string(parse_json(r.body), "request_id");
         } else {
           if (out.refused++ == 0)
-            out.first_refusal = std::to_string(r.status) + " " + r.error
-                                + " " + r.body;
+            out.first_refusal
+                = std::to_string(r.status) + " " + r.error + " " + r.body;
         }
       }
     });
@@ -68,7 +68,7 @@ storm_result run_storm(const std::string& gw_url, const std::string& prefix,
 int64_t ms_since(steady::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now()
                                                                - t)
-    .count();
+      .count();
 }
 
 /// The gateway's settings for the outage tests: short probes and ramp, and
@@ -76,10 +76,10 @@ int64_t ms_since(steady::time_point t) {
 stack_options outage_options(int api_version) {
   stack_options opts;
   opts.api_version = api_version;
-  opts.gateway_env = {
-    "USMS_GW_USMS_PROBE_INTERVAL=500ms", "USMS_GW_USMS_RECOVERY_RAMP=1s",
-    "USMS_GW_USMS_REQUEST_TIMEOUT=1s",   "USMS_GW_USMS_MAX_IN_FLIGHT=16",
-    "USMS_GW_USMS_BREAKER_FAILURES=5",   "USMS_GW_LOG_LEVEL=warn"};
+  opts.gateway_env
+      = {"USMS_GW_USMS_PROBE_INTERVAL=500ms", "USMS_GW_USMS_RECOVERY_RAMP=1s",
+         "USMS_GW_USMS_REQUEST_TIMEOUT=1s",   "USMS_GW_USMS_MAX_IN_FLIGHT=16",
+         "USMS_GW_USMS_BREAKER_FAILURES=5",   "USMS_GW_LOG_LEVEL=warn"};
   return opts;
 }
 constexpr int64_t probe_interval_ms = 500;
@@ -136,8 +136,8 @@ TEST_CASE("a storm rides through USMS down, then frozen: every create "
           "[gateway][outage]") {
   gateway_stack env{outage_options(2)};
   constexpr int count = 2000;
-  auto storm = std::async(std::launch::async, run_storm, env.gw_url(),
-                          "storm-", count, 4, 8s);
+  auto storm = std::async(std::launch::async, run_storm, env.gw_url(), "storm-",
+                          count, 4, 8s);
   std::this_thread::sleep_for(1s);
   auto outage = run_outage(env, 3s, 3s);
   auto res = storm.get();
@@ -174,8 +174,8 @@ TEST_CASE("API v1 through the same outage: nothing lost, nothing created "
           "[gateway][outage][v1]") {
   gateway_stack env{outage_options(1)};
   constexpr int count = 1000;
-  auto storm = std::async(std::launch::async, run_storm, env.gw_url(),
-                          "v1-", count, 4, 6s);
+  auto storm = std::async(std::launch::async, run_storm, env.gw_url(), "v1-",
+                          count, 4, 6s);
   std::this_thread::sleep_for(1s);
   auto outage = run_outage(env, 2s, 3s);
   auto res = storm.get();
@@ -208,8 +208,7 @@ TEST_CASE("API v1 through the same outage: nothing lost, nothing created "
   for (auto& row : failed["rows"].GetArray()) {
     auto reason = json_string(row, "reason");
     INFO(json_string(row, "request_id") << ": " << reason);
-    CHECK(reason.rfind("outcome unknown: no answer from USMS after sending",
-                       0)
+    CHECK(reason.rfind("outcome unknown: no answer from USMS after sending", 0)
           == 0);
   }
   // One probe at a time, each waiting usms.request_timeout (1 s) for its
@@ -221,9 +220,9 @@ TEST_CASE("intermittent 503s and UNAVAILABLE faults below the breaker's "
           "threshold fail no request",
           "[gateway][outage][intermittent]") {
   stack_options opts;
-  opts.gateway_env = {"USMS_GW_USMS_RECOVERY_RAMP=1s",
-                      "USMS_GW_USMS_PROBE_INTERVAL=500ms",
-                      "USMS_GW_LOG_LEVEL=warn"};
+  opts.gateway_env
+      = {"USMS_GW_USMS_RECOVERY_RAMP=1s", "USMS_GW_USMS_PROBE_INTERVAL=500ms",
+         "USMS_GW_LOG_LEVEL=warn"};
   gateway_stack env{opts};
   env.set_faults(R"({"unavailable_rate": 0.05, "retry_after_s": 0,
                      "server_fault_rate": 0.05,

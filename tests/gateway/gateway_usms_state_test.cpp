@@ -32,9 +32,9 @@ double transitions_to(gateway_stack& env, const std::string& state) {
 void check_state_metric(gateway_stack& env, const std::string& state) {
   INFO("state " << state);
   for (auto s : {"up", "down", "probing", "ramping", "paused", "auth_failed"})
-    CHECK(env.metric("usms_gateway_usms_state{state=\"" + std::string{s}
-                     + "\"}")
-          == (s == state ? 1 : 0));
+    CHECK(
+        env.metric("usms_gateway_usms_state{state=\"" + std::string{s} + "\"}")
+        == (s == state ? 1 : 0));
   bool up = state == "up" || state == "ramping";
   CHECK(env.metric("usms_gateway_usms_up") == (up ? 1 : 0));
 }
@@ -59,11 +59,11 @@ bool in_order(const std::vector<std::string>& seen,
 rapidjson::Document wait_held(gateway_stack& env, const std::string& id) {
   rapidjson::Document rec;
   bool held = wait_until(
-    [&] {
-      rec = env.json("GET", "/api/v1/requests/" + id);
-      return rec["held"].GetBool();
-    },
-    5s);
+      [&] {
+        rec = env.json("GET", "/api/v1/requests/" + id);
+        return rec["held"].GetBool();
+      },
+      5s);
   INFO(json_string(rec, "state"));
   CHECK(held);
   return rec;
@@ -81,9 +81,9 @@ std::string joined(const std::vector<std::string>& seen) {
 TEST_CASE("USMS down and back: up → down → probing → ramping → up",
           "[gateway][usms_state]") {
   stack_options opts;
-  opts.gateway_env = {"USMS_GW_USMS_BREAKER_FAILURES=2",
-                      "USMS_GW_USMS_PROBE_INTERVAL=1s",
-                      "USMS_GW_USMS_RECOVERY_RAMP=2s"};
+  opts.gateway_env
+      = {"USMS_GW_USMS_BREAKER_FAILURES=2", "USMS_GW_USMS_PROBE_INTERVAL=1s",
+         "USMS_GW_USMS_RECOVERY_RAMP=2s"};
   gateway_stack env{opts};
   std::vector<std::string> seen;
   CHECK(json_string(env.wait_usms({"up"}, 5s, &seen), "state") == "up");
@@ -203,14 +203,14 @@ TEST_CASE("paused by an operator, or by a Retry-After: nothing is sent "
   }
 }
 
-TEST_CASE("bad credentials: auth_failed holds requests; a resume tries "
+TEST_CASE("bad credentials: auth_failed holds requests, a resume tries "
           "again, the right password delivers them",
           "[gateway][usms_state][auth]") {
   stack_options opts;
   opts.sim_args = {"--user", "ops", "--password", "right-one"};
-  opts.gateway_env = {"USMS_GW_SOAP_USERNAME=ops",
-                      "USMS_GW_SOAP_PASSWORD=wrong-one",
-                      "USMS_GW_USMS_RECOVERY_RAMP=500ms"};
+  opts.gateway_env
+      = {"USMS_GW_SOAP_USERNAME=ops", "USMS_GW_SOAP_PASSWORD=wrong-one",
+         "USMS_GW_USMS_RECOVERY_RAMP=500ms"};
   gateway_stack env{opts};
   auto id = json_string(env.submit_create("incident", "refused", "au-1"),
                         "request_id");
@@ -230,8 +230,8 @@ TEST_CASE("bad credentials: auth_failed holds requests; a resume tries "
   // and dispatch stops again. Still not failed, still no attempt used.
   auto resumed = env.json("POST", "/api/v1/usms/resume");
   CHECK(json_string(resumed, "state") == "ramping");
-  REQUIRE(wait_until([&] { return transitions_to(env, "auth_failed") == 2; },
-                     10s));
+  REQUIRE(
+      wait_until([&] { return transitions_to(env, "auth_failed") == 2; }, 10s));
   CHECK(json_string(env.usms(), "state") == "auth_failed");
   CHECK(env.sim_calls("CreateTicket") == 2);
   held = wait_held(env, id);
