@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/call_outcome.hpp"
+#include "actors/retry_log.hpp"
 #include "actors/retry_policy.hpp"
 #include "actors/soap_calls.hpp"
 #include "caf/actor_system.hpp"
@@ -64,6 +65,7 @@ struct supervisor_state {
   int64_t ready_at = 0;
   /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
+  retry_log journal_retries; ///< journal writes failed in a row
   static inline const char* name = "request-supervisor";
 
   bool outcome_decided() const {
@@ -97,6 +99,13 @@ std::mt19937_64& jitter_rng() {
 
 void attempt(self_ptr self);
 
+/// A journal write of `what` failed: written again in a second.
+void journal_failed(self_ptr self, const char* what, const caf::error& err) {
+  self->state.journal_retries.failed(self->state.req().id, what,
+                                     to_string(err));
+  self->delayed_send(self, storage_retry_delay, retry_atom_v);
+}
+
 void finish(self_ptr self, request_outcome out) {
   auto& st = self->state;
   st.now = phase::finishing;
@@ -112,6 +121,7 @@ void finish(self_ptr self, request_outcome out) {
     .then(
       [self, out, reply_state](status_row&) mutable {
         auto& st = self->state;
+        st.journal_retries.worked(st.req().id);
         st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
@@ -138,12 +148,10 @@ void finish(self_ptr self, request_outcome out) {
           self->quit();
       },
       [self, out](caf::error& err) mutable {
-        spdlog::error("request {}: outcome not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        // The retry message re-enters attempt(), which sees the outcome
-        // decided and writes it again.
+        // Nobody hears of it before it is journaled: the retry message
+        // re-enters attempt(), which sees the outcome decided, writes again.
         self->state.rec.outcome = std::move(out);
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
+        journal_failed(self, "outcome", err);
       });
 }
 
@@ -197,17 +205,14 @@ void passivate(self_ptr self, int64_t ready_at) {
     .then(
       [self](bool) {
         auto& st = self->state;
+        st.journal_retries.worked(st.req().id);
         self->send(st.deps.intake, passivate_atom_v, st.req().id,
                    st.ready_at);
         st.now = phase::done;
         if (!st.slot_requested)
           self->quit();
       },
-      [self](caf::error& err) {
-        spdlog::error("request {}: progress not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
-      });
+      [self](caf::error& err) { journal_failed(self, "progress", err); });
 }
 
 /// Waits `delay` before the next try, as a passivated request.
@@ -423,12 +428,10 @@ void on_slot(self_ptr self) {
           },
           [self](caf::error& err) {
             auto& st = self->state;
-            spdlog::error("request {}: cannot journal the send, waiting: {}",
-                          st.req().id, to_string(err));
             st.progress().sending = false;
             st.now = phase::starting;
             self->send(st.deps.dispatcher, release_atom_v);
-            self->delayed_send(self, storage_retry_delay, retry_atom_v);
+            journal_failed(self, "the send", err);
           });
 }
 

@@ -154,6 +154,7 @@ struct gateway::impl {
   intake_actor intake;
   std::string host;
   uint16_t port = 0;
+  bool https = false;
   bool stopped = false;
 
   /// Puts validated settings in force without a restart. Returns "" on
@@ -274,7 +275,6 @@ std::string gateway::start() {
   ctx->reader = d.reader;
   ctx->rules = d.rules;
   ctx->board = d.usms_view;
-  ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   ctx->more_routes.push_back(make_service_routes(
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
@@ -304,10 +304,21 @@ std::string gateway::start() {
   so.port = d.port;
   so.max_body = s.server.max_body;
   so.io_threads = 1;
+  so.tls_cert_file = s.server.tls_cert;
+  so.tls_key_file = s.server.tls_key;
+  so.tls_client_ca_file = s.server.tls_client_ca;
+  so.max_connections = static_cast<std::size_t>(
+    std::max(0, s.server.max_connections));
+  so.header_timeout = s.server.header_timeout;
+  so.idle_timeout = s.server.idle_timeout;
+  // Tokens are checked from the request's head: a body without a valid
+  // token is never read.
+  so.on_head = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   d.server = std::make_unique<http::server>(so, make_api_handler(ctx));
   if (auto err = d.server->start(); !err.empty())
     return err;
   d.port = d.server->port();
+  d.https = !so.tls_cert_file.empty();
   return {};
 }
 
@@ -315,7 +326,14 @@ std::string gateway::base_url() const {
   auto host = impl_->host.find(':') != std::string::npos
                 ? "[" + impl_->host + "]"
                 : impl_->host;
-  return "http://" + host + ":" + std::to_string(impl_->port);
+  auto scheme = impl_->https ? "https://" : "http://";
+  return scheme + host + ":" + std::to_string(impl_->port);
+}
+
+std::string gateway::reload_tls() {
+  if (!impl_->server)
+    return "the gateway is not running";
+  return impl_->server->reload_tls();
 }
 
 void gateway::stop(std::chrono::milliseconds grace) {

@@ -214,8 +214,6 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
           {404, "not_found", "no such endpoint: " + std::string{path}, ""}));
       return;
     }
-    if (ctx->guard && ctx->guard(req, respond))
-      return;
     if (seg.size() == 1 && seg[0] == "healthz") {
       respond(json_response(200, R"({"status":"ok"})"));
       return;

@@ -156,12 +156,15 @@ void gateway_metrics::set_offload_source(
   offload_source_ = std::move(source);
 }
 
-void gateway_metrics::database_failed(const std::string& why) {
+void gateway_metrics::database_write_failed(const std::string& why) {
+  database_write_failures_.fetch_add(1);
+  database_writable_.store(false);
   std::lock_guard<std::mutex> guard{text_mtx_};
   database_error_ = why;
 }
 
 void gateway_metrics::database_ok() {
+  database_writable_.store(true);
   std::lock_guard<std::mutex> guard{text_mtx_};
   database_error_.clear();
 }
@@ -279,6 +282,15 @@ std::string gateway_metrics::render_prometheus() const {
          "Offload files deleted by the retention janitor.");
   sample(out, "usms_gateway_offload_files_removed_total", "",
          off.files_removed);
+  header(out, "usms_gateway_database_writable", "gauge",
+         "1 while the journal's database takes writes, 0 while it refuses "
+         "them (disk full, read-only): new requests then get 503.");
+  sample(out, "usms_gateway_database_writable", "",
+         database_writable_.load() ? 1 : 0);
+  header(out, "usms_gateway_database_write_failures_total", "counter",
+         "Journal writes and commits the database refused.");
+  sample(out, "usms_gateway_database_write_failures_total", "",
+         database_write_failures_.load());
   header(out, "usms_gateway_usms_last_answer_timestamp_seconds", "gauge",
          "When USMS last answered a SOAP call (unix time).");
   sample(out, "usms_gateway_usms_last_answer_timestamp_seconds", "",

@@ -110,8 +110,12 @@ public:
   void set_offload_source(std::function<offload_snapshot()> source);
 
   // -- database --
-  void database_failed(const std::string& why);
+  /// A journal write or commit the database refused (`why`): counted, and
+  /// the database shows as not writable until database_ok().
+  void database_write_failed(const std::string& why);
+  /// The database took a write again.
   void database_ok();
+  /// Why the database cannot be written; empty while it can.
   std::string database_error() const;
 
   // -- build --
@@ -146,6 +150,8 @@ private:
   std::atomic<uint64_t> offload_files_{0};
   std::atomic<uint64_t> offload_failures_{0};
   std::atomic<uint64_t> files_removed_{0};
+  std::atomic<uint64_t> database_write_failures_{0};
+  std::atomic<bool> database_writable_{true};
   mutable std::mutex text_mtx_;
   std::string offload_error_;
   std::function<offload_snapshot()> offload_source_;

@@ -28,7 +28,11 @@ public:
   void begin() override;
   void commit() override;
   void rollback() override;
-  bool in_transaction() const override { return in_tx_; }
+  bool in_transaction() const override { return db_.in_transaction(); }
+  void begin_write() override;
+  void end_write() override;
+  bool undo_write() override;
+  void check_writable() override;
 
   append_result append(const ticket_request& req) override;
   void update_progress(const std::string& id,
@@ -49,7 +53,8 @@ public:
 
 private:
   database db_;
-  bool in_tx_ = false;
+  /// begin() opened a group that commit() or rollback() has not ended.
+  bool in_group_ = false;
   struct statements;
   std::unique_ptr<statements> st_;
 };

@@ -21,11 +21,29 @@ public:
   virtual ~journal_store() = default;
 
   /// Group commit: writes between begin() and commit() land together, and
-  /// commit() returns once they are durable.
+  /// commit() returns once they are durable. rollback() drops the open
+  /// group (if the database has not dropped it already).
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  /// True while a group is open. False again once the database rolled the
+  /// whole group back by itself (some failures do, a full disk among them).
   virtual bool in_transaction() const = 0;
+
+  /// One write of a group, atomic on its own: begin_write() opens the
+  /// group when none is open and marks where this write starts;
+  /// end_write() keeps what it did in the group; undo_write() takes back
+  /// all of it and leaves the group's earlier writes as they were. After
+  /// a write that failed, undo_write() returns false when the group itself
+  /// is gone: its earlier writes are lost with it.
+  virtual void begin_write() = 0;
+  virtual void end_write() = 0;
+  virtual bool undo_write() = 0;
+
+  /// Writes and commits a change that means nothing (outside any group):
+  /// returns once the database has shown that it can be written again;
+  /// throws storage_error when it still cannot.
+  virtual void check_writable() = 0;
 
   struct append_result {
     std::string id;       ///< the journaled request's id
