@@ -265,8 +265,8 @@ void on_result(self_ptr self, call_result r) {
       fail(self, std::move(v.reason));
       return;
     case verdict_kind::ambiguous:
-      if (st.deps.settings->api_version < 2) {
-        // API v1 cannot look tickets up: re-sending could duplicate.
+      if (!st.deps.settings->lookup_by_reference) {
+        // The contract cannot look tickets up: re-sending could duplicate.
         fail(self, "outcome unknown: " + v.reason);
         return;
       }
@@ -313,8 +313,7 @@ void on_slot(self_ptr self) {
   bool lookup = p.lookup_first;
   soap::call c = lookup
                    ? make_lookup_call(st.req(), settings.query_limit)
-                   : make_call(st.req(), settings.api_version,
-                               settings.query_limit);
+                   : make_call(st.req(), settings.query_limit);
   if (lookup) {
     ++st.lookups;
     metrics().lookup_made();
@@ -389,9 +388,9 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
   // unknown, so look it up before sending again.
   if (p.sending && st.is_create()) {
     p.sending = false;
-    if (s.api_version < 2) {
-      fail(self, "outcome unknown: the gateway stopped while sending and USMS "
-                 "API v1 cannot look tickets up");
+    if (!s.lookup_by_reference) {
+      fail(self, "outcome unknown: the gateway stopped while sending and the "
+                 "USMS contract cannot look tickets up");
     } else {
       p.lookup_first = true;
       attempt(self);
@@ -426,27 +425,22 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
 
 } // namespace
 
-soap::call make_call(const ticket_request& req, int api_version,
-                     int query_limit) {
+soap::call make_call(const ticket_request& req, int query_limit) {
   soap::call c;
-  c.api_version = api_version;
+  c.act = req.act;
   c.type = req.type;
   switch (req.act) {
     case action::create:
-      c.op = api_version < 2 ? soap::operation::create_incident
-                             : soap::operation::create_ticket;
       c.fields = req.fields;
       if (!req.external_reference.empty())
         c.fields["ExternalReference"] = req.external_reference;
       break;
     case action::update:
-      c.op = soap::operation::update_ticket;
       c.ticket_id = req.ticket_id;
       c.fields = req.fields;
       c.work_note = req.work_note;
       break;
     case action::query:
-      c.op = soap::operation::query_tickets;
       c.filter = req.filter;
       c.max_results = req.limit > 0 ? std::min(req.limit, query_limit)
                                     : query_limit;
@@ -457,8 +451,7 @@ soap::call make_call(const ticket_request& req, int api_version,
 
 soap::call make_lookup_call(const ticket_request& req, int query_limit) {
   soap::call c;
-  c.op = soap::operation::query_tickets;
-  c.api_version = 2;
+  c.act = action::query;
   c.type = req.type;
   c.filter["ExternalReference"] = req.external_reference;
   c.max_results = query_limit;

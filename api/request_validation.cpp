@@ -8,7 +8,6 @@
 #include <rapidjson/error/en.h>
 
 #include "contract/soap_codec.hpp"
-#include "contract/soap_rules.hpp"
 #include "contract/ticket_fields.hpp"
 #include "transport/url.hpp"
 
@@ -29,12 +28,18 @@ api_error bad_type(std::string_view type) {
           "type"};
 }
 
-api_error v1_refusal(std::string_view what) {
+/// The contract offers no operation for what the request asks.
+api_error refusal(const soap::contract& k, std::string_view what) {
   return {422, "unsupported_by_usms_api",
-          std::string{what}
-            + " is not supported by USMS API v1 (usms.api_version = 1 "
-              "offers only creating incidents)",
+          std::string{what} + " is not supported by the USMS contract "
+            + k.name + " (it offers " + k.offered_list() + ")",
           ""};
+}
+
+api_error not_carried(const soap::contract& k, const std::string& what,
+                      const std::string& path) {
+  return {422, "unsupported_by_usms_api",
+          what + " is not supported by " + k.name, path};
 }
 
 /// A field's JSON value as the text the SOAP element carries.
@@ -63,9 +68,12 @@ field_text(const field_def& def, const rapidjson::Value& v,
   }
 }
 
-/// Reads `fields` into SOAP-named fields, checking each one.
+/// Reads `fields` into SOAP-named fields, checking each one; `op` is the
+/// operation that will carry them.
 std::optional<api_error> read_fields(const rapidjson::Value& obj,
-                                     ticket_type type, bool v1_create,
+                                     ticket_type type,
+                                     const soap::contract& k,
+                                     const soap::operation& op,
                                      ticket_fields& out) {
   if (!obj.IsObject())
     return bad_field("fields", "fields must be an object");
@@ -80,13 +88,8 @@ std::optional<api_error> read_fields(const rapidjson::Value& obj,
     if (!field_allowed(*def, type))
       return bad_field(path, name + " is not a field of "
                                + std::string{to_string(type)} + " tickets");
-    if (v1_create) {
-      auto& allowed = soap::create_incident_fields();
-      if (std::find(allowed.begin(), allowed.end(), def->soap_name)
-          == allowed.end())
-        return api_error{422, "unsupported_by_usms_api",
-                         name + " is not supported by USMS API v1", path};
-    }
+    if (!op.carries(static_cast<std::size_t>(def - &ticket_field_defs()[0])))
+      return not_carried(k, name, path);
     if (m.value.IsNull())
       continue;
     auto text = field_text(*def, m.value, path);
@@ -160,13 +163,22 @@ std::optional<api_error> reject_unknown(const rapidjson::Value& doc,
 
 } // namespace
 
+const soap::contract& intake_rules::usms() const {
+  if (contract)
+    return *contract;
+  static const auto fallback = soap::builtin_contract(2);
+  return *fallback;
+}
+
 parsed_request parse_create(std::string_view type_text, std::string_view body,
                             const intake_rules& rules) {
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2 && *type != ticket_type::incident)
-    return v1_refusal("creating a " + std::string{type_text} + " ticket");
+  auto& k = rules.usms();
+  auto op = k.sent(action::create, *type);
+  if (!op)
+    return refusal(k, "creating " + std::string{type_text} + " tickets");
   auto parsed = parse_body(body);
   if (auto* err = std::get_if<api_error>(&parsed))
     return *err;
@@ -180,7 +192,7 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   auto f = doc.FindMember("fields");
   if (f == doc.MemberEnd())
     return bad_field("fields.summary", "summary is required");
-  if (auto e = read_fields(f->value, *type, rules.api_version < 2, req.fields))
+  if (auto e = read_fields(f->value, *type, k, *op, req.fields))
     return *e;
   if (auto e = read_common(doc, req))
     return *e;
@@ -207,8 +219,10 @@ parsed_request parse_update(std::string_view type_text,
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2)
-    return v1_refusal("updating tickets");
+  auto& k = rules.usms();
+  auto op = k.sent(action::update, *type);
+  if (!op)
+    return refusal(k, "updating " + std::string{type_text} + " tickets");
   if (ticket_id.empty() || ticket_id.size() > max_text_length)
     return bad_field("id", "the ticket id in the path is empty or too long");
   auto parsed = parse_body(body);
@@ -225,7 +239,7 @@ parsed_request parse_update(std::string_view type_text,
   if (auto bad = soap::check_xml_text(req.ticket_id); !bad.empty())
     return bad_field("id", bad);
   if (auto f = doc.FindMember("fields"); f != doc.MemberEnd())
-    if (auto e = read_fields(f->value, *type, false, req.fields))
+    if (auto e = read_fields(f->value, *type, k, *op, req.fields))
       return *e;
   if (auto w = doc.FindMember("work_note"); w != doc.MemberEnd()) {
     if (!w->value.IsString())
@@ -233,6 +247,8 @@ parsed_request parse_update(std::string_view type_text,
     req.work_note = str(w->value);
     if (auto bad = soap::check_xml_text(req.work_note); !bad.empty())
       return bad_field("work_note", "work_note: " + bad);
+    if (!req.work_note.empty() && !op->work_note)
+      return not_carried(k, "work_note", "work_note");
   }
   if (auto e = read_common(doc, req))
     return *e;
@@ -247,8 +263,10 @@ parsed_request parse_query(std::string_view type_text,
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2)
-    return v1_refusal("querying tickets");
+  auto& k = rules.usms();
+  auto op = k.sent(action::query, *type);
+  if (!op)
+    return refusal(k, "querying " + std::string{type_text} + " tickets");
   ticket_request req;
   req.act = action::query;
   req.type = *type;
@@ -278,6 +296,9 @@ parsed_request parse_query(std::string_view type_text,
       if (key == "updated_since") {
         if (!is_valid_date_time(value))
           return bad_field(key, "updated_since must be an ISO 8601 date-time");
+        if (!op->filters_by(
+              static_cast<std::size_t>(soap::model_filter_index("UpdatedSince"))))
+          return not_carried(k, "filtering by " + key, key);
         req.filter["UpdatedSince"] = value;
         continue;
       }
@@ -293,6 +314,9 @@ parsed_request parse_query(std::string_view type_text,
     }
     if (auto bad = soap::check_xml_text(value); !bad.empty())
       return bad_field(key, bad);
+    if (!op->filters_by(
+          static_cast<std::size_t>(soap::model_filter_index(def->soap_name))))
+      return not_carried(k, "filtering by " + key, key);
     req.filter[std::string{def->soap_name}] = value;
   }
   if (!req.reply_to.empty() && !http::parse_url(req.reply_to))

@@ -1,5 +1,6 @@
 #include "app/gateway.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -58,9 +59,38 @@ bool split_listen(const std::string& text, std::string& host, uint16_t& port) {
   return !host.empty();
 }
 
-pipeline_settings pipeline_from(const config::settings& s) {
+/// The contract in force: the contract file's, else the built-in one of
+/// `usms.api_version`.
+std::shared_ptr<const soap::contract>
+contract_in_force(const config::settings& s,
+                  const std::shared_ptr<const soap::contract>& file) {
+  return file ? file : soap::builtin_contract(s.usms.api_version);
+}
+
+/// The names SOAP calls are counted under: every operation of the contract
+/// file, or of both built-in contracts (api_version may change at run
+/// time).
+std::vector<std::string>
+operation_names(const std::shared_ptr<const soap::contract>& file) {
+  std::vector<std::string> out;
+  auto add = [&](const soap::contract& k) {
+    for (auto& op : k.operations)
+      if (std::find(out.begin(), out.end(), op.name) == out.end())
+        out.push_back(op.name);
+  };
+  if (file) {
+    add(*file);
+  } else {
+    add(*soap::builtin_contract(1));
+    add(*soap::builtin_contract(2));
+  }
+  return out;
+}
+
+pipeline_settings pipeline_from(const config::settings& s,
+                                const soap::contract& k) {
   pipeline_settings p;
-  p.api_version = s.usms.api_version;
+  p.lookup_by_reference = k.lookup_by_external_reference;
   p.retries = s.soap.retries;
   p.query_limit = s.soap.query_limit;
   p.backoff_base_ms = s.soap.backoff_base.count();
@@ -69,7 +99,8 @@ pipeline_settings pipeline_from(const config::settings& s) {
   return p;
 }
 
-dispatcher_settings dispatcher_from(const config::settings& s) {
+dispatcher_settings dispatcher_from(const config::settings& s,
+                                    const soap::contract& k) {
   dispatcher_settings d;
   d.url = s.usms.url;
   d.username = s.soap.username;
@@ -77,8 +108,23 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
   d.request_timeout_ms = s.usms.request_timeout.count();
-  d.api_version = s.usms.api_version;
-  d.probe_by_query = s.usms.api_version >= 2;
+  // Probes are queries where the contract has one: of the first ticket
+  // type it can query, by a filter that matches no ticket.
+  d.probe_by_query = false;
+  for (auto t :
+       {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
+    auto query = k.sent(action::query, t);
+    if (!query || d.probe_by_query)
+      continue;
+    d.probe_by_query = true;
+    d.probe_type = t;
+    d.probe_filter.clear();
+    for (auto name : {"ExternalReference", "TicketId"})
+      if (d.probe_filter.empty()
+          && query->filters_by(
+            static_cast<std::size_t>(soap::model_filter_index(name))))
+        d.probe_filter = name;
+  }
   return d;
 }
 
@@ -104,6 +150,9 @@ struct gateway::impl {
   std::mutex cfg_mtx;
   config::loaded cfg;
   std::shared_ptr<client_slot> soap_slot;
+  /// The contract file's contract; null: the built-in one of api_version.
+  std::shared_ptr<const soap::contract> file_contract;
+  std::shared_ptr<contract_slot> contracts;
   /// Clients replaced at run time, stopped at shutdown.
   std::vector<std::shared_ptr<http::client>> retired_clients;
   ops_store_actor ops_store;
@@ -134,10 +183,13 @@ struct gateway::impl {
     std::lock_guard<std::mutex> guard{cfg_mtx};
     auto& s = next.values;
     auto& old = cfg.values;
-    rules->api_version = s.usms.api_version;
+    auto k = contract_in_force(s, file_contract);
+    if (&contracts->get() != k.get())
+      contracts->set(k);
+    rules->contract = k.get();
     rules->query_limit = s.soap.query_limit;
-    caf::anon_send(intake, settings_atom_v, pipeline_from(s));
-    caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s));
+    caf::anon_send(intake, settings_atom_v, pipeline_from(s, *k));
+    caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
     caf::anon_send(offloader, settings_atom_v, opts);
@@ -178,7 +230,17 @@ std::string gateway::start() {
   auto& s = d.cfg.values;
   if (!split_listen(s.server.listen, d.host, d.port))
     return "server.listen: '" + s.server.listen + "' is not HOST:PORT";
-  d.rules->api_version = s.usms.api_version;
+  if (!s.usms.contract.empty()) {
+    auto loaded = soap::load_contract_file(s.usms.contract);
+    if (!loaded)
+      return "usms.contract: " + loaded.error().message;
+    d.file_contract = std::move(*loaded);
+  }
+  auto k = contract_in_force(s, d.file_contract);
+  d.contracts = std::make_shared<contract_slot>(k);
+  metrics().set_operations(operation_names(d.file_contract));
+  spdlog::info("USMS contract: {} ({})", k->name, k->source);
+  d.rules->contract = k.get();
   d.rules->query_limit = s.soap.query_limit;
   d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
   try {
@@ -205,8 +267,9 @@ std::string gateway::start() {
     return snap;
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
-  d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
-                                       make_soap_sender(d.soap_slot),
+  d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
+                                       make_soap_sender(d.soap_slot,
+                                                        d.contracts),
                                        d.usms_view);
   http::client_options reply_options;
   reply_options.request_timeout = std::chrono::seconds(10);
@@ -214,7 +277,7 @@ std::string gateway::start() {
   d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
                                      d.routes_configured, s.reply.retries);
   d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
-                          d.routes_configured, pipeline_from(s));
+                          d.routes_configured, pipeline_from(s, *k));
   caf::anon_send(d.intake, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
