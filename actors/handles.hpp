@@ -13,8 +13,9 @@
 
 namespace usms {
 
-/// Owns the write connection; answers after the group commit that made the
-/// write durable.
+/// Owns the journal's connection; answers a write after the group commit
+/// that made it durable. `pending_replies_atom` lists the finished requests
+/// whose reply is still due; `reply_state_atom` records delivery states.
 using journal_actor = caf::typed_actor<
   caf::replies_to<append_atom, ticket_request>::with<std::string, bool>,
   caf::replies_to<progress_atom, std::string, request_progress>::with<bool>,
@@ -25,7 +26,10 @@ using journal_actor = caf::typed_actor<
   caf::replies_to<requeue_atom, std::string>::with<
     std::vector<request_record>>,
   caf::replies_to<caf::get_atom, std::string>::with<
-    std::vector<request_record>>>;
+    std::vector<request_record>>,
+  caf::replies_to<pending_replies_atom>::with<std::vector<request_record>>,
+  caf::replies_to<reply_state_atom, std::vector<reply_state_update>>::with<
+    bool>>;
 
 /// Bounds SOAP calls in flight and per second, performs them, and keeps the
 /// view of USMS health (breaker, probes, ramp, pauses). `acquire` answers
@@ -58,16 +62,19 @@ using intake_actor = caf::typed_actor<
 
 /// Posts each finished request's result to its reply_to URL or its
 /// source's reply route, with retries; the delivery state is journaled.
+/// `(ops_route_atom, route_list)` tells it every reply route there is now.
 using reply_actor = caf::typed_actor<
   caf::reacts_to<reply_atom, request_record>,
   caf::reacts_to<start_atom>,
-  caf::reacts_to<settings_atom, int32_t>>;
+  caf::reacts_to<settings_atom, int32_t>,
+  caf::reacts_to<ops_route_atom, route_list>>;
 
 /// One request from intake to outcome.
 using supervisor_actor
   = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>>;
 
-/// Read-only queries on a connection of its own.
+/// Request lookups on a read connection of its own, which also runs the
+/// storage's housekeeping.
 using reader_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<
     std::vector<request_record>>>;

@@ -188,14 +188,7 @@ intake(self_ptr self, journal_actor journal, dispatcher_actor dispatcher,
         return caf::make_error(gateway_errc::intake_full,
                                "too many unfinished requests");
       }
-      if (req.id.empty())
-        req.id = make_request_id();
-      if (req.act == action::create && req.external_reference.empty())
-        req.external_reference = !req.correlation_id.empty()
-                                   ? req.correlation_id
-                                   : req.id;
-      if (req.accepted_at == 0)
-        req.accepted_at = now_ms();
+      assign_identity(req);
       auto rp = self->make_response_promise<std::string, bool>();
       self->request(st.journal, journal_timeout, append_atom_v, req)
         .then(
@@ -334,6 +327,16 @@ std::string make_request_id() {
   std::snprintf(buf, sizeof(buf), "r%011llx%06x",
                 static_cast<unsigned long long>(now_ms()), n & 0xffffffu);
   return buf;
+}
+
+void assign_identity(ticket_request& req) {
+  if (req.id.empty())
+    req.id = make_request_id();
+  if (req.accepted_at == 0)
+    req.accepted_at = now_ms();
+  if (req.act == action::create && req.external_reference.empty())
+    req.external_reference = !req.correlation_id.empty() ? req.correlation_id
+                                                         : req.id;
 }
 
 intake_actor spawn_intake(

@@ -21,4 +21,12 @@ intake_actor spawn_intake(
 /// restarts (milliseconds since the epoch, then a sequence number).
 std::string make_request_id();
 
+/// Fills in what admission decides when `req` does not carry it yet: a new
+/// id (make_request_id), the acceptance time (now), and for a create the
+/// ExternalReference USMS stores with the ticket, by which a lookup finds
+/// it after an ambiguous answer: the correlation id, else the request id.
+/// The intake calls it for every request it admits; the HTTP API calls it
+/// first so that its 202 answer shows the values the journal will hold.
+void assign_identity(ticket_request& req);
+
 } // namespace usms

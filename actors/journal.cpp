@@ -11,7 +11,7 @@
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/caf/errors.hpp"
 #include "metrics/gateway_metrics.hpp"
-#include "persistence/journal_db.hpp"
+#include "persistence/backend.hpp"
 
 namespace usms {
 
@@ -34,7 +34,7 @@ caf::error storage_error(const std::exception& e) {
 
 journal_impl::behavior_type
 journal(journal_impl::stateful_pointer<journal_state> self,
-        std::shared_ptr<db::journal_db> shared_db) {
+        std::shared_ptr<storage::journal_store> shared_db) {
   // Group commit: every write joins the open transaction; a flush message
   // sent to ourselves queues behind the writes already in the mailbox, so
   // one COMMIT (one fsync) makes all of them durable before anyone is told.
@@ -88,7 +88,7 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         const request_progress& p) mutable -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
       write(
-        [&](db::journal_db& d) {
+        [&](auto& d) {
           d.update_progress(id, p);
           return true;
         },
@@ -98,15 +98,14 @@ journal(journal_impl::stateful_pointer<journal_state> self,
     [=](finish_atom, const ticket_request& req, const request_outcome& out,
         const std::string& reply_state) mutable -> caf::result<status_row> {
       auto rp = self->make_response_promise<status_row>();
-      write([&](db::journal_db& d) { return d.finish(req, out, reply_state); },
-            rp);
+      write([&](auto& d) { return d.finish(req, out, reply_state); }, rp);
       return rp;
     },
     [=](requeue_atom, const std::string& id) mutable
     -> caf::result<std::vector<request_record>> {
       auto rp = self->make_response_promise<std::vector<request_record>>();
       write(
-        [&](db::journal_db& d) {
+        [&](auto& d) {
           std::vector<request_record> out;
           if (d.requeue(id))
             if (auto rec = d.load(id))
@@ -142,6 +141,27 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         return storage_error(e);
       }
     },
+    [=](pending_replies_atom) mutable
+    -> caf::result<std::vector<request_record>> {
+      try {
+        return db->pending_replies();
+      } catch (const std::exception& e) {
+        return storage_error(e);
+      }
+    },
+    [=](reply_state_atom,
+        const std::vector<reply_state_update>& updates) mutable
+    -> caf::result<bool> {
+      // A write like the others: it joins the group commit under way.
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) {
+          d.save_reply_states(updates);
+          return true;
+        },
+        rp);
+      return rp;
+    },
     [=](flush_atom) mutable {
       auto& st = self->state;
       st.flush_scheduled = false;
@@ -172,10 +192,11 @@ journal(journal_impl::stateful_pointer<journal_state> self,
 
 } // namespace
 
-journal_actor spawn_journal(caf::actor_system& sys, const std::string& path) {
-  auto db = std::make_shared<db::journal_db>(path);
-  metrics().set_status_entries(db->status_count());
-  return sys.spawn<caf::detached>(journal, std::move(db));
+journal_actor spawn_journal(caf::actor_system& sys, const std::string& db) {
+  std::shared_ptr<storage::journal_store> store
+    = storage::open_backend(db)->open_journal();
+  metrics().set_status_entries(store->status_count());
+  return sys.spawn<caf::detached>(journal, std::move(store));
 }
 
 } // namespace usms

@@ -10,7 +10,7 @@
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 #include "messages/caf/errors.hpp"
-#include "persistence/ops_db.hpp"
+#include "persistence/backend.hpp"
 
 namespace usms {
 
@@ -18,13 +18,19 @@ namespace {
 
 // The sampler's tick is private: it goes only from the store to itself. It
 // carries a generation so ticks scheduled under old settings are dropped.
+// So is the retry of telling the routes after the database failed.
 using ops_store_impl
-  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>>;
+  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>,
+                            caf::reacts_to<reply_route_atom>>;
+
+/// How soon to try telling the routes again when reading them failed.
+constexpr auto routes_retry = std::chrono::seconds(1);
 
 struct ops_store_state {
-  std::shared_ptr<db::ops_db> db;
+  std::shared_ptr<storage::operator_store> db;
   trend_settings trend;
   uint64_t generation = 0;
+  reply_actor route_listener;
   static inline const char* name = "ops_store";
 };
 
@@ -65,22 +71,40 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
                      st.generation);
 }
 
+/// Sends the listener every route; on a database failure, tries again
+/// shortly (until then the reply dispatcher holds routed replies back).
+void tell_routes(ops_store_impl::stateful_pointer<ops_store_state> self) {
+  auto& st = self->state;
+  if (!st.route_listener)
+    return;
+  try {
+    self->send(st.route_listener, ops_route_atom_v,
+               route_list{st.db->routes()});
+  } catch (const std::exception& e) {
+    spdlog::warn("reply routes not read yet: {}", e.what());
+    self->delayed_send(self, routes_retry, reply_route_atom_v);
+  }
+}
+
 ops_store_impl::behavior_type
 ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
-          std::shared_ptr<db::ops_db> database, trend_settings trend) {
+          std::shared_ptr<storage::operator_store> database,
+          trend_settings trend, reply_actor route_listener) {
   self->state.db = std::move(database);
   self->state.trend = trend;
+  self->state.route_listener = std::move(route_listener);
   sample(self);
+  tell_routes(self);
   auto& st = self->state;
   return {
     [&st](ops_status_atom, const status_filter& f) {
-      return guarded(st, [&](db::ops_db& d) { return d.status(f); });
+      return guarded(st, [&](auto& d) { return d.status(f); });
     },
     [&st](ops_status_atom) {
-      return guarded(st, [](db::ops_db& d) { return d.status_entries(); });
+      return guarded(st, [](auto& d) { return d.status_entries(); });
     },
     [&st](ops_trend_atom, int64_t since, int64_t until) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return trend_series{d.trend(since, until)};
       });
     },
@@ -90,42 +114,47 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
       sample(self);
     },
     [&st](ops_queue_atom, const queue_filter& f) {
-      return guarded(st, [&](db::ops_db& d) { return d.queue(f); });
+      return guarded(st, [&](auto& d) { return d.queue(f); });
     },
     [&st](ops_route_atom) {
-      return guarded(st, [](db::ops_db& d) { return route_list{d.routes()}; });
+      return guarded(st, [](auto& d) { return route_list{d.routes()}; });
     },
     [&st](ops_route_atom, caf::get_atom, const std::string& source) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return d.route(source).value_or(std::string{});
       });
     },
-    [&st](ops_route_atom, caf::put_atom, const std::string& source,
+    [self, &st](ops_route_atom, caf::put_atom, const std::string& source,
                 const std::string& url) {
-      return guarded(st, [&](db::ops_db& d) {
+      auto saved = guarded(st, [&](auto& d) {
         d.put_route(source, url);
         return true;
       });
+      tell_routes(self);
+      return saved;
     },
-    [&st](ops_route_atom, caf::delete_atom, const std::string& source) {
-      return guarded(st,
-                     [&](db::ops_db& d) { return d.delete_route(source); });
+    [self, &st](ops_route_atom, caf::delete_atom, const std::string& source) {
+      auto deleted = guarded(st, [&](auto& d) {
+        return d.delete_route(source);
+      });
+      tell_routes(self);
+      return deleted;
     },
     [&st](reply_route_atom, const std::string& source) {
-      return guarded(st, [&](db::ops_db& d) { return d.find_route(source); });
+      return guarded(st, [&](auto& d) { return d.find_route(source); });
     },
     [&st](ops_config_atom) {
-      return guarded(st, [](db::ops_db& d) {
+      return guarded(st, [](auto& d) {
         return runtime_values{d.runtime_config()};
       });
     },
     [&st](ops_config_atom, caf::put_atom, const runtime_values& v) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         return runtime_values{d.save_runtime_config(v.values)};
       });
     },
     [&st](ops_config_atom, caf::reset_atom, const runtime_values& v) {
-      return guarded(st, [&](db::ops_db& d) {
+      return guarded(st, [&](auto& d) {
         d.replace_runtime_config(v.values);
         return true;
       });
@@ -134,16 +163,24 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
       if (generation == st.generation)
         sample(self);
     },
+    [self](reply_route_atom) { tell_routes(self); },
   };
 }
 
 } // namespace
 
-ops_store_actor spawn_ops_store(caf::actor_system& sys,
-                                const std::string& path,
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
+                                trend_settings trend,
+                                reply_actor route_listener) {
+  std::shared_ptr<storage::operator_store> store
+    = storage::open_backend(db)->open_operator();
+  return sys.spawn<caf::detached>(ops_store, std::move(store), trend,
+                                  std::move(route_listener));
+}
+
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
                                 trend_settings trend) {
-  auto database = std::make_shared<db::ops_db>(path);
-  return sys.spawn<caf::detached>(ops_store, std::move(database), trend);
+  return spawn_ops_store(sys, db, trend, reply_actor{});
 }
 
 } // namespace usms

@@ -1,15 +1,17 @@
 #pragma once
 
-/// The operator side's store: a detached actor with its own SQLite
-/// connection that answers the status table, trend, queue, reply-route and
-/// runtime-config queries, and samples the Number of Incidents every
-/// `trend.interval`.
+/// The operator side's store: a detached actor with the operator
+/// connection of the storage that answers the status table, trend, queue,
+/// reply-route and runtime-config queries, samples the Number of Incidents
+/// every `trend.interval`, and tells the reply dispatcher every reply route
+/// whenever they change.
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "actors/handles.hpp"
 #include "caf/fwd.hpp"
 #include "caf/replies_to.hpp"
 #include "messages/caf/type_ids.hpp"
@@ -51,13 +53,19 @@ using ops_store_actor = caf::typed_actor<
   caf::replies_to<ops_config_atom, caf::reset_atom, runtime_values>::with<
     bool>>;
 
-/// Spawns the store on a thread of its own with its own connection to
-/// `path` (WAL: it reads while the journal writes). It takes a first trend
-/// sample at once, then one per `trend.interval` at whole multiples of it,
-/// and drops samples older than `trend.keep`. Throws db::sqlite_error when
-/// the database cannot be opened.
-ops_store_actor spawn_ops_store(caf::actor_system& sys,
-                                const std::string& path,
+/// Spawns the store on a thread of its own with the operator connection of
+/// the storage location `db` (storage::open_backend; WAL: it reads while
+/// the journal writes). It takes a first trend sample at once, then one per
+/// `trend.interval` at whole multiples of it, and drops samples older than
+/// `trend.keep`. It sends `route_listener` `(ops_route_atom, route_list)`
+/// at once and after every route saved or deleted. Throws
+/// storage::storage_error when the database cannot be opened.
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
+                                trend_settings trend,
+                                reply_actor route_listener);
+
+/// The same without anyone to tell the routes (tests of the store).
+ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
                                 trend_settings trend);
 
 } // namespace usms

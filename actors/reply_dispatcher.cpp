@@ -14,9 +14,8 @@
 #include "caf/send.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
+#include "messages/caf/errors.hpp"
 #include "metrics/gateway_metrics.hpp"
-#include "persistence/journal_db.hpp"
-#include "persistence/schema.hpp"
 #include "transport/http_client.hpp"
 
 namespace usms {
@@ -25,10 +24,13 @@ namespace {
 
 using reply_impl = reply_actor::extend<
   caf::reacts_to<replied_atom, std::string, bool, std::string>,
-  caf::reacts_to<retry_atom, std::string>, caf::reacts_to<tick_atom>>;
+  caf::reacts_to<retry_atom, std::string>, caf::reacts_to<flush_atom>>;
 
-/// Delivery state writes are batched and routes re-read this often.
-constexpr auto tick_interval = std::chrono::milliseconds(200);
+/// Delivery states wait this long for others to join them, so the journal
+/// gets them in batches; the timer runs only while states wait.
+constexpr auto flush_delay = std::chrono::milliseconds(200);
+/// The journal answers every request; this only bounds a lost answer.
+constexpr auto journal_timeout = std::chrono::seconds(30);
 constexpr auto first_backoff = std::chrono::seconds(1);
 constexpr auto max_backoff = std::chrono::seconds(60);
 
@@ -42,57 +44,64 @@ struct delivery {
   bool superseded = false;
 };
 
-struct state_update {
-  std::string id;
-  std::string state;
-  int attempts;
-  std::string error;
-};
-
 struct reply_state {
-  std::unique_ptr<db::database> db;
+  journal_actor journal;
   std::shared_ptr<http::client> client;
   std::shared_ptr<std::atomic<bool>> routes_configured;
   int32_t retries = 5;
+  /// Every reply route, as the ops store last told them.
+  std::vector<reply_route> routes;
+  bool routes_known = false;
+  /// Finished requests that need a route, waiting for the routes.
+  std::vector<request_record> awaiting_routes;
   std::unordered_map<std::string, delivery> active;
-  std::vector<state_update> updates;
-  int ticks = 0;
+  /// Delivery states not yet handed to the journal, oldest first.
+  std::vector<reply_state_update> updates;
+  bool flush_scheduled = false;
+  /// A batch is with the journal: the next one waits for its answer, so
+  /// the states of one request are recorded in order.
+  bool flushing = false;
   static inline const char* name = "reply-dispatcher";
 };
 
 using self_ptr = reply_impl::stateful_pointer<reply_state>;
 
-std::string route_for(reply_state& st, const std::string& source) {
-  auto q = st.db->prepare("SELECT url FROM reply_routes WHERE source = ?1");
-  for (const auto& key : {source, std::string{"*"}}) {
-    if (key.empty())
-      continue;
-    q.reset().bind(1, key);
-    if (q.step())
-      return q.text(0);
-  }
-  return {};
+void schedule_flush(self_ptr self) {
+  auto& st = self->state;
+  if (st.flush_scheduled || st.flushing || st.updates.empty())
+    return;
+  st.flush_scheduled = true;
+  self->delayed_send(self, flush_delay, flush_atom_v);
 }
 
-void flush_updates(reply_state& st) {
-  if (st.updates.empty())
+void record(self_ptr self, reply_state_update update) {
+  self->state.updates.push_back(std::move(update));
+  schedule_flush(self);
+}
+
+/// Hands the waiting states to the journal, which writes them with its
+/// next group commit. On failure they are kept, ahead of newer ones.
+void flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.updates.empty() || st.flushing)
     return;
-  try {
-    db::in_transaction(*st.db, [&] {
-      auto q = st.db->prepare("UPDATE requests SET reply_state = ?2, "
-                              "reply_attempts = ?3, reply_error = ?4 "
-                              "WHERE id = ?1");
-      for (auto& u : st.updates) {
-        q.reset().bind(1, u.id).bind(2, u.state).bind_int(3, u.attempts);
-        q.bind(4, u.error);
-        q.run();
-      }
-    });
-    st.updates.clear();
-  } catch (const std::exception& e) {
-    // Kept for the next tick: the states are not lost, only late.
-    spdlog::warn("reply states not saved yet: {}", e.what());
-  }
+  auto batch = std::move(st.updates);
+  st.updates.clear();
+  st.flushing = true;
+  self->request(st.journal, journal_timeout, reply_state_atom_v, batch)
+    .then(
+      [self](bool) {
+        self->state.flushing = false;
+        schedule_flush(self);
+      },
+      [self, batch](caf::error& err) {
+        auto& st = self->state;
+        spdlog::warn("reply states not saved yet: {}", to_string(err));
+        st.updates.insert(st.updates.begin(), batch.begin(), batch.end());
+        st.flushing = false;
+        schedule_flush(self);
+      });
 }
 
 void post(self_ptr self, const std::string& id) {
@@ -135,58 +144,70 @@ void start_delivery(self_ptr self, request_record rec) {
   }
   std::string url = rec.request.reply_to;
   if (url.empty()) {
-    try {
-      url = route_for(st, rec.request.source);
-    } catch (const std::exception& e) {
-      spdlog::warn("request {}: reply route unknown for now: {}", id,
-                   e.what());
-      self->delayed_send(self, first_backoff, retry_atom_v, id);
-      st.active.emplace(id, delivery{std::move(rec), {}, 0});
+    if (!st.routes_known) {
+      st.awaiting_routes.push_back(std::move(rec));
       return;
     }
+    url = route_for(st.routes, rec.request.source);
   }
   if (url.empty()) {
     // Nobody asked for a reply: it stays available for polling only.
-    st.updates.push_back({id, "", 0, ""});
+    record(self, {id, "", 0, ""});
     return;
   }
   st.active.emplace(id, delivery{std::move(rec), url, 0});
   post(self, id);
 }
 
+/// True when a delivery for `id` is under way or waiting for the routes.
+bool known(const reply_state& st, const std::string& id) {
+  return st.active.count(id) > 0
+         || std::any_of(st.awaiting_routes.begin(), st.awaiting_routes.end(),
+                        [&](auto& rec) { return rec.request.id == id; });
+}
+
 reply_impl::behavior_type
-reply_dispatcher(self_ptr self, std::string path,
+reply_dispatcher(self_ptr self, journal_actor journal,
                  std::shared_ptr<http::client> client,
                  std::shared_ptr<std::atomic<bool>> routes_configured,
                  int32_t retries) {
   auto& st = self->state;
-  st.db = std::make_unique<db::database>(path);
+  st.journal = std::move(journal);
   st.client = std::move(client);
   st.routes_configured = std::move(routes_configured);
   st.retries = retries;
-  self->delayed_send(self, tick_interval, tick_atom_v);
   return {
     [=](reply_atom, request_record& rec) {
       start_delivery(self, std::move(rec));
     },
     [=](start_atom) {
-      auto& st = self->state;
-      try {
-        auto q = st.db->prepare(std::string{"SELECT "} + db::request_columns
-                                + " FROM requests WHERE reply_state = "
-                                  "'pending' ORDER BY seq");
-        std::vector<request_record> pending;
-        while (q.step())
-          pending.push_back(db::read_request_row(q));
-        if (!pending.empty())
-          spdlog::info("resuming {} reply delivery(ies)", pending.size());
-        for (auto& rec : pending)
-          start_delivery(self, std::move(rec));
-      } catch (const std::exception& e) {
-        spdlog::error("cannot resume reply deliveries: {}", e.what());
-      }
+      self
+        ->request(self->state.journal, journal_timeout, pending_replies_atom_v)
+        .then(
+          [=](std::vector<request_record>& pending) {
+            if (!pending.empty())
+              spdlog::info("resuming {} reply delivery(ies)", pending.size());
+            for (auto& rec : pending)
+              // One that finished again since is delivered already.
+              if (!known(self->state, rec.request.id))
+                start_delivery(self, std::move(rec));
+          },
+          [](caf::error& err) {
+            spdlog::error("cannot resume reply deliveries: {}",
+                          to_string(err));
+          });
     },
     [=](settings_atom, int32_t n) { self->state.retries = n; },
+    [=](ops_route_atom, route_list& list) {
+      auto& st = self->state;
+      st.routes = std::move(list.routes);
+      st.routes_known = true;
+      st.routes_configured->store(!st.routes.empty());
+      auto waiting = std::move(st.awaiting_routes);
+      st.awaiting_routes.clear();
+      for (auto& rec : waiting)
+        start_delivery(self, std::move(rec));
+    },
     [=](replied_atom, const std::string& id, bool ok, std::string& error) {
       auto& st = self->state;
       auto i = st.active.find(id);
@@ -201,7 +222,7 @@ reply_dispatcher(self_ptr self, std::string path,
       }
       if (ok) {
         metrics().reply_delivered();
-        st.updates.push_back({id, "delivered", d.attempts, ""});
+        record(self, {id, "delivered", d.attempts, ""});
         st.active.erase(i);
         return;
       }
@@ -210,39 +231,17 @@ reply_dispatcher(self_ptr self, std::string path,
         metrics().reply_gave_up();
         spdlog::warn("request {}: reply to {} failed after {} attempts: {}",
                      id, d.url, d.attempts, error);
-        st.updates.push_back({id, "failed", d.attempts, error});
+        record(self, {id, "failed", d.attempts, error});
         st.active.erase(i);
         return;
       }
-      st.updates.push_back({id, "pending", d.attempts, error});
+      record(self, {id, "pending", d.attempts, error});
       auto backoff = std::min<std::chrono::milliseconds>(
         first_backoff * (1 << std::min(d.attempts - 1, 10)), max_backoff);
       self->delayed_send(self, backoff, retry_atom_v, id);
     },
-    [=](retry_atom, const std::string& id) {
-      auto& st = self->state;
-      auto i = st.active.find(id);
-      if (i == st.active.end())
-        return;
-      if (i->second.url.empty()) {
-        auto rec = std::move(i->second.rec);
-        st.active.erase(i);
-        start_delivery(self, std::move(rec));
-        return;
-      }
-      post(self, id);
-    },
-    [=](tick_atom) {
-      auto& st = self->state;
-      flush_updates(st);
-      try {
-        auto q = st.db->prepare("SELECT EXISTS (SELECT 1 FROM reply_routes)");
-        st.routes_configured->store(q.step() && q.int64(0) != 0);
-      } catch (const std::exception&) {
-        // keep the last known value
-      }
-      self->delayed_send(self, tick_interval, tick_atom_v);
-    },
+    [=](retry_atom, const std::string& id) { post(self, id); },
+    [=](flush_atom) { flush(self); },
   };
 }
 
@@ -290,11 +289,11 @@ std::string reply_body(const request_record& rec) {
 }
 
 reply_actor spawn_reply_dispatcher(
-  caf::actor_system& sys, const std::string& db_path,
+  caf::actor_system& sys, journal_actor journal,
   std::shared_ptr<http::client> client,
   std::shared_ptr<std::atomic<bool>> routes_configured, int32_t retries) {
-  return sys.spawn<caf::detached>(reply_dispatcher, db_path, std::move(client),
-                                  std::move(routes_configured), retries);
+  return sys.spawn(reply_dispatcher, std::move(journal), std::move(client),
+                   std::move(routes_configured), retries);
 }
 
 } // namespace usms

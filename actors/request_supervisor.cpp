@@ -27,21 +27,50 @@ constexpr auto storage_retry_delay = std::chrono::seconds(1);
 /// thread in a storm.
 constexpr auto journal_timeout = caf::infinite;
 
+/// Where a supervisor is on the way from the queue to the outcome. The
+/// transitions:
+/// - idle → awaiting_slot: attempt() asks the dispatcher for a slot.
+/// - awaiting_slot → in_call: the slot came.
+/// - in_call → idle: the call answered, or journaling the send failed (the
+///   slot goes back).
+/// - idle → finishing: an outcome is decided (an answer, a give-up, a
+///   cancel).
+/// - awaiting_slot → finishing: a cancel; the slot goes back when it comes.
+/// - finishing → done: the outcome is journaled. A failed write stays in
+///   finishing and is written again.
+///
+/// The actor quits in done once no slot is owed, or when the dispatcher is
+/// gone (shutdown).
+enum class phase : uint8_t {
+  /// Holds no slot and asks for none: before the first attempt, waiting
+  /// for a retry (or after a journal write failed), or checking a lookup's
+  /// answer against the journal.
+  idle,
+  /// Has asked the dispatcher for a slot. Still counts as queued.
+  awaiting_slot,
+  /// Holds a slot: journaling that a create is being sent, then the SOAP
+  /// call. Bytes may be leaving, so it cannot be cancelled.
+  in_call,
+  /// The outcome is decided and being journaled.
+  finishing,
+  /// The outcome is journaled and the intake told; the actor quits (once
+  /// a slot it asked for has come back).
+  done,
+};
+
 struct supervisor_state {
   request_record rec;
   supervisor_deps deps;
   retry_policy policy;
   int lookups = 0;
-  /// Between acquiring a slot and the call's end: cannot be cancelled.
-  bool busy = false;
-  /// An acquire is pending: the actor must live until the slot arrives, or
-  /// the dispatcher would count the slot as taken forever.
-  bool awaiting_slot = false;
-  bool done = false;
-  /// Answered once a cancellation is journaled.
+  phase now = phase::idle;
+  /// An acquire is unanswered: the actor must live until the slot arrives
+  /// (and give it back), or the dispatcher would count the slot as taken
+  /// forever. Set in `awaiting_slot`; stays set when a cancel moves the
+  /// request on to `finishing` before the slot came.
+  bool slot_requested = false;
+  /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
-  bool cancelling = false;
-  bool finishing = false;
   /// Where this request counts in the queue-depth gauge (the intake
   /// counted it as queued when admitted).
   queue_slot slot = queue_slot::queued;
@@ -62,6 +91,11 @@ struct supervisor_state {
     if (counted)
       metrics().leave(slot);
     counted = false;
+  }
+
+  /// True once the outcome is decided: no further attempt, no cancel.
+  bool outcome_decided() const {
+    return now == phase::finishing || now == phase::done;
   }
 
   ticket_request& req() { return rec.request; }
@@ -93,7 +127,7 @@ void save_progress(self_ptr self) {
 
 void finish(self_ptr self, request_outcome out) {
   auto& st = self->state;
-  st.finishing = true;
+  st.now = phase::finishing;
   out.attempts = st.progress().attempts;
   out.finished_at = now_ms();
   // Replies to a source's route are decided by the reply dispatcher; a
@@ -126,20 +160,18 @@ void finish(self_ptr self, request_outcome out) {
                        to_string(st.rec.outcome->state),
                        st.rec.outcome->reason);
         self->send(st.deps.intake, done_atom_v, st.rec);
-        if (st.cancelling) {
-          st.cancelling = false;
+        if (st.cancel_promise.pending())
           st.cancel_promise.deliver(true);
-        }
-        st.done = true;
-        if (!st.awaiting_slot)
+        st.now = phase::done;
+        if (!st.slot_requested)
           self->quit();
       },
       [self, out](caf::error& err) mutable {
         spdlog::error("request {}: outcome not journaled, retrying: {}",
                       self->state.req().id, to_string(err));
         self->delayed_send(self, storage_retry_delay, retry_atom_v);
-        // The retry message re-enters attempt(), which sees `finishing` and
-        // writes the outcome again.
+        // The retry message re-enters attempt(), which sees the outcome
+        // decided and writes it again.
         self->state.rec.outcome = std::move(out);
       });
 }
@@ -292,7 +324,7 @@ void dispatch(self_ptr self, soap::call c, bool lookup) {
   self->request(st.deps.dispatcher, caf::infinite, dispatch_atom_v, std::move(c))
     .then(
       [self, lookup](call_result& r) {
-        self->state.busy = false;
+        self->state.now = phase::idle;
         if (lookup)
           on_lookup(self, std::move(r));
         else
@@ -340,7 +372,7 @@ void on_slot(self_ptr self) {
                           st.req().id, to_string(err));
             --st.progress().attempts;
             st.progress().sending = false;
-            st.busy = false;
+            st.now = phase::idle;
             self->send(st.deps.dispatcher, release_atom_v);
             self->delayed_send(self, storage_retry_delay, retry_atom_v);
           });
@@ -348,26 +380,27 @@ void on_slot(self_ptr self) {
 
 void attempt(self_ptr self) {
   auto& st = self->state;
-  if (st.finishing) {
+  if (st.outcome_decided()) {
     if (st.rec.outcome)
       finish(self, *st.rec.outcome);
     return;
   }
   // Waiting for a slot still counts as queued: a cancel may come meanwhile,
   // and then the slot goes straight back.
-  st.awaiting_slot = true;
+  st.now = phase::awaiting_slot;
+  st.slot_requested = true;
   self->request(st.deps.dispatcher, caf::infinite, acquire_atom_v)
     .then(
       [self](bool) {
         auto& st = self->state;
-        st.awaiting_slot = false;
-        if (st.finishing) {
+        st.slot_requested = false;
+        if (st.outcome_decided()) {
           self->send(st.deps.dispatcher, release_atom_v);
-          if (st.done)
+          if (st.now == phase::done)
             self->quit();
           return;
         }
-        st.busy = true;
+        st.now = phase::in_call;
         on_slot(self);
       },
       [self](caf::error&) { self->quit(); });
@@ -408,12 +441,11 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
     [=](retry_atom) { attempt(self); },
     [=](cancel_atom) -> caf::result<bool> {
       auto& st = self->state;
-      if (st.busy || st.finishing)
+      if (st.now == phase::in_call || st.outcome_decided())
         return false;
       // Answered once the cancellation is journaled, so that the caller
       // reads the request back as cancelled.
       st.cancel_promise = self->make_response_promise<bool>();
-      st.cancelling = true;
       request_outcome out;
       out.state = request_state::cancelled;
       out.reason = "cancelled by an operator";

@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "api/json_body.hpp"
 #include "contract/soap_codec.hpp"
 #include "contract/ticket_fields.hpp"
 #include "transport/url.hpp"
@@ -17,10 +17,6 @@ namespace {
 
 constexpr size_t max_text_length = 256;
 
-std::string str(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
 api_error bad_type(std::string_view type) {
   return {404, "unknown_ticket_type",
           "unknown ticket type '" + std::string{type}
@@ -28,137 +24,14 @@ api_error bad_type(std::string_view type) {
           "type"};
 }
 
-/// The contract offers no operation for what the request asks.
-api_error refusal(const soap::contract& k, std::string_view what) {
-  return {422, "unsupported_by_usms_api",
-          std::string{what} + " is not supported by the USMS contract "
-            + k.name + " (it offers " + k.offered_list() + ")",
-          ""};
-}
-
-api_error not_carried(const soap::contract& k, const std::string& what,
-                      const std::string& path) {
-  return {422, "unsupported_by_usms_api",
-          what + " is not supported by " + k.name, path};
-}
-
-/// A field's JSON value as the text the SOAP element carries.
-std::variant<std::string, api_error>
-field_text(const field_def& def, const rapidjson::Value& v,
-           const std::string& path) {
-  switch (def.kind) {
-    case field_kind::priority:
-      if (v.IsInt())
-        return std::to_string(v.GetInt());
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name}
-                               + " must be an integer from 1 to 5");
-    case field_kind::boolean:
-      if (v.IsBool())
-        return std::string{v.GetBool() ? "true" : "false"};
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name}
-                               + " must be true or false");
-    default:
-      if (v.IsString())
-        return str(v);
-      return bad_field(path, std::string{def.json_name} + " must be a string");
-  }
-}
-
-/// Reads `fields` into SOAP-named fields, checking each one; `op` is the
-/// operation that will carry them.
-std::optional<api_error> read_fields(const rapidjson::Value& obj,
-                                     ticket_type type,
-                                     const soap::contract& k,
-                                     const soap::operation& op,
-                                     ticket_fields& out) {
-  if (!obj.IsObject())
-    return bad_field("fields", "fields must be an object");
-  for (auto& m : obj.GetObject()) {
-    auto name = str(m.name);
-    auto path = "fields." + name;
-    auto* def = field_by_json_name(name);
-    if (!def)
-      return bad_field(path, name + " is not a ticket field");
-    if (def->read_only)
-      return bad_field(path, name + " is set by USMS and cannot be sent");
-    if (!field_allowed(*def, type))
-      return bad_field(path, name + " is not a field of "
-                               + std::string{to_string(type)} + " tickets");
-    if (!op.carries(static_cast<std::size_t>(def - &ticket_field_defs()[0])))
-      return not_carried(k, name, path);
-    if (m.value.IsNull())
-      continue;
-    auto text = field_text(*def, m.value, path);
-    if (auto* err = std::get_if<api_error>(&text))
-      return *err;
-    auto& value = std::get<std::string>(text);
-    if (auto problem = check_field_value(*def, type, value); !problem.empty())
-      return bad_field(path, problem);
-    if (auto bad = soap::check_xml_text(value); !bad.empty())
-      return bad_field(path, name + ": " + bad);
-    out[std::string{def->soap_name}] = std::move(value);
-  }
-  return std::nullopt;
-}
 
 /// The keys every ticket request may carry besides its own.
 std::optional<api_error> read_common(const rapidjson::Value& doc,
                                      ticket_request& req) {
-  auto text = [&](const char* key, std::string& out,
-                  size_t max) -> std::optional<api_error> {
-    auto i = doc.FindMember(key);
-    if (i == doc.MemberEnd() || i->value.IsNull())
-      return std::nullopt;
-    if (!i->value.IsString())
-      return bad_field(key, std::string{key} + " must be a string");
-    out = str(i->value);
-    if (out.size() > max)
-      return bad_field(key, std::string{key} + " is longer than "
-                              + std::to_string(max) + " characters");
-    if (auto bad = soap::check_xml_text(out); !bad.empty())
-      return bad_field(key, std::string{key} + ": " + bad);
-    return std::nullopt;
-  };
-  if (auto e = text("source", req.source, max_text_length))
+  if (auto e = read_text_key(doc, "correlation_id", req.correlation_id,
+                             max_source_bytes))
     return e;
-  if (auto e = text("correlation_id", req.correlation_id, max_text_length))
-    return e;
-  if (auto e = text("reply_to", req.reply_to, 2048))
-    return e;
-  if (!req.reply_to.empty() && !http::parse_url(req.reply_to))
-    return bad_field("reply_to", "reply_to must be an http:// or https:// URL");
-  return std::nullopt;
-}
-
-std::variant<rapidjson::Document, api_error> parse_body(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
-  if (doc.HasParseError())
-    return api_error{400, "malformed_json",
-                     std::string{"the body is not valid JSON: "}
-                       + rapidjson::GetParseError_En(doc.GetParseError())
-                       + " (at byte " + std::to_string(doc.GetErrorOffset())
-                       + ")",
-                     ""};
-  if (!doc.IsObject())
-    return api_error{400, "malformed_json", "the body must be a JSON object",
-                     ""};
-  return doc;
-}
-
-std::optional<api_error> reject_unknown(const rapidjson::Value& doc,
-                                        std::initializer_list<const char*> ok) {
-  for (auto& m : doc.GetObject()) {
-    auto name = str(m.name);
-    if (std::none_of(ok.begin(), ok.end(),
-                     [&](const char* k) { return name == k; }))
-      return bad_field(name, name + " is not a request key");
-  }
-  return std::nullopt;
+  return read_source_and_reply_to(doc, req.source, req.reply_to);
 }
 
 } // namespace
@@ -178,12 +51,12 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   auto& k = rules.usms();
   auto op = k.sent(action::create, *type);
   if (!op)
-    return refusal(k, "creating " + std::string{type_text} + " tickets");
-  auto parsed = parse_body(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  auto& doc = std::get<rapidjson::Document>(parsed);
-  if (auto e = reject_unknown(doc, {"fields", "source", "correlation_id",
+    return not_offered(k, "creating " + std::string{type_text} + " tickets",
+                       "");
+  rapidjson::Document doc;
+  if (auto e = parse_json_object(body, doc))
+    return *e;
+  if (auto e = reject_unknown_keys(doc, {"fields", "source", "correlation_id",
                                     "reply_to"}))
     return *e;
   ticket_request req;
@@ -192,7 +65,7 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   auto f = doc.FindMember("fields");
   if (f == doc.MemberEnd())
     return bad_field("fields.summary", "summary is required");
-  if (auto e = read_fields(f->value, *type, k, *op, req.fields))
+  if (auto e = read_ticket_fields(f->value, *type, k, *op, req.fields))
     return *e;
   if (auto e = read_common(doc, req))
     return *e;
@@ -209,7 +82,6 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
       req.correlation_id = ext->second;
     req.fields.erase(ext);
   }
-  req.external_reference = req.correlation_id;
   return req;
 }
 
@@ -222,14 +94,14 @@ parsed_request parse_update(std::string_view type_text,
   auto& k = rules.usms();
   auto op = k.sent(action::update, *type);
   if (!op)
-    return refusal(k, "updating " + std::string{type_text} + " tickets");
+    return not_offered(k, "updating " + std::string{type_text} + " tickets",
+                       "");
   if (ticket_id.empty() || ticket_id.size() > max_text_length)
     return bad_field("id", "the ticket id in the path is empty or too long");
-  auto parsed = parse_body(body);
-  if (auto* err = std::get_if<api_error>(&parsed))
-    return *err;
-  auto& doc = std::get<rapidjson::Document>(parsed);
-  if (auto e = reject_unknown(doc, {"fields", "work_note", "source",
+  rapidjson::Document doc;
+  if (auto e = parse_json_object(body, doc))
+    return *e;
+  if (auto e = reject_unknown_keys(doc, {"fields", "work_note", "source",
                                     "correlation_id", "reply_to"}))
     return *e;
   ticket_request req;
@@ -239,12 +111,12 @@ parsed_request parse_update(std::string_view type_text,
   if (auto bad = soap::check_xml_text(req.ticket_id); !bad.empty())
     return bad_field("id", bad);
   if (auto f = doc.FindMember("fields"); f != doc.MemberEnd())
-    if (auto e = read_fields(f->value, *type, k, *op, req.fields))
+    if (auto e = read_ticket_fields(f->value, *type, k, *op, req.fields))
       return *e;
   if (auto w = doc.FindMember("work_note"); w != doc.MemberEnd()) {
     if (!w->value.IsString())
       return bad_field("work_note", "work_note must be a string");
-    req.work_note = str(w->value);
+    req.work_note = json_text(w->value);
     if (auto bad = soap::check_xml_text(req.work_note); !bad.empty())
       return bad_field("work_note", "work_note: " + bad);
     if (!req.work_note.empty() && !op->work_note)
@@ -266,7 +138,8 @@ parsed_request parse_query(std::string_view type_text,
   auto& k = rules.usms();
   auto op = k.sent(action::query, *type);
   if (!op)
-    return refusal(k, "querying " + std::string{type_text} + " tickets");
+    return not_offered(k, "querying " + std::string{type_text} + " tickets",
+                       "");
   ticket_request req;
   req.act = action::query;
   req.type = *type;
@@ -296,8 +169,8 @@ parsed_request parse_query(std::string_view type_text,
       if (key == "updated_since") {
         if (!is_valid_date_time(value))
           return bad_field(key, "updated_since must be an ISO 8601 date-time");
-        if (!op->filters_by(
-              static_cast<std::size_t>(soap::model_filter_index("UpdatedSince"))))
+        if (!op->filters_by(static_cast<std::size_t>(
+              soap::model_filter_index("UpdatedSince"))))
           return not_carried(k, "filtering by " + key, key);
         req.filter["UpdatedSince"] = value;
         continue;

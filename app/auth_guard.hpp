@@ -1,6 +1,6 @@
 #pragma once
 
-/// Access control (SPEC section 4): bearer tokens with scopes `read`
+/// Access control: bearer tokens with scopes `read`
 /// (GET), `submit` (GET plus ticket requests) and `admin` (everything).
 /// `/healthz`, `/readyz` and `/metrics` stay open unless `protect_metrics`.
 

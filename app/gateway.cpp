@@ -21,20 +21,22 @@
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
 #include "app/auth_guard.hpp"
+#include "app/build_info.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
 #include "app/web_routes.hpp"
 #include "app/service_routes.hpp"
+#include "app/usms_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
-#include "persistence/schema.hpp"
-#include "persistence/sqlite.hpp"
+#include "persistence/backend.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/soap_transport.hpp"
+#include "transport/url.hpp"
 
 namespace usms::app {
 
@@ -143,6 +145,20 @@ http::client_options client_from(const config::settings& s) {
   return o;
 }
 
+/// Why `c`, built from `s`, cannot make SOAP calls to `s.usms.url`: a
+/// refusal for apply_config (naming usms.proxy when the proxy is at fault),
+/// or "" when it can.
+std::string unusable(const http::client& c, const config::settings& s) {
+  auto target = http::parse_url(s.usms.url);
+  auto err = c.setup_error(target ? target->scheme : "http");
+  if (err.empty())
+    return {};
+  // For http URLs only the proxy can be at fault.
+  if (!c.setup_error("http").empty())
+    return "usms.proxy: the SOAP client cannot use this proxy: " + err;
+  return "the SOAP client cannot be built from these settings: " + err;
+}
+
 } // namespace
 
 struct gateway::impl {
@@ -178,11 +194,24 @@ struct gateway::impl {
   uint16_t port = 0;
   bool stopped = false;
 
-  /// Puts validated settings in force without a restart.
+  /// Puts validated settings in force without a restart. Returns "" on
+  /// success, else why not; then nothing has changed.
   std::string apply(config::loaded next) {
     std::lock_guard<std::mutex> guard{cfg_mtx};
     auto& s = next.values;
     auto& old = cfg.values;
+    // Connection-level settings need a new client; calls under way finish
+    // on the old one. It is built first: settings it cannot work with (a
+    // proxy it cannot use, a CA file it cannot load) change nothing.
+    std::shared_ptr<http::client> fresh;
+    if (s.usms.proxy != old.usms.proxy
+        || s.usms.bypass_proxy != old.usms.bypass_proxy
+        || s.usms.connect_timeout != old.usms.connect_timeout
+        || s.usms.max_in_flight != old.usms.max_in_flight) {
+      fresh = std::make_shared<http::client>(client_from(s));
+      if (auto err = unusable(*fresh, s); !err.empty())
+        return err;
+    }
     auto k = contract_in_force(s, file_contract);
     if (&contracts->get() != k.get())
       contracts->set(k);
@@ -196,14 +225,9 @@ struct gateway::impl {
     caf::anon_send(janitor, settings_atom_v, opts);
     if (s.log.level != old.log.level)
       set_log_level(s.log.level);
-    // Connection-level settings need a new client; calls under way finish
-    // on the old one.
-    if (s.usms.proxy != old.usms.proxy
-        || s.usms.bypass_proxy != old.usms.bypass_proxy
-        || s.usms.connect_timeout != old.usms.connect_timeout
-        || s.usms.max_in_flight != old.usms.max_in_flight) {
-      soap_client = std::make_shared<http::client>(client_from(s));
-      retired_clients.push_back(soap_slot->replace(soap_client));
+    if (fresh) {
+      soap_client = fresh;
+      retired_clients.push_back(soap_slot->replace(std::move(fresh)));
     }
     cfg = std::move(next);
     return {};
@@ -212,7 +236,9 @@ struct gateway::impl {
 
 gateway::gateway(config::loaded settings) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(settings);
-  // One CAF worker per core: the I/O threads and the journal have their own.
+  // One CAF worker per core (at least two): the I/O threads and the
+  // detached actors (journal, reader, ops store, offload scheduler) have
+  // threads of their own.
   impl_->caf_cfg.set("scheduler.max-threads",
                      std::max<size_t>(2, std::thread::hardware_concurrency()));
   // One shared queue with a condition variable: on a few cores it beat
@@ -243,10 +269,20 @@ std::string gateway::start() {
   d.rules->contract = k.get();
   d.rules->query_limit = s.soap.query_limit;
   d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
+  http::client_options reply_options;
+  reply_options.request_timeout = std::chrono::seconds(10);
+  d.reply_client = std::make_shared<http::client>(reply_options);
+  // Each storage owner opens its own connection to the location; which
+  // backend serves it is the location's business (storage::open_backend).
+  std::shared_ptr<const storage::backend> backend;
   try {
+    backend = storage::open_backend(s.storage.db);
     d.journal = spawn_journal(*d.sys, s.storage.db);
     d.reader = spawn_reader(*d.sys, s.storage.db);
-    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s));
+    d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
+                                       d.routes_configured, s.reply.retries);
+    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
+                                  d.replies);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -266,16 +302,15 @@ std::string gateway::start() {
     snap.error = m->last_error();
     return snap;
   });
+  metrics().set_build_version(std::string{gateway_version()});
+  metrics().set_hold_source([board = d.usms_view] {
+    return hold_snapshot{board->held(), board->oldest_held_at()};
+  });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
                                        make_soap_sender(d.soap_slot,
                                                         d.contracts),
                                        d.usms_view);
-  http::client_options reply_options;
-  reply_options.request_timeout = std::chrono::seconds(10);
-  d.reply_client = std::make_shared<http::client>(reply_options);
-  d.replies = spawn_reply_dispatcher(*d.sys, s.storage.db, d.reply_client,
-                                     d.routes_configured, s.reply.retries);
   d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
                           d.routes_configured, pipeline_from(s, *k));
   caf::anon_send(d.intake, start_atom_v);
@@ -286,7 +321,10 @@ std::string gateway::start() {
   ctx->reader = d.reader;
   ctx->rules = d.rules;
   ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
-  ctx->more_routes.push_back(make_service_routes({s.storage.db}));
+  ctx->more_routes.push_back(make_service_routes(
+    {[backend] { return backend->readiness_problem(); }, d.usms_view}));
+  ctx->more_routes.push_back(make_usms_routes(
+    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -381,19 +419,16 @@ void gateway::stop(std::chrono::milliseconds grace) {
   d.reply_client.reset();
   d.sys.reset();
   metrics().set_offload_source({});
+  metrics().set_hold_source({});
 }
 
-std::map<std::string, std::string> load_runtime_config(const std::string& path,
+std::map<std::string, std::string> load_runtime_config(const std::string& db,
                                                        bool reset) {
-  db::database conn{path};
-  db::prepare_database(conn);
+  // A connection of its own, closed again before the actors open theirs.
+  auto store = storage::open_backend(db)->open_operator();
   if (reset)
-    conn.exec("DELETE FROM runtime_config");
-  std::map<std::string, std::string> out;
-  auto q = conn.prepare("SELECT key, value FROM runtime_config");
-  while (q.step())
-    out.emplace(q.text(0), q.text(1));
-  return out;
+    store->replace_runtime_config({});
+  return store->runtime_config();
 }
 
 } // namespace usms::app

@@ -32,8 +32,9 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-/// Reads the values saved through PUT /api/v1/config from the database
-/// (creating the file if needed); with `reset`, deletes them first.
+/// Reads the values saved through PUT /api/v1/config from the storage
+/// location `db` (creating or upgrading the database if needed); with
+/// `reset`, deletes them first.
 std::map<std::string, std::string> load_runtime_config(const std::string& db,
                                                        bool reset);
 

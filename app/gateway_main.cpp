@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/build_info.hpp"
 #include "app/gateway.hpp"
 #include "app/logging.hpp"
 #include "config/keys.hpp"
@@ -22,8 +23,6 @@
 extern char** environ;
 
 namespace {
-
-constexpr const char* version = USMS_VERSION;
 
 /// Blocks the stop signals in this thread and every thread started after
 /// it, so that only `sigwait` in main sees them.
@@ -91,7 +90,7 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   }
   if (show_version) {
-    std::cout << "usms-gateway " << version << std::endl;
+    std::cout << "usms-gateway " << usms::app::gateway_version() << std::endl;
     return 0;
   }
   if (!listen.empty())
@@ -147,7 +146,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "listening on " << gw.base_url() << std::endl;
-  spdlog::info("usms-gateway {} listening on {}", version, gw.base_url());
+  spdlog::info("usms-gateway {} listening on {}", usms::app::gateway_version(),
+               gw.base_url());
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -4,17 +4,13 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
+#include "actors/intake.hpp"
 #include "api/http_answers.hpp"
 #include "api/request_validation.hpp"
 #include "api/request_views.hpp"
-#include "actors/intake.hpp"
+#include "app/actor_bridge.hpp"
 #include "app/route_table.hpp"
-#include "caf/actor_system.hpp"
-#include "caf/event_based_actor.hpp"
-#include "caf/sec.hpp"
-#include "messages/caf/errors.hpp"
+#include "app/url_params.hpp"
 #include "transport/url.hpp"
 
 namespace usms::app {
@@ -28,34 +24,9 @@ constexpr auto actor_timeout = 30s;
 using api::error_response;
 using api::json_response;
 
-/// Maps an actor error to the API's error answer.
-api::api_error from_error(const caf::error& err) {
-  if (err.category() == caf::atom("usms")) {
-    auto msg = err.context().match_elements<std::string>()
-                 ? err.context().get_as<std::string>(0)
-                 : std::string{};
-    switch (static_cast<gateway_errc>(err.code())) {
-      case gateway_errc::intake_full:
-        return {503, "intake_full",
-                "the gateway holds too many unfinished requests; retry later",
-                ""};
-      case gateway_errc::not_found:
-        return {404, "not_found", msg, ""};
-      case gateway_errc::conflict:
-        return {409, "conflict", msg, ""};
-      case gateway_errc::shutting_down:
-        return {503, "shutting_down", "the gateway is stopping", ""};
-      case gateway_errc::storage:
-        return {500, "storage_failed", "the journal could not store it", ""};
-    }
-  }
-  if (err == caf::sec::request_timeout)
-    return {503, "busy", "the gateway did not answer in time; retry later",
-            ""};
-  return {500, "internal", "internal error", ""};
-}
-
-/// Sends `record` (first of `recs`) or 404.
+/// The request `id` as `recs` (the reader's answer) holds it, or 404. With
+/// `wanted_finished` (the caller waited, or sent an Idempotency-Key again)
+/// an unfinished request answers 202, a finished one 200; without, 200.
 http::response record_response(std::vector<request_record>& recs,
                                const std::string& id, bool wanted_finished) {
   if (recs.empty())
@@ -75,13 +46,9 @@ void answer_with_record(caf::event_based_actor* self,
   self->request(ctx->reader, actor_timeout, caf::get_atom_v, id)
     .then(
       [self, id, waited, respond](std::vector<request_record>& recs) {
-        respond(record_response(recs, id, waited));
-        self->quit();
+        answer(self, respond, record_response(recs, id, waited));
       },
-      [self, respond](caf::error& err) {
-        respond(error_response(from_error(err)));
-        self->quit();
-      });
+      answer_error(self, respond));
 }
 
 /// Waits up to `wait_s` for `id` to finish, then answers with it.
@@ -96,19 +63,13 @@ void wait_then_answer(caf::event_based_actor* self,
       [self, ctx, id, respond](bool) {
         answer_with_record(self, ctx, id, true, respond);
       },
-      [self, respond](caf::error& err) {
-        respond(error_response(from_error(err)));
-        self->quit();
-      });
+      answer_error(self, respond));
 }
 
 void submit(std::shared_ptr<api_context> ctx, ticket_request req,
             double wait_s, http::responder respond) {
-  // ctx goes in as the spawn argument: CAF 0.17 dereferences a null
-  // argument tuple for lambdas spawned without one (UBSan reports it).
-  ctx->sys->spawn([req = std::move(req), wait_s,
-                   respond](caf::event_based_actor* self,
-                            std::shared_ptr<api_context> ctx) -> caf::behavior {
+  spawn_bridge(*ctx->sys, [ctx, req = std::move(req), wait_s,
+                           respond](caf::event_based_actor* self) {
     self->request(ctx->intake, actor_timeout, submit_atom_v, req)
       .then(
         [self, ctx, req, wait_s, respond](std::string& id, bool existed) {
@@ -123,77 +84,45 @@ void submit(std::shared_ptr<api_context> ctx, ticket_request req,
           }
           auto res = json_response(202, api::accepted_json(req));
           res.headers.push_back({"Location", "/api/v1/requests/" + id});
-          respond(std::move(res));
-          self->quit();
+          answer(self, respond, std::move(res));
         },
-        [self, respond](caf::error& err) {
-          respond(error_response(from_error(err)));
-          self->quit();
-        });
-    return {};
-  }, ctx);
+        answer_error(self, respond));
+  });
 }
 
 void get_request(std::shared_ptr<api_context> ctx, std::string id,
                  double wait_s, http::responder respond) {
-  ctx->sys->spawn([id, wait_s,
-                   respond](caf::event_based_actor* self,
-                            std::shared_ptr<api_context> ctx) -> caf::behavior {
+  spawn_bridge(*ctx->sys, [ctx, id, wait_s,
+                           respond](caf::event_based_actor* self) {
     if (wait_s > 0)
       wait_then_answer(self, ctx, id, wait_s, respond);
     else
       answer_with_record(self, ctx, id, false, respond);
-    return {};
-  }, ctx);
+  });
 }
 
 /// Cancel (`cancel_atom`) or retry (`retry_atom`) one request.
 template <class Atom>
 void change_request(std::shared_ptr<api_context> ctx, std::string id,
                     Atom what, http::responder respond) {
-  ctx->sys->spawn([id, what,
-                   respond](caf::event_based_actor* self,
-                            std::shared_ptr<api_context> ctx) -> caf::behavior {
+  spawn_bridge(*ctx->sys, [ctx, id, what,
+                           respond](caf::event_based_actor* self) {
     self->request(ctx->intake, actor_timeout, what, id)
       .then(
         [self, ctx, id, respond](bool ok) {
           if (!ok) {
-            respond(error_response(
-              {409, "conflict",
-               "request " + id + " is in flight and cannot be cancelled now",
-               ""}));
-            self->quit();
+            answer(self, respond,
+                   error_response({409, "conflict",
+                                   "request " + id
+                                     + " is in flight and cannot be "
+                                       "cancelled now",
+                                   ""}));
             return;
           }
           answer_with_record(self, ctx, id, false, respond);
         },
-        [self, respond](caf::error& err) {
-          respond(error_response(from_error(err)));
-          self->quit();
-        });
-    return {};
-  }, ctx);
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    auto end = path.find('/');
-    parts.push_back(path.substr(0, end));
-    if (end == std::string_view::npos)
-      break;
-    path.remove_prefix(end);
-  }
-  return parts;
-}
-
-api::api_error method_not_allowed(std::string_view method) {
-  return {405, "method_not_allowed",
-          std::string{method} + " is not allowed here", ""};
+        answer_error(self, respond));
+  });
 }
 
 void handle_tickets(const std::shared_ptr<api_context>& ctx,
@@ -215,7 +144,7 @@ void handle_tickets(const std::shared_ptr<api_context>& ctx,
   } else if (seg.size() == 5 && req.method == "PATCH") {
     parsed = api::parse_update(seg[3], seg[4], req.body, rules);
   } else {
-    respond(error_response(method_not_allowed(req.method)));
+    respond(method_not_allowed(req.method));
     return;
   }
   if (auto* e = std::get_if<api::api_error>(&parsed)) {
@@ -237,10 +166,7 @@ void handle_tickets(const std::shared_ptr<api_context>& ctx,
     return;
   }
   tr.idempotency_key = std::string{key};
-  tr.id = make_request_id();
-  tr.accepted_at = now_ms();
-  if (tr.act == action::create && tr.external_reference.empty())
-    tr.external_reference = tr.id;
+  assign_identity(tr);
   submit(ctx, std::move(tr), std::get<double>(wait), std::move(respond));
 }
 
@@ -261,7 +187,7 @@ void handle_requests(const std::shared_ptr<api_context>& ctx,
   } else if (seg.size() == 5 && seg[4] == "retry" && req.method == "POST") {
     change_request(ctx, id, retry_atom_v, std::move(respond));
   } else {
-    respond(error_response(method_not_allowed(req.method)));
+    respond(method_not_allowed(req.method));
   }
 }
 
@@ -271,14 +197,10 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
   return [ctx](http::request req, http::responder respond) {
     auto path = http::target_path(req.target);
     auto params = http::parse_query(req.target);
-    std::vector<std::string> seg;
-    for (auto part : split_path(path)) {
-      auto decoded = http::percent_decode(part);
-      seg.push_back(decoded ? *decoded : std::string{part});
-    }
+    auto seg = split_path(path);
     if (!route_known(req.method, path)) {
       if (path_known(path))
-        respond(error_response(method_not_allowed(req.method)));
+        respond(method_not_allowed(req.method));
       else
         respond(error_response(
           {404, "not_found", "no such endpoint: " + std::string{path}, ""}));

@@ -1,8 +1,10 @@
 #pragma once
 
-/// The HTTP API (SPEC section 4) as an `http::handler`: routes, validation
-/// on the I/O thread, and one short-lived bridge actor per request that
-/// talks to the pipeline and completes the responder.
+/// The HTTP API as an `http::handler`: the router (every route the route
+/// table lists), the ticket and request routes with their validation on the
+/// I/O thread and one short-lived bridge actor per request that talks to
+/// the pipeline, then the more routes it is given (operator, service,
+/// pages).
 
 #include <atomic>
 #include <functional>
@@ -41,11 +43,14 @@ struct api_context {
   std::shared_ptr<live_rules> rules;
   /// Access control; empty = open.
   request_guard guard;
-  /// Operator routes (status, config, reply routes, metrics, pages, ...),
-  /// tried in order after the ticket and request routes.
+  /// More routes (service endpoints, operator routes, pages), tried in
+  /// order after /healthz and the ticket and request routes.
   std::vector<route_handler> more_routes;
 };
 
+/// The handler for the HTTP server: answers 404 for paths the route table
+/// does not list and 405 for methods it does not list, asks `guard`, then
+/// tries the routes.
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
 
 } // namespace usms::app

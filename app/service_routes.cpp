@@ -1,9 +1,5 @@
 #include "app/service_routes.hpp"
 
-#include <unistd.h>
-
-#include <filesystem>
-
 #include "api/json_writer.hpp"
 #include "api/request_views.hpp"
 #include "messages/request.hpp"
@@ -31,16 +27,10 @@ http::response readiness(const readiness_inputs& in) {
     ready = ready && ok;
   };
   // The database is writable when the journal's last commit worked and the
-  // file (and its folder, for the WAL) can still be written.
+  // storage can still take writes.
   auto db_error = m.database_error();
-  if (db_error.empty()) {
-    auto dir = std::filesystem::path(in.db_path).parent_path();
-    if (dir.empty())
-      dir = ".";
-    if (::access(in.db_path.c_str(), W_OK) != 0
-        || ::access(dir.c_str(), W_OK) != 0)
-      db_error = "the database file or its folder is not writable";
-  }
+  if (db_error.empty() && in.storage_problem)
+    db_error = in.storage_problem();
   check("database", db_error.empty(), db_error);
   auto offload_error = m.offload_error();
   check("offload", offload_error.empty(), offload_error);
@@ -53,6 +43,8 @@ http::response readiness(const readiness_inputs& in) {
   if (last > 0)
     w.member("last_answer_at", api::iso_time(last));
   w.end_object();
+  if (in.usms)
+    w.member("usms_state", in.usms->status().state);
   w.member("status", ready ? "ready" : "not_ready");
   w.end_object();
   http::response res;

@@ -199,8 +199,8 @@ route_handler make_web_routes(std::string web_root) {
       name = "index.html";
     } else if (path.rfind("/assets/", 0) == 0) {
       auto decoded = http::percent_decode(path.substr(1));
-      // Only names the walk found are served; `..`, `//` and NUL are
-      // refused before the lookup so no odd name even reaches it.
+      // Only names the walk found are served; `..`, `//`, a backslash and
+      // NUL are refused before the lookup so no odd name even reaches it.
       if (!decoded || decoded->find("..") != std::string::npos
           || decoded->find("//") != std::string::npos
           || decoded->find('\\') != std::string::npos

@@ -1,6 +1,6 @@
 #pragma once
 
-/// The operator pages (SPEC section 5) served by the gateway itself: the
+/// The operator pages served by the gateway itself: the
 /// bundle that web/build.sh writes (index.html + assets/) is read into
 /// memory once, then `/` answers index.html and `/assets/NAME` the files.
 
@@ -11,8 +11,9 @@
 namespace usms::app {
 
 /// Serves GET (and HEAD) `/`, `/index.html` and `/assets/*` from the files
-/// under `web_root`, read once now. Asset names carry a content hash and
-/// are cached for a year; index.html is revalidated through its ETag.
+/// under `web_root`, read once now. Assets whose names carry a content hash
+/// (`app-3F2A91BC.js`) are cached for a year; every other file, index.html
+/// too, is revalidated through its ETag.
 /// Unknown files under `/assets/` get 404; other paths are not handled.
 /// When `web_root` holds no index.html, `/` answers a short page saying
 /// the pages were not built.

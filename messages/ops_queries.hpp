@@ -65,6 +65,20 @@ struct reply_route {
 /// The source of the default reply route.
 inline constexpr const char* default_route = "*";
 
+/// Where a reply for `source` goes among `routes`: its own route, else the
+/// default route, else "" (nobody asked for one).
+inline std::string route_for(const std::vector<reply_route>& routes,
+                             const std::string& source) {
+  const std::string* fallback = nullptr;
+  for (const auto& r : routes) {
+    if (!source.empty() && r.source == source)
+      return r.url;
+    if (r.source == default_route)
+      fallback = &r.url;
+  }
+  return fallback ? *fallback : std::string{};
+}
+
 /// The sampler's settings (trend.interval, trend.keep).
 struct trend_settings {
   int64_t interval_ms = 60'000;

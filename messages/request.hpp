@@ -82,6 +82,15 @@ struct request_record {
   std::string reply_error;
 };
 
+/// A reply delivery's new state, as the reply dispatcher has the journal
+/// record it.
+struct reply_state_update {
+  std::string request_id;
+  std::string state; ///< "", pending, delivered, failed
+  int32_t attempts = 0;
+  std::string error;
+};
+
 /// Unix time in milliseconds (system clock).
 int64_t now_ms();
 

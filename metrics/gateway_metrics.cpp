@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "metrics/process_metrics.hpp"
+#include "metrics/text_format.hpp"
+
 namespace usms {
 
 namespace {
@@ -22,32 +25,8 @@ int64_t unix_ms() {
     .count();
 }
 
-void header(std::string& out, const char* name, const char* type,
-            const char* help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-}
-
-template <class T>
-void sample(std::string& out, const std::string& name,
-            const std::string& labels, T value) {
-  out += name;
-  if (!labels.empty()) {
-    out += '{';
-    out += labels;
-    out += '}';
-  }
-  out += ' ';
-  out += std::to_string(value);
-  out += '\n';
-}
+using prom::header;
+using prom::sample;
 
 } // namespace
 
@@ -209,42 +188,14 @@ void gateway_metrics::usms_probe_answered(bool alive) {
   probe_answers_[alive ? 0 : 1].fetch_add(1);
 }
 
-namespace {
+void gateway_metrics::set_hold_source(std::function<hold_snapshot()> source) {
+  std::lock_guard<std::mutex> guard{text_mtx_};
+  hold_source_ = std::move(source);
+}
 
-constexpr std::array<const char*, 6> usms_state_names{
-  "up", "down", "probing", "ramping", "paused", "auth_failed"};
-
-} // namespace
-
-void gateway_metrics::render_usms(std::string& out) const {
-  auto state = usms_state_.load();
-  header(out, "usms_gateway_usms_up", "gauge",
-         "1 while USMS is up or ramping up after an outage.");
-  sample(out, "usms_gateway_usms_up", "", state == 0 || state == 3 ? 1 : 0);
-  header(out, "usms_gateway_usms_state", "gauge",
-         "The gateway's view of USMS: 1 for the current state.");
-  for (size_t i = 0; i < usms_state_names.size(); ++i)
-    sample(out, "usms_gateway_usms_state",
-           std::string{"state=\""} + usms_state_names[i] + "\"",
-           i == state ? 1 : 0);
-  header(out, "usms_gateway_usms_transitions_total", "counter",
-         "Changes of the USMS state, by the state entered.");
-  for (size_t i = 0; i < usms_state_names.size(); ++i)
-    sample(out, "usms_gateway_usms_transitions_total",
-           std::string{"to=\""} + usms_state_names[i] + "\"",
-           usms_transitions_[i].load());
-  header(out, "usms_gateway_usms_probes_total", "counter",
-         "Probes sent while USMS was down, and asked for by operators.");
-  sample(out, "usms_gateway_usms_probes_total", "", probes_.load());
-  header(out, "usms_gateway_usms_probe_answers_total", "counter",
-         "Probe outcomes: alive (a life signal) or failed.");
-  sample(out, "usms_gateway_usms_probe_answers_total", "result=\"alive\"",
-         probe_answers_[0].load());
-  sample(out, "usms_gateway_usms_probe_answers_total", "result=\"failed\"",
-         probe_answers_[1].load());
-  header(out, "usms_gateway_requests_held", "gauge",
-         "Requests of this instance waiting for USMS.");
-  sample(out, "usms_gateway_requests_held", "", held_.load());
+void gateway_metrics::set_build_version(std::string version) {
+  std::lock_guard<std::mutex> guard{text_mtx_};
+  build_version_ = std::move(version);
 }
 
 std::string gateway_metrics::render_prometheus() const {
@@ -340,7 +291,9 @@ std::string gateway_metrics::render_prometheus() const {
          "When USMS last answered a SOAP call (unix time).");
   sample(out, "usms_gateway_usms_last_answer_timestamp_seconds", "",
          last_usms_answer_ms_.load() / 1000);
-  render_usms(out);
+  render_usms(out, unix_ms());
+  render_build_info(out);
+  render_process_metrics(out);
   return out;
 }
 

@@ -2,7 +2,8 @@
 
 /// The gateway's Prometheus metrics: a fixed set of atomic counters, gauges
 /// and histograms that any thread may update without locks, rendered in the
-/// Prometheus text format (names start with `usms_gateway_`).
+/// Prometheus text format (names start with `usms_gateway_`; the standard
+/// `process_*` families come with them).
 
 #include <array>
 #include <atomic>
@@ -45,6 +46,13 @@ struct offload_snapshot {
   std::string error;
 };
 
+/// The requests held for USMS, as the USMS board shows them.
+struct hold_snapshot {
+  int64_t held = 0;
+  /// When the oldest held request was accepted (unix ms); 0: none held.
+  int64_t oldest_held_at = 0;
+};
+
 /// Where an unfinished request stands, for the queue-depth gauge.
 enum class queue_slot : uint8_t { queued, in_flight, waiting_retry };
 
@@ -82,8 +90,9 @@ public:
   void usms_transition(uint8_t to_state);
   void usms_probe_sent() { probes_.fetch_add(1); }
   void usms_probe_answered(bool alive);
-  /// Requests of this instance waiting for USMS.
-  void set_held(int64_t n) { held_.store(n); }
+  /// Where the held-request figures come from (the USMS board); without
+  /// a source they read 0.
+  void set_hold_source(std::function<hold_snapshot()> source);
 
   // -- replies --
   void reply_delivered();
@@ -109,10 +118,15 @@ public:
   void database_ok();
   std::string database_error() const;
 
+  // -- build --
+  /// The version `usms_gateway_build_info` shows.
+  void set_build_version(std::string version);
+
   std::string render_prometheus() const;
 
 private:
-  void render_usms(std::string& out) const;
+  void render_usms(std::string& out, int64_t now_ms) const;
+  void render_build_info(std::string& out) const;
 
   std::array<std::atomic<uint64_t>, 9> accepted_{};
   std::array<std::atomic<uint64_t>, 27> finished_{};
@@ -131,7 +145,6 @@ private:
   std::array<std::atomic<uint64_t>, 6> usms_transitions_{};
   std::atomic<uint64_t> probes_{0};
   std::array<std::atomic<uint64_t>, 2> probe_answers_{};
-  std::atomic<int64_t> held_{0};
   std::atomic<uint64_t> replies_delivered_{0};
   std::atomic<uint64_t> reply_failures_{0};
   std::atomic<uint64_t> replies_given_up_{0};
@@ -144,6 +157,8 @@ private:
   std::string offload_error_;
   std::function<offload_snapshot()> offload_source_;
   std::string database_error_;
+  std::function<hold_snapshot()> hold_source_;
+  std::string build_version_;
 };
 
 /// The process's metrics.

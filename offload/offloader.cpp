@@ -7,14 +7,14 @@
 #include "offload/csv_writer.hpp"
 #include "offload/file_io.hpp"
 #include "offload/file_naming.hpp"
-#include "persistence/offload_db.hpp"
+#include "persistence/backend.hpp"
 
 namespace usms::offload {
 
 namespace {
 
 /// Carries a failure through code that reports errors by exception (the
-/// SQLite layer and the mark transaction's callback).
+/// storage layer and the mark transaction's callback).
 struct offload_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -47,10 +47,10 @@ int64_t rows_to_offload(int64_t count, int64_t max_entries, int64_t amount) {
   return count - keep;
 }
 
-offloader::offloader(std::string db_path, offload_options opts,
+offloader::offloader(std::string db, offload_options opts,
                      std::shared_ptr<offload_clock> clock,
                      std::shared_ptr<offload_metrics> metrics)
-  : db_path_(std::move(db_path)),
+  : location_(std::move(db)),
     opts_(std::move(opts)),
     clock_(std::move(clock)),
     metrics_(std::move(metrics)) {
@@ -66,13 +66,13 @@ offload_report offloader::run_once() {
   offload_report rep;
   try {
     if (!db_)
-      db_ = std::make_unique<db::offload_db>(db_path_);
+      db_ = storage::open_backend(location_)->open_offload();
     run(rep);
     rep.remaining = db_->count_rows();
   } catch (const std::exception& e) {
     rep.error = e.what();
     // A broken connection is reopened on the next check.
-    if (dynamic_cast<const db::sqlite_error*>(&e) != nullptr)
+    if (dynamic_cast<const storage::storage_error*>(&e) != nullptr)
       db_.reset();
   }
   if (rep.error.empty())
@@ -82,7 +82,8 @@ offload_report offloader::run_once() {
   return rep;
 }
 
-void offloader::settle(const db::offload_batch& b, offload_report& rep) {
+void offloader::settle(const storage::offload_batch& b,
+                       offload_report& rep) {
   auto complete = check(holds_bytes(b.file, b.size_before,
                                     b.size_after - b.size_before,
                                     b.checksum));
@@ -125,7 +126,7 @@ void offloader::run(offload_report& rep) {
         bytes = csv_header();
       for (auto& row : rows)
         append_row(bytes, row, zone, opts_.csv_formula_guard);
-      db::batch_plan p;
+      storage::batch_plan p;
       p.file = file;
       p.size_before = st.size;
       p.size_after = st.size + static_cast<int64_t>(bytes.size());

@@ -22,17 +22,19 @@
 #include "offload/metrics.hpp"
 #include "offload/options.hpp"
 
-namespace usms::db {
-class offload_db;
+namespace usms::storage {
+class offload_store;
 struct offload_batch;
-} // namespace usms::db
+} // namespace usms::storage
 
 namespace usms::offload {
 
 class offloader {
 public:
-  /// Opens `db_path` lazily, on the first run (and again after a failure).
-  offloader(std::string db_path, offload_options opts,
+  /// Opens its connection to the storage location `db` (a SQLite file
+  /// path; see storage::open_backend) lazily, on the first run, and again
+  /// after a storage failure.
+  offloader(std::string db, offload_options opts,
             std::shared_ptr<offload_clock> clock,
             std::shared_ptr<offload_metrics> metrics);
   ~offloader();
@@ -51,14 +53,14 @@ public:
 
 private:
   /// Completes or undoes one unfinished batch.
-  void settle(const db::offload_batch& b, offload_report& rep);
+  void settle(const storage::offload_batch& b, offload_report& rep);
   void run(offload_report& rep);
 
-  std::string db_path_;
+  std::string location_;
   offload_options opts_;
   std::shared_ptr<offload_clock> clock_;
   std::shared_ptr<offload_metrics> metrics_;
-  std::unique_ptr<db::offload_db> db_;
+  std::unique_ptr<storage::offload_store> db_;
   step_hook hook_;
 };
 

@@ -42,6 +42,7 @@ struct journal_db::statements {
   statement confirmed;
   statement requeue;
   statement load_one;
+  statement reply_state;
 };
 
 namespace {
@@ -83,7 +84,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "lookup_first = 0, finished_at = 0, result = '', reason = '', "
                 "updated_at = ?2 WHERE id = ?1 AND state IN ('failed', "
                 "'cancelled')"),
-    db_.prepare(select_from_requests("WHERE id = ?1")),
+    db_.prepare(select_request_by_id()),
+    db_.prepare("UPDATE requests SET reply_state = ?2, reply_attempts = ?3, "
+                "reply_error = ?4 WHERE id = ?1"),
   });
 }
 
@@ -275,14 +278,23 @@ std::vector<request_record> journal_db::load_unfinished() {
   return out;
 }
 
-std::optional<request_record> journal_db::load(const std::string& id) {
-  auto& q = st_->load_one.reset();
-  q.bind(1, id);
+std::string select_request_by_id() {
+  return select_from_requests("WHERE id = ?1");
+}
+
+std::optional<request_record> find_request(statement& by_id,
+                                           const std::string& id) {
+  by_id.reset().bind(1, id);
   std::optional<request_record> rec;
-  if (q.step())
-    rec = read_request_row(q);
-  q.reset();
+  if (by_id.step())
+    rec = read_request_row(by_id);
+  // Reset once read: a statement left on a row keeps its read snapshot.
+  by_id.reset();
   return rec;
+}
+
+std::optional<request_record> journal_db::load(const std::string& id) {
+  return find_request(st_->load_one, id);
 }
 
 int64_t journal_db::status_count() {
@@ -290,9 +302,26 @@ int64_t journal_db::status_count() {
   return q.step() ? q.int64(0) : 0;
 }
 
-int64_t journal_db::max_seq() {
-  auto q = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM requests");
-  return q.step() ? q.int64(0) : 0;
+std::vector<request_record> journal_db::pending_replies() {
+  auto q = db_.prepare(
+    select_from_requests("WHERE reply_state = 'pending' ORDER BY seq"));
+  std::vector<request_record> out;
+  while (q.step())
+    out.push_back(read_request_row(q));
+  return out;
+}
+
+void journal_db::save_reply_states(
+  const std::vector<reply_state_update>& updates) {
+  auto& s = st_->reply_state;
+  for (const auto& u : updates) {
+    s.reset()
+      .bind(1, u.request_id)
+      .bind(2, u.state)
+      .bind_int(3, u.attempts)
+      .bind(4, u.error);
+    s.run();
+  }
 }
 
 } // namespace usms::db

@@ -1,8 +1,7 @@
 #pragma once
 
-/// The write side of the journal: every change to requests, the status
-/// table and the per-ExternalReference counts. Synchronous and blocking;
-/// owned by the journal actor, which batches calls into group commits.
+/// The journal's SQLite implementation (see persistence/journal_store.hpp),
+/// and the row readers the other SQLite stores share.
 
 #include <cstdint>
 #include <memory>
@@ -11,61 +10,39 @@
 
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
+#include "persistence/journal_store.hpp"
 #include "persistence/sqlite.hpp"
 
 namespace usms::db {
 
-class journal_db {
+/// The journal on SQLite: one write connection, its statements prepared
+/// once. Statements on the per-request path: append (one INSERT, plus a
+/// lookup with an idempotency key), progress (one UPDATE), finish (UPDATE,
+/// INSERT into the status table, and for a succeeded create one upsert).
+class journal_db : public storage::journal_store {
 public:
   /// Opens or creates the database file; throws sqlite_error.
   explicit journal_db(const std::string& path);
-  ~journal_db();
+  ~journal_db() override;
 
-  /// Group commit: writes between begin() and commit() land together.
-  void begin();
-  void commit();
-  void rollback();
-  bool in_transaction() const { return in_tx_; }
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  bool in_transaction() const override { return in_tx_; }
 
-  struct append_result {
-    std::string id;       ///< the journaled request's id
-    bool existed = false; ///< the idempotency key was known already
-  };
-
-  /// Journals a new request (state queued). With an idempotency key that is
-  /// already known, journals nothing and returns the existing id.
-  append_result append(const ticket_request& req);
-
-  /// Records where an unfinished request stands.
-  void update_progress(const std::string& id, const request_progress& p);
-
-  /// Finishes a request: its final state and result, one status-table row,
-  /// and, for a succeeded create, one more confirmed create for its
-  /// ExternalReference. `reply_state` is "pending" when a reply is due.
+  append_result append(const ticket_request& req) override;
+  void update_progress(const std::string& id,
+                       const request_progress& p) override;
   status_row finish(const ticket_request& req, const request_outcome& out,
-                    const std::string& reply_state);
-
-  /// Creates the gateway confirmed for `external_reference`.
-  int64_t confirmed_creates(const std::string& external_reference);
-
-  /// A failed or cancelled request goes back to the queue under the same
-  /// id (a succeeded one never: that could duplicate a ticket). False when
-  /// it is unknown or in another state.
-  bool requeue(const std::string& id);
-
-  /// Every unfinished request, oldest first (what a restart resumes).
-  std::vector<request_record> load_unfinished();
-
-  /// One request, or nullopt.
-  std::optional<request_record> load(const std::string& id);
-
-  /// Rows in the status table now.
-  int64_t status_count();
-
-  /// Highest request sequence number so far (seeds id generation).
-  int64_t max_seq();
-
-  database& raw() { return db_; }
+                    const std::string& reply_state) override;
+  int64_t confirmed_creates(const std::string& external_reference) override;
+  bool requeue(const std::string& id) override;
+  std::vector<request_record> load_unfinished() override;
+  std::optional<request_record> load(const std::string& id) override;
+  int64_t status_count() override;
+  std::vector<request_record> pending_replies() override;
+  void
+  save_reply_states(const std::vector<reply_state_update>& updates) override;
 
 private:
   database db_;
@@ -79,6 +56,14 @@ request_record read_request_row(const statement& s);
 
 /// The column list `read_request_row` expects.
 extern const char* const request_columns;
+
+/// The statement that selects one request by id (?1).
+std::string select_request_by_id();
+
+/// Runs `by_id` (prepared from select_request_by_id) for `id`: the
+/// request, or nullopt. Leaves the statement reset.
+std::optional<request_record> find_request(statement& by_id,
+                                           const std::string& id);
 
 /// The `status_rows` columns in status_row order, and a reader for a row
 /// selected with them (used by the status API and the offload).

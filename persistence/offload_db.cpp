@@ -5,6 +5,7 @@
 
 namespace usms::db {
 
+using storage::offload_batch;
 
 struct offload_db::statements {
   statement count;
@@ -70,10 +71,8 @@ std::vector<offload_batch> offload_db::pending_batches() {
   return out;
 }
 
-std::optional<offload_batch> offload_db::mark_batch(
-  int64_t limit,
-  const std::function<batch_plan(const std::vector<status_row>&)>& plan,
-  int64_t now_ms) {
+std::optional<offload_batch>
+offload_db::mark_batch(int64_t limit, const planner& plan, int64_t now_ms) {
   std::optional<offload_batch> out;
   in_transaction(db_, [&] {
     auto& q = st_->oldest.reset();

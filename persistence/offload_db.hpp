@@ -1,78 +1,32 @@
 #pragma once
 
-/// The SQL side of the offload, on a write connection of its own: count the
-/// status table, mark a batch of its oldest rows, read a batch, delete or
-/// unmark a batch. Each step is one short transaction, so the journal's
-/// group commits wait at most milliseconds for it.
-///
-/// A batch's record says where its bytes go (`file` from `size_before` to
-/// `size_after`, with `checksum`), which is how a restart tells whether a
-/// batch interrupted by a crash reached its file.
+/// The offload's bookkeeping on SQLite (see persistence/offload_store.hpp),
+/// on a write connection of its own. Throws sqlite_error.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "messages/status_row.hpp"
+#include "persistence/offload_store.hpp"
 #include "persistence/sqlite.hpp"
 
 namespace usms::db {
 
-/// One row of `offload_batches`: a batch that is marked but not yet done.
-struct offload_batch {
-  int64_t batch = 0;
-  std::string file;
-  int64_t size_before = 0;
-  int64_t size_after = 0;
-  int64_t rows = 0;
-  uint64_t checksum = 0;
-  int64_t created_at = 0; ///< unix ms
-};
-
-/// Where a batch's bytes will go; decided while its rows are marked.
-struct batch_plan {
-  std::string file;
-  int64_t size_before = 0;
-  int64_t size_after = 0;
-  uint64_t checksum = 0;
-};
-
-class offload_db {
+class offload_db : public storage::offload_store {
 public:
   /// Opens (creating) the database; throws sqlite_error.
   explicit offload_db(const std::string& path);
-  ~offload_db();
+  ~offload_db() override;
 
-  /// Rows in the status table, marked ones included.
-  int64_t count_rows();
-
-  /// Batches marked but not completed or abandoned, oldest first.
-  std::vector<offload_batch> pending_batches();
-
-  /// In one transaction: reads up to `limit` oldest unmarked rows, asks
-  /// `plan` where their bytes go, records the batch and marks the rows.
-  /// nullopt when no row is unmarked. An exception from `plan` rolls back.
-  std::optional<offload_batch>
-  mark_batch(int64_t limit,
-             const std::function<batch_plan(const std::vector<status_row>&)>&
-               plan,
-             int64_t now_ms);
-
-  /// The rows of a batch, oldest first.
-  std::vector<status_row> batch_rows(int64_t batch);
-
-  /// In one transaction: deletes the batch's rows and its record (its bytes
-  /// are in the file). Returns the rows deleted.
-  int64_t complete_batch(int64_t batch);
-
-  /// In one transaction: unmarks the batch's rows and forgets it (its bytes
-  /// are not in the file). Returns the rows unmarked.
-  int64_t abandon_batch(int64_t batch);
-
-  database& raw() { return db_; }
+  int64_t count_rows() override;
+  std::vector<storage::offload_batch> pending_batches() override;
+  std::optional<storage::offload_batch>
+  mark_batch(int64_t limit, const planner& plan, int64_t now_ms) override;
+  std::vector<status_row> batch_rows(int64_t batch) override;
+  int64_t complete_batch(int64_t batch) override;
+  int64_t abandon_batch(int64_t batch) override;
 
 private:
   database db_;

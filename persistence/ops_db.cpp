@@ -11,18 +11,6 @@ namespace usms::db {
 
 namespace {
 
-/// Indexes for the operator's queries: the status table newest first, by
-/// status, by source. Created here so the journal's commit path does not
-/// pay for them before the operator side exists.
-constexpr const char* ops_indexes = R"sql(
-CREATE INDEX IF NOT EXISTS status_rows_finished
-  ON status_rows(finished_at);
-CREATE INDEX IF NOT EXISTS status_rows_status
-  ON status_rows(status, finished_at);
-CREATE INDEX IF NOT EXISTS status_rows_source
-  ON status_rows(source, finished_at);
-)sql";
-
 /// A WHERE clause built from the filters that are set, with its bindings
 /// in order.
 struct where_clause {
@@ -102,7 +90,6 @@ std::string escape_like(const std::string& text) {
 
 ops_db::ops_db(const std::string& path) : db_(path) {
   prepare_database(db_);
-  db_.exec(ops_indexes);
 }
 
 ops_db::~ops_db() = default;
@@ -135,6 +122,22 @@ status_page ops_db::status(const status_filter& f) {
     page.rows.push_back(read_status_row(s));
   s.reset();
   return page;
+}
+
+std::optional<request_record> ops_db::request(const std::string& id) {
+  return find_request(cached(select_request_by_id()), id);
+}
+
+void ops_db::maintain() {
+  auto before = std::exchange(last_log_frames_, -1);
+  auto passive = db_.checkpoint(checkpoint_mode::passive);
+  last_log_frames_ = passive.log_frames;
+  bool idle = !passive.busy && passive.log_frames > 0
+              && passive.copied == passive.log_frames
+              && passive.log_frames == before;
+  if (!idle)
+    return;
+  last_log_frames_ = db_.checkpoint(checkpoint_mode::truncate).log_frames;
 }
 
 int64_t ops_db::status_entries() {
@@ -226,13 +229,6 @@ std::optional<std::string> ops_db::route(const std::string& source) {
     out = s.text(0);
   s.reset();
   return out;
-}
-
-std::string ops_db::find_route(const std::string& source) {
-  if (!source.empty())
-    if (auto url = route(source))
-      return *url;
-  return route(default_route).value_or(std::string{});
 }
 
 void ops_db::put_route(const std::string& source, const std::string& url) {

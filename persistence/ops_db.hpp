@@ -1,9 +1,10 @@
 #pragma once
 
-/// The operator side of the database: the status table paged and filtered,
-/// the Number of Incidents trend, the request queue, reply routes and the
-/// values saved at run time through PUT /api/v1/config. Synchronous and
-/// blocking; owned by the ops_store actor (and tests). Throws sqlite_error.
+/// The read side and the operator's tables on SQLite (see
+/// persistence/read_store.hpp and persistence/operator_store.hpp): the
+/// status table paged and filtered, the Number of Incidents trend, the
+/// request queue, one request, reply routes and the values saved at run
+/// time, and the WAL's housekeeping. Throws sqlite_error.
 
 #include <cstdint>
 #include <map>
@@ -13,75 +14,46 @@
 #include <vector>
 
 #include "messages/ops_queries.hpp"
+#include "persistence/operator_store.hpp"
 #include "persistence/sqlite.hpp"
 
 namespace usms::db {
 
-class ops_db {
+class ops_db : public storage::operator_store {
 public:
-  /// Opens or creates the database file (tables and the indexes the
-  /// operator queries need); throws sqlite_error.
+  /// Opens or creates the database file; throws sqlite_error.
   explicit ops_db(const std::string& path);
-  ~ops_db();
+  ~ops_db() override;
   ops_db(const ops_db&) = delete;
   ops_db& operator=(const ops_db&) = delete;
 
-  // -- status table ---------------------------------------------------------
+  // -- read side ------------------------------------------------------------
 
-  /// One page of matching rows, newest first (finished_at, then row_id).
-  status_page status(const status_filter& f);
-
-  /// All status-table rows: the Number of Incidents.
-  int64_t status_entries();
-
-  // -- trend ----------------------------------------------------------------
-
-  /// Stores a sample; a second sample at the same `at` replaces the first.
-  void add_trend_sample(int64_t at, int64_t count);
-
-  /// Samples with since <= at <= until, oldest first, at most `max`.
+  std::optional<request_record> request(const std::string& id) override;
+  queue_page queue(const queue_filter& f) override;
+  status_page status(const status_filter& f) override;
+  int64_t status_entries() override;
   std::vector<trend_sample> trend(int64_t since, int64_t until,
-                                  int64_t max = 100000);
+                                  int64_t max = 100000) override;
 
-  /// Drops samples older than `before`; returns how many.
-  int64_t prune_trend(int64_t before);
+  /// A PASSIVE checkpoint (never blocks the journal); once the log stayed
+  /// the same for a call and is all copied, a TRUNCATE that gives its disk
+  /// space back.
+  void maintain() override;
 
-  // -- request queue --------------------------------------------------------
+  // -- operator tables ------------------------------------------------------
 
-  queue_page queue(const queue_filter& f);
-
-  // -- reply routes ---------------------------------------------------------
-
-  /// Every route, by source.
-  std::vector<reply_route> routes();
-
-  /// The route of exactly `source`.
-  std::optional<std::string> route(const std::string& source);
-
-  /// Where a reply for `source` goes: its own route, else the default
-  /// route `*`, else "".
-  std::string find_route(const std::string& source);
-
-  /// Creates or replaces a route.
-  void put_route(const std::string& source, const std::string& url);
-
-  /// False when there was no such route.
-  bool delete_route(const std::string& source);
-
-  // -- values saved at run time ---------------------------------------------
-
-  /// Every saved key (dotted name) → JSON text.
-  std::map<std::string, std::string> runtime_config();
-
-  /// Saves (upserts) `values` in one transaction; returns everything saved
-  /// before, so a caller can put it back with replace_runtime_config.
-  std::map<std::string, std::string>
-  save_runtime_config(const std::map<std::string, std::string>& values);
-
-  /// Makes the saved values exactly `values` (empty: deletes all).
-  void replace_runtime_config(const std::map<std::string, std::string>& values);
-
-  database& raw() { return db_; }
+  void add_trend_sample(int64_t at, int64_t count) override;
+  int64_t prune_trend(int64_t before) override;
+  std::vector<reply_route> routes() override;
+  std::optional<std::string> route(const std::string& source) override;
+  void put_route(const std::string& source, const std::string& url) override;
+  bool delete_route(const std::string& source) override;
+  std::map<std::string, std::string> runtime_config() override;
+  std::map<std::string, std::string> save_runtime_config(
+    const std::map<std::string, std::string>& values) override;
+  void replace_runtime_config(
+    const std::map<std::string, std::string>& values) override;
 
 private:
   /// A statement prepared once per distinct SQL text.
@@ -89,6 +61,8 @@ private:
 
   database db_;
   std::map<std::string, std::unique_ptr<statement>> cache_;
+  /// WAL frames at the last maintain(): unchanged and all copied = idle.
+  int last_log_frames_ = -1;
 };
 
 /// `text` with `\`, `%` and `_` escaped by `\`, for LIKE ... ESCAPE '\'.

@@ -4,11 +4,10 @@
 
 namespace usms::db {
 
-/// Sets the durability pragmas (WAL, synchronous=FULL, no automatic
-/// checkpoints on the commit path) and creates or upgrades the tables.
+/// Readies a connection: the durability pragmas (WAL, synchronous=FULL, no
+/// automatic checkpoints on the commit path), then the schema upgraded to
+/// this build's version (persistence/migrations.hpp). Every connection to
+/// the gateway's database goes through it once, right after opening.
 void prepare_database(database& db);
-
-/// Pragmas for a read-side connection of the same file.
-void prepare_reader(database& db);
 
 } // namespace usms::db

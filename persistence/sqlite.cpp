@@ -78,6 +78,26 @@ int database::changes() const {
   return sqlite3_changes(db_);
 }
 
+checkpoint_result database::checkpoint(checkpoint_mode mode) {
+  bool truncate = mode == checkpoint_mode::truncate;
+  // Without a busy wait: should a writer start right now, TRUNCATE gives up
+  // at once instead of holding it back.
+  if (truncate)
+    sqlite3_busy_timeout(db_, 0);
+  checkpoint_result r;
+  auto rc = sqlite3_wal_checkpoint_v2(
+    db_, nullptr,
+    truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+    &r.log_frames, &r.copied);
+  if (truncate)
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+  if (rc == SQLITE_BUSY)
+    r.busy = true;
+  else if (rc != SQLITE_OK)
+    fail(db_, truncate ? "WAL truncation" : "WAL checkpoint");
+  return r;
+}
+
 statement::~statement() {
   if (stmt_)
     sqlite3_finalize(stmt_);

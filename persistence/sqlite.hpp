@@ -5,9 +5,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "persistence/storage_error.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -16,15 +17,28 @@ namespace usms::db {
 
 /// Thrown by this layer; caught at the actor boundary and turned into an
 /// error value.
-class sqlite_error : public std::runtime_error {
+class sqlite_error : public storage::storage_error {
 public:
-  using std::runtime_error::runtime_error;
+  using storage::storage_error::storage_error;
 };
 
 class statement;
 
 /// How long a connection waits for another one's lock before SQLITE_BUSY.
 constexpr int busy_timeout_ms = 5000;
+
+/// How a WAL checkpoint copies the log into the database.
+enum class checkpoint_mode {
+  passive,  ///< copies what it can, never waits for a writer or reader
+  truncate, ///< copies everything and cuts the log file to zero bytes
+};
+
+/// What a checkpoint did.
+struct checkpoint_result {
+  bool busy = false;  ///< another connection held it up: nothing done
+  int log_frames = 0; ///< frames in the log (-1 when it could not run)
+  int copied = 0;     ///< frames now in the database
+};
 
 class database {
 public:
@@ -41,7 +55,11 @@ public:
 
   int64_t last_insert_rowid() const;
   int changes() const;
-  sqlite3* handle() const { return db_; }
+
+  /// Checkpoints the WAL. A truncating checkpoint gives up at once (busy)
+  /// instead of waiting when a writer is active. Throws sqlite_error when
+  /// it fails for another reason.
+  checkpoint_result checkpoint(checkpoint_mode mode);
 
 private:
   sqlite3* db_ = nullptr;

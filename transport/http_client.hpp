@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "transport/http_types.hpp"
 
@@ -65,7 +66,10 @@ struct outcome {
   }
 };
 
-/// Runs on one of the client's I/O threads, exactly once per call.
+/// Runs exactly once per call: on one of the client's I/O threads, or, when
+/// the client is already stopped, inside send() on the calling thread (no
+/// I/O thread is left). Either way it must not block, and must not take a
+/// lock the caller of send() may hold.
 using completion = std::function<void(outcome)>;
 
 class client {
@@ -80,9 +84,17 @@ public:
   /// a call that waits longer than its own timeout fails as `connect`
   /// (nothing was sent). Nothing is ever retried automatically, not even on
   /// a reused connection the server closed meanwhile: only the caller knows
-  /// whether the request is idempotent. After stop(), `done` runs at once
-  /// on the calling thread with `connect`.
+  /// whether the request is idempotent. A running client completes every
+  /// call on an I/O thread, even one that fails at once (`bad_url`, a bad
+  /// proxy URL): `done` never runs inside send() then. After stop(), `done`
+  /// runs at once, inside send(), with `connect`.
   void send(outgoing req, completion done);
+
+  /// Why every call to a `scheme` (`http` or `https`) URL fails before it
+  /// starts: a proxy URL the client cannot use (for both schemes), or a CA
+  /// file, client certificate or key it could not load (https only). Empty
+  /// when the client can make such calls.
+  std::string setup_error(std::string_view scheme) const;
 
   /// Fails every pending call (`connect` / `reset_after_send`), closes the
   /// connections and joins the I/O threads. Idempotent. Must not be called

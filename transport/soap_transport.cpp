@@ -71,6 +71,8 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot,
     auto envelope = soap::build_request(k, c, ep.creds);
     auto op = k.sent(c.act, c.type);
     if (!envelope) {
+      // Nothing to send: the result is known now and goes back at once,
+      // inside the sender.
       call_result r;
       r.kind = call_result_kind::malformed;
       r.request_sent = false;
@@ -87,7 +89,8 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot,
     req.headers.push_back({"SOAPAction", op->soap_action_header});
     req.body = std::move(*envelope);
     req.timeout = ep.timeout;
-    // The slot keeps `k` alive while this call is under way.
+    // The client completes on one of its I/O threads (inside send() only
+    // when it is already stopped). The slot keeps `k` alive meanwhile.
     slot->get()->send(std::move(req), [c, k = &k, contracts,
                                        done = std::move(done)](
                                         http::outcome out) {

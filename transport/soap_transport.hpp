@@ -29,7 +29,11 @@ struct soap_endpoint {
   std::chrono::milliseconds timeout{0};
 };
 
-/// Sends `c` to `ep`; `done` runs exactly once, on an I/O thread.
+/// Sends `c` to `ep`. `done` runs exactly once: on one of the HTTP client's
+/// I/O threads, or at once inside the sender when the envelope cannot be
+/// built or the client is already stopped. Either way it must not block,
+/// and must not take a lock the caller may hold (sending a message to an
+/// actor is fine).
 using soap_sender = std::function<void(const soap::call& c,
                                        const soap_endpoint& ep,
                                        std::function<void(call_result)> done)>;

@@ -1,6 +1,10 @@
-# Shared by bench/run-storm, bench/run-pipeline and the bench test: start the
-# simulator and a gateway with a fresh database in a work folder, find their
-# URLs, stop them on exit. Source it; it sets SIM_URL, SIM_PID, GW_URL, GW_PID.
+# shellcheck shell=bash
+# The one place benches start and stop servers (bench/run-storm,
+# run-pipeline, run-backlog, run-throughput and the bench test): the
+# simulator and a gateway with its database in a work folder, found by the
+# URL they print, handled by pid only. Source it; it sets SIM_URL, SIM_PID,
+# GW_URL, GW_PID. Callers trap EXIT with stop_servers so nothing is left
+# behind, a stopped (SIGSTOP) simulator included.
 
 # wait_listening LOGFILE PID → prints the URL the server printed
 wait_listening() {
@@ -25,12 +29,20 @@ start_sim() {
   SIM_URL="$(wait_listening "$work/sim.log" "$SIM_PID")"
 }
 
-# start_gateway BIN_DIR WORK_DIR: a fresh database, USMS = the simulator.
-# The bench's settings come from the environment (USMS_GW_*); callers may
-# override any of them.
+# start_gateway BIN_DIR WORK_DIR [--keep-db]: a fresh database (or, with
+# --keep-db, the one a previous gateway left: a restart), USMS = the
+# simulator. The database is a SQLite file in WORK_DIR; the log is
+# WORK_DIR/gateway.log (a restart keeps the previous one as
+# gateway.log.1, .2, ...). The bench's settings come from the environment
+# (USMS_GW_*); callers may override any of them.
 start_gateway() {
-  local bin="$1" work="$2"
-  rm -f "$work"/gateway.db*
+  local bin="$1" work="$2" keep="${3:-}" n=1
+  if [[ "$keep" = --keep-db ]]; then
+    while [[ -e "$work/gateway.log.$n" ]]; do n=$((n + 1)); done
+    [[ -e "$work/gateway.log" ]] && mv "$work/gateway.log" "$work/gateway.log.$n"
+  else
+    rm -f "$work"/gateway.db*
+  fi
   env USMS_GW_USMS_MAX_IN_FLIGHT="${USMS_GW_USMS_MAX_IN_FLIGHT:-64}" \
       USMS_GW_LOG_LEVEL="${USMS_GW_LOG_LEVEL:-warn}" \
       USMS_GW_OFFLOAD_MAX_ENTRIES="${USMS_GW_OFFLOAD_MAX_ENTRIES:-100000000}" \
@@ -41,9 +53,23 @@ start_gateway() {
   GW_URL="$(wait_listening "$work/gateway.log" "$GW_PID")"
 }
 
-# stop_servers: SIGTERM the servers this script started, by pid.
+# kill_gateway: SIGKILL the gateway (a crash) and reap it.
+kill_gateway() {
+  kill -9 "$GW_PID" 2>/dev/null || true
+  wait "$GW_PID" 2>/dev/null || true
+  GW_PID=""
+}
+
+# freeze_sim / thaw_sim: stop the simulator's process (SIGSTOP: calls hang,
+# connections are still accepted by the kernel) and let it run again.
+freeze_sim() { kill -STOP "$SIM_PID"; }
+thaw_sim() { kill -CONT "$SIM_PID"; }
+
+# stop_servers: SIGTERM the servers this script started, by pid (a frozen
+# simulator is continued first, or it would never see the SIGTERM).
 stop_servers() {
   local p
+  [[ -n "${SIM_PID:-}" ]] && { kill -CONT "$SIM_PID" 2>/dev/null || true; }
   for p in ${GW_PID:-} ${SIM_PID:-}; do
     kill "$p" 2>/dev/null || true
   done
@@ -56,6 +82,41 @@ stop_servers() {
 # reset_sim: forget the simulator's tickets and counters.
 reset_sim() {
   curl -fsS -X POST "$SIM_URL/admin/reset" >/dev/null
+}
+
+# sim_calls_total: the SOAP calls the simulator received, every operation.
+# Reads only the head of /admin/stats ("calls" comes first; the creates per
+# ExternalReference after it can be megabytes).
+sim_calls_total() {
+  { curl -s --max-time 10 "$SIM_URL/admin/stats" || true; } | head -c 4096 \
+    | grep -o '"calls":{[^}]*}' | grep -o ':[0-9]*' \
+    | awk -F: '{ n += $2 } END { print n + 0 }'
+}
+
+# gateway_metric NAME: the sum of a gateway metric's series from /metrics
+# (empty when the gateway does not answer).
+gateway_metric() {
+  curl -sS --max-time 10 "$GW_URL/metrics" 2>/dev/null \
+    | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { n += $NF; seen = 1 }
+                     END { if (seen) printf "%.0f\n", n }'
+}
+
+# gateway_rss_kb: the gateway's resident memory now.
+gateway_rss_kb() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$GW_PID/status"
+}
+
+# bench_bin ROOT: the build's bin folder (USMS_BUILD_DIR, default build),
+# building the gateway, simulator and usms-storm there if one is missing.
+bench_bin() {
+  local root="$1" build_dir="${USMS_BUILD_DIR:-build}"
+  [[ "$build_dir" = /* ]] || build_dir="$root/$build_dir"
+  if [[ ! -x "$build_dir/bin/usms-gateway" || ! -x "$build_dir/bin/usms-sim" \
+        || ! -x "$build_dir/bin/usms-storm" ]]; then
+    USMS_BUILD_DIR="$build_dir" "$root/scripts/build" \
+      --target usms-gateway usms-sim usms-storm >&2
+  fi
+  echo "$build_dir/bin"
 }
 
 # machine_line: CPU, cores, memory, load now.

@@ -28,8 +28,10 @@ duplicate_figures count_duplicates(const std::vector<storm_request>& storm,
     return (a == after.end() ? 0 : a->second)
            - (b == before.end() ? 0 : b->second);
   };
-  for (auto& [ref, count] : sent_with)
+  for (auto& [ref, count] : sent_with) {
+    out.created += std::max<int64_t>(0, created(ref));
     out.duplicated += std::max<int64_t>(0, created(ref) - count);
+  }
   for (size_t i = 0; i < storm.size(); ++i) {
     if (storm[i].action != "create" || !rows[i].found || !rows[i].succeeded)
       continue;

@@ -14,6 +14,7 @@
 namespace usms::bench {
 
 struct duplicate_figures {
+  int64_t created = 0;         ///< creates the simulator saw for the storm
   int64_t duplicated = 0;      ///< creates beyond those sent
   int64_t missing_in_usms = 0; ///< succeeded, but the simulator has none
 };

@@ -6,6 +6,16 @@
 //   usms-storm run --gateway URL --sim URL --storm storm.jsonl
 //                  --json out.json --html out.html
 //   usms-storm run --gateway URL --sim URL --shape burst --count 5000
+//   usms-storm run --gateway URL --sim URL --shape steady --rate 500
+//                  --count 30000 --usms-down-for 20 [--usms-freeze-pid PID]
+//
+// With --usms-down-for the storm drives a USMS outage itself, on its own
+// clock: at --usms-down-at seconds (default: so that the outage sits in
+// the middle of the storm's sending time) the simulator is set down
+// (PUT /admin/faults {"down": true}) or, with --usms-freeze-pid, that
+// process is stopped with SIGSTOP; --usms-down-for seconds later it is
+// back. The report then counts the SOAP calls made meanwhile and the time
+// the backlog took to clear.
 //
 // Exit codes: 0 nothing lost or duplicated; 1 lost, duplicated or missing
 // tickets; 2 bad usage or storm; 3 unreachable, not drained in time, or
@@ -14,6 +24,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -98,6 +109,15 @@ int main(int argc, char** argv) {
   run->add_option("--html", html_out, "write the HTML report here");
   run->add_option("--peer", peer_specs, "NAME=FILE.json: a peer's figures to compare with");
   run->add_flag("--quiet", quiet, "no progress line");
+  double down_at = -1;
+  run->add_option("--usms-down-for", ro.outage.down_for_s,
+                  "seconds USMS is away during the storm (needs --sim)");
+  run->add_option("--usms-down-at", down_at,
+                  "seconds after the start USMS goes away (default: the "
+                  "outage centred on the storm's sending time)");
+  run->add_option("--usms-freeze-pid", ro.outage.freeze_pid,
+                  "SIGSTOP/SIGCONT this simulator process instead of "
+                  "setting it down");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -159,6 +179,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     peers.push_back(std::move(*p));
+  }
+  if (ro.outage.down_for_s > 0) {
+    if (ro.sim.empty()) {
+      std::cerr << "usms-storm: --usms-down-for needs --sim\n";
+      return 2;
+    }
+    double span_s = 0;
+    for (auto& r : storm)
+      span_s = std::max(span_s, r.at_ms / 1000.0);
+    ro.outage.down_at_s =
+      down_at >= 0 ? down_at
+                   : std::max(0.0, (span_s - ro.outage.down_for_s) / 2);
   }
   for (int i = 0; i < argc; ++i)
     meta.command += (i ? " " : "") + std::string{argv[i]};

@@ -85,6 +85,67 @@ std::vector<std::pair<double, double>> by_percentile(const std::vector<double>& 
   return out;
 }
 
+/// Stretches of time in one USMS state, as the samples saw them.
+std::vector<x_band> state_stretches(const std::vector<sample>& s) {
+  std::vector<x_band> out;
+  double prev_t = 0;
+  for (auto& x : s) {
+    std::string st = x.usms_state.empty() ? "unknown" : x.usms_state;
+    if (out.empty() || out.back().label != st)
+      out.push_back({prev_t, x.t, st});
+    else
+      out.back().to = x.t;
+    prev_t = x.t;
+  }
+  return out;
+}
+
+/// A count that may be unknown (-1).
+std::string count_or_unknown(int64_t n) {
+  return n < 0 ? std::string{"unknown"} : std::to_string(n);
+}
+
+std::string seconds_or_not(double s, const char* not_reached) {
+  return s < 0 ? std::string{not_reached} : format_number("%.2f s", s);
+}
+
+/// A count, or null when it is unknown (-1).
+void count_or_null(json_writer& w, const char* k, int64_t n) {
+  w.Key(k);
+  if (n < 0)
+    w.Null();
+  else
+    w.Int64(n);
+}
+
+void outage_json(json_writer& w, const run_result& r) {
+  w.Key("usms_outage");
+  if (!r.outage.happened) {
+    w.Null();
+    return;
+  }
+  auto& o = r.outage;
+  w.StartObject();
+  str(w, "mode", o.mode);
+  num(w, "down_at_s", o.down_at_s);
+  num(w, "up_at_s", o.up_at_s);
+  num(w, "seconds", o.up_at_s - o.down_at_s);
+  count_or_null(w, "sim_calls_during", o.sim_calls);
+  count_or_null(w, "sim_down_faults_during", o.sim_down_faults);
+  count_or_null(w, "gateway_soap_calls_sent_during", o.gateway_soap_calls);
+  w.Key("backlog_cleared_after_recovery_s");
+  if (r.caught_up_after_outage_s < 0)
+    w.Null();
+  else
+    w.Double(std::round(r.caught_up_after_outage_s * 1000) / 1000);
+  w.Key("last_finish_after_recovery_s");
+  if (r.last_finish_after_outage_s < 0)
+    w.Null();
+  else
+    w.Double(std::round(r.last_finish_after_outage_s * 1000) / 1000);
+  w.EndObject();
+}
+
 std::string ratio(double gw, double peer) {
   return peer > 0 ? format_number("%.2fx", gw / peer) : "-";
 }
@@ -122,6 +183,11 @@ std::string report_json(const run_result& r, const run_meta& meta,
   for (auto& e : r.lost_examples)
     w.String(e.c_str());
   w.EndArray();
+  w.Key("created");
+  if (r.duplicates_checked)
+    w.Int64(r.created);
+  else
+    w.Null();
   w.Key("duplicated");
   if (r.duplicates_checked)
     w.Int64(r.duplicated);
@@ -131,6 +197,8 @@ std::string report_json(const run_result& r, const run_meta& meta,
   integer(w, "gateway_retries", r.gateway_retries);
   integer(w, "gateway_lookups", r.gateway_lookups);
   integer(w, "peak_queue_depth", r.peak_queue_depth);
+  integer(w, "peak_held", r.peak_held);
+  outage_json(w, r);
   integer(w, "gateway_pid", r.gateway_pid);
   integer(w, "gateway_rss_before_kb", r.rss_before_kb);
   integer(w, "gateway_rss_after_intake_kb", r.rss_after_intake_kb);
@@ -169,10 +237,15 @@ std::string report_json(const run_result& r, const run_meta& meta,
     w.Int64(s.queue_depth);
     w.Int64(s.rss_kb);
     w.Double(std::round(s.cpu_s * 100) / 100);
+    w.Int64(s.held);
+    w.Int64(s.soap_calls);
+    w.String(s.usms_state.c_str());
     w.EndArray();
   }
   w.EndArray();
-  str(w, "samples_columns", "t_s, sent, accepted, finished, queue_depth, rss_kb, cpu_s");
+  str(w, "samples_columns",
+      "t_s, sent, accepted, finished, queue_depth, rss_kb, cpu_s, held, "
+      "soap_calls, usms_state");
   w.EndObject();
   return {sb.GetString(), sb.GetSize()} ;
 }
@@ -216,10 +289,26 @@ std::string report_table(const run_result& r, const run_meta& meta,
     row("lost", std::to_string(r.lost));
     for (auto& e : r.lost_examples)
       row("  e.g.", e);
+    row("created in USMS", r.duplicates_checked ? std::to_string(r.created) : "not checked");
     row("duplicated", r.duplicates_checked ? std::to_string(r.duplicated) : "not checked");
     row("succeeded but not in USMS", std::to_string(r.missing_in_usms));
   }
   row("peak queue depth", std::to_string(r.peak_queue_depth));
+  row("peak held (USMS away)", std::to_string(r.peak_held));
+  if (r.outage.happened) {
+    auto& u = r.outage;
+    row("USMS outage", (u.mode == "freeze" ? "frozen (SIGSTOP) " : "down (UNAVAILABLE) ")
+                         + format_number("%.1f s", u.down_at_s)
+                         + format_number(" .. %.1f s", u.up_at_s)
+                         + format_number(" (%.1f s)", u.up_at_s - u.down_at_s));
+    row("SOAP calls during the outage",
+        "the gateway sent " + count_or_unknown(u.gateway_soap_calls)
+          + (u.sim_calls >= 0 ? ", USMS received " + std::to_string(u.sim_calls) + " ("
+                                  + std::to_string(u.sim_down_faults) + " answered UNAVAILABLE)"
+                              : std::string{}));
+    row("backlog cleared after recovery", seconds_or_not(r.caught_up_after_outage_s, "not reached"));
+    row("last finished after recovery", seconds_or_not(r.last_finish_after_outage_s, "unknown"));
+  }
   if (r.gateway_pid > 0) {
     row("gateway RSS before / peak", format_number("%.1f", r.rss_before_kb / 1024.0) + " / "
                                         + format_number("%.1f MiB", r.peak_rss_kb / 1024.0));
@@ -261,7 +350,9 @@ std::string report_html(const run_result& r, const run_meta& meta,
     << "<br>Started: " << html_escape(r.started_at)
     << "<br>Machine: " << html_escape(meta.machine)
     << "<br>Command: <code>" << html_escape(meta.command) << "</code></p>";
-  bool clean = r.lost == 0 && r.duplicated == 0 && r.missing_in_usms == 0;
+  // Through an outage every request is meant to succeed: failures count.
+  bool clean = r.lost == 0 && r.duplicated == 0 && r.missing_in_usms == 0
+               && (!r.outage.happened || r.failed == 0);
   o << "<p class='" << (clean ? "good" : "bad") << "'>lost " << r.lost
     << ", duplicated " << (r.duplicates_checked ? std::to_string(r.duplicated) : "not checked")
     << ", failed " << r.failed << "</p>";
@@ -270,13 +361,35 @@ std::string report_html(const run_result& r, const run_meta& meta,
   std::vector<series> tp{{"accepted/s", "#1f77b4", rates(r.samples, &sample::acked)},
                          {"finished/s", "#d62728", rates(r.samples, &sample::finished)}};
   o << svg_chart("Throughput over time", "seconds since the start", "requests/s", tp);
-  std::vector<series> q{{"queue depth", "#9467bd", {}}};
+  std::vector<series> q{{"queue depth", "#9467bd", {}}, {"held for USMS", "#ff7f0e", {}}};
   std::vector<series> mem{{"gateway RSS (MiB)", "#2ca02c", {}}};
   for (auto& s : r.samples) {
     q[0].points.emplace_back(s.t, static_cast<double>(s.queue_depth));
+    q[1].points.emplace_back(s.t, static_cast<double>(s.held));
     mem[0].points.emplace_back(s.t, s.rss_kb / 1024.0);
   }
-  o << "<br>" << svg_chart("Gateway queue depth", "seconds since the start", "unfinished requests", q);
+  std::vector<x_band> away;
+  if (r.outage.happened)
+    away.push_back({r.outage.down_at_s, r.outage.up_at_s,
+                    r.outage.mode == "freeze" ? "USMS frozen" : "USMS down"});
+  o << "<br>" << svg_chart("Gateway backlog", "seconds since the start", "requests", q,
+                           false, away);
+  if (!r.samples.empty()) {
+    std::vector<timeline_lane> lanes{{"gateway's view", state_stretches(r.samples)}};
+    if (r.outage.happened)
+      lanes.push_back({"simulator", {{0, r.outage.down_at_s, "up"},
+                                     {r.outage.down_at_s, r.outage.up_at_s, "down"},
+                                     {r.outage.up_at_s, r.samples.back().t, "up"}}});
+    o << "<br>" << svg_timeline("USMS state over time", "seconds since the start", 0,
+                                r.samples.back().t, lanes,
+                                {{"up", "#2ca02c"}, {"ramping", "#bcbd22"},
+                                 {"probing", "#ff7f0e"}, {"down", "#d62728"},
+                                 {"paused", "#1f77b4"}, {"auth_failed", "#9467bd"},
+                                 {"unknown", "#bbb"}});
+    std::vector<series> calls{{"SOAP calls/s", "#8c564b", rates(r.samples, &sample::soap_calls)}};
+    o << "<br>" << svg_chart("SOAP calls the gateway made", "seconds since the start",
+                             "calls/s", calls, false, away);
+  }
   o << "<br>" << svg_chart("Gateway resident memory", "seconds since the start", "MiB", mem);
   std::vector<series> lat{{"end-to-end", "#d62728", by_percentile(r.e2e_sorted_ms)},
                           {"intake acknowledgement", "#1f77b4", by_percentile(r.ack_sorted_ms)}};

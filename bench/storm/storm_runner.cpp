@@ -21,18 +21,39 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 /// Waits until the gateway finished everything it acknowledged and holds
-/// nothing more, or until `timeout_s`; whether it did.
+/// nothing more, and the outage is over, or until `timeout_s`; whether it
+/// did.
 bool wait_for_drain(const storm_sampler& sampler, const gateway_counters& base,
-                    int64_t acked, double timeout_s) {
+                    int64_t acked, double timeout_s,
+                    const usms_outage& outage) {
   auto deadline = steady::now() + std::chrono::microseconds(
                                     static_cast<int64_t>(timeout_s * 1e6));
   while (steady::now() < deadline) {
     auto latest = sampler.latest();
-    if (latest.finished - base.finished >= acked && latest.queue == 0)
+    if (latest.finished - base.finished >= acked && latest.queue == 0
+        && outage.over())
       return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+/// The peaks of the samples, and how long the backlog took to clear after
+/// an outage: until the first sample after USMS came back whose queue is
+/// no deeper than the last one before it went away.
+void sample_figures(run_result& res) {
+  int64_t before_outage = -1;
+  for (auto& s : res.samples) {
+    res.peak_queue_depth = std::max(res.peak_queue_depth, s.queue_depth);
+    res.peak_held = std::max(res.peak_held, s.held);
+    if (!res.outage.happened)
+      continue;
+    if (s.t <= res.outage.down_at_s)
+      before_outage = s.queue_depth;
+    else if (s.t >= res.outage.up_at_s && res.caught_up_after_outage_s < 0
+             && s.queue_depth <= std::max<int64_t>(0, before_outage))
+      res.caught_up_after_outage_s = s.t - res.outage.up_at_s;
+  }
 }
 
 } // namespace
@@ -106,6 +127,7 @@ usms::result<run_result> run_storm(const run_options& opt,
   intake_progress progress;
   storm_sampler sampler{side, opt, res.gateway_pid, base, proc0,
                         start, storm.size(), progress};
+  usms_outage outage{side, opt.sim, opt.gateway, opt.outage, start};
 
   auto intake = send_storm(client, storm, calls, opt.concurrency, start,
                            progress);
@@ -121,7 +143,9 @@ usms::result<run_result> run_storm(const run_options& opt,
   res.rss_after_intake_kb = read_proc(res.gateway_pid).rss_kb;
 
   if (!opt.intake_only)
-    res.drained = wait_for_drain(sampler, base, res.acked, opt.drain_timeout_s);
+    res.drained = wait_for_drain(sampler, base, res.acked, opt.drain_timeout_s,
+                                 outage);
+  res.outage = outage.finish();
   res.samples = sampler.stop();
   client.stop();
 
@@ -135,8 +159,7 @@ usms::result<run_result> run_storm(const run_options& opt,
   auto proc1 = read_proc(res.gateway_pid);
   res.cpu_seconds = proc1.ok ? proc1.cpu_s - proc0.cpu_s : 0;
   res.peak_rss_kb = proc1.hwm_kb;
-  for (auto& s : res.samples)
-    res.peak_queue_depth = std::max(res.peak_queue_depth, s.queue_depth);
+  sample_figures(res);
 
   res.ack_sorted_ms = sorted_ack_ms(intake.slots);
   res.ack_ms = percentiles_of(res.ack_sorted_ms);
@@ -149,6 +172,10 @@ usms::result<run_result> run_storm(const run_options& opt,
     return rows.error();
   tally_outcomes(side, opt.gateway, intake.slots, *rows, start_sys_us,
                  intake.last_ack_sys_us, res);
+  if (res.outage.happened && res.drain_seconds > 0)
+    res.last_finish_after_outage_s =
+      std::max(0.0, start_sys_us / 1e6 + res.drain_seconds
+                      - res.outage.up_sys_us / 1e6);
 
   if (!opt.sim.empty()) {
     creates_by_reference sim_after;
@@ -156,6 +183,7 @@ usms::result<run_result> run_storm(const run_options& opt,
       return failure{"GET /admin/stats failed after the storm", "unreachable"};
     auto dup = count_duplicates(storm, intake.slots, *rows, sim_before,
                                 sim_after);
+    res.created = dup.created;
     res.duplicated = dup.duplicated;
     res.missing_in_usms = dup.missing_in_usms;
     res.duplicates_checked = true;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/storm/storm_file.hpp"
+#include "bench/storm/usms_outage.hpp"
 
 namespace usms::bench {
 
@@ -25,6 +26,7 @@ struct run_options {
   bool intake_only = false; ///< measure intake, do not wait for the outcome
   bool progress = true;     ///< a progress line on stderr
   bool idempotency_keys = false; ///< send Idempotency-Key: correlation id
+  outage_options outage;         ///< USMS away for a while; none by default
 };
 
 /// One sample of the run, taken every sample_interval_s.
@@ -36,6 +38,9 @@ struct sample {
   int64_t queue_depth = 0; ///< unfinished requests in the gateway
   int64_t rss_kb = 0;      ///< gateway resident memory
   double cpu_s = 0;        ///< gateway CPU seconds since the start
+  int64_t held = 0;        ///< requests held while USMS is away
+  int64_t soap_calls = 0;  ///< SOAP calls the gateway made since the start
+  std::string usms_state;  ///< the gateway's view of USMS; empty: unknown
 };
 
 struct percentiles {
@@ -61,11 +66,18 @@ struct run_result {
   int64_t lost = 0;             ///< acknowledged, never finished
   std::vector<std::string> lost_examples; ///< "request_id: state"
   int64_t missing_in_usms = 0;  ///< succeeded, but USMS has no such ticket
+  int64_t created = 0;          ///< creates the simulator saw for the storm
   int64_t duplicated = 0;       ///< extra creates per ExternalReference
   bool duplicates_checked = false;
   int64_t gateway_retries = 0;  ///< usms_gateway_retries_total delta
   int64_t gateway_lookups = 0;
   int64_t peak_queue_depth = 0;
+  int64_t peak_held = 0;
+  outage_figures outage;        ///< what happened while USMS was away
+  /// After USMS came back: until the queue was no deeper than just before
+  /// it went away, and until the last request finished; -1: not reached.
+  double caught_up_after_outage_s = -1;
+  double last_finish_after_outage_s = -1;
   int gateway_pid = 0;
   int64_t rss_before_kb = 0, rss_after_intake_kb = 0, peak_rss_kb = 0;
   double cpu_seconds = 0;       ///< gateway user+system during the run
@@ -81,7 +93,9 @@ struct run_result {
 /// (storm_calls), sent at their times (storm_intake) while a sampler
 /// follows the gateway (storm_sampler); then the wait for the gateway to
 /// drain, how each request ended (storm_outcomes) and the duplicate count
-/// against the simulator (storm_duplicates).
+/// against the simulator (storm_duplicates). A USMS outage (usms_outage)
+/// runs on the storm's clock when `opt.outage` asks for one; the drain
+/// wait lasts at least until it is over.
 usms::result<run_result> run_storm(const run_options& opt,
                                    const std::vector<storm_request>& storm);
 

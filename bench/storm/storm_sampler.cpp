@@ -66,6 +66,9 @@ void storm_sampler::run() {
         latest_ = c;
       s.finished = latest_.finished - base_.finished;
       s.queue_depth = latest_.queue;
+      s.held = latest_.held;
+      s.soap_calls = latest_.soap_calls - base_.soap_calls;
+      s.usms_state = latest_.usms_state;
       s.rss_kb = pf.rss_kb;
       s.cpu_s = pf.ok ? pf.cpu_s - base_proc_.cpu_s : 0;
       samples_.push_back(s);
@@ -82,11 +85,14 @@ void storm_sampler::run() {
 void storm_sampler::print_progress(const sample& s) const {
   std::fprintf(stderr,
                "%s%6.1fs  sent %lld/%zu  acked %lld  finished %lld  "
-               "queue %lld  rss %.0f MiB  cpu %.1fs%s",
+               "queue %lld  held %lld  usms %s  rss %.0f MiB  cpu %.1fs%s",
                tty_ ? "\r" : "", s.t, static_cast<long long>(s.sent),
                storm_size_, static_cast<long long>(s.acked),
                static_cast<long long>(s.finished),
-               static_cast<long long>(s.queue_depth), s.rss_kb / 1024.0,
+               static_cast<long long>(s.queue_depth),
+               static_cast<long long>(s.held),
+               s.usms_state.empty() ? "?" : s.usms_state.c_str(),
+               s.rss_kb / 1024.0,
                s.cpu_s, tty_ ? "   " : "\n");
   std::fflush(stderr);
 }

@@ -1,7 +1,8 @@
 #pragma once
 
-/// The storm's sampler: on its own thread, the gateway's /metrics and
-/// /proc figures every sample interval, and a progress line on stderr.
+/// The storm's sampler: on its own thread, the gateway's /metrics (queue,
+/// held requests, SOAP calls, USMS state) and /proc figures every sample
+/// interval, and a progress line on stderr.
 
 #include <atomic>
 #include <chrono>

@@ -78,6 +78,12 @@ typename Inspector::result_type inspect(Inspector& f, request_record& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reply_state_update& x) {
+  return f(caf::meta::type_name("reply_state_update"), x.request_id, x.state,
+           x.attempts, x.error);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_row& x) {
   return f(caf::meta::type_name("status_row"), x.row_id, x.request_id,
            x.accepted_at, x.finished_at, x.action, x.type, x.ticket_id,

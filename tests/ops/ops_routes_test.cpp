@@ -11,9 +11,11 @@
 #include <rapidjson/document.h>
 
 #include "actors/system_config.hpp"
+#include "app/gateway.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
+#include "common/iso_time.hpp"
 #include "persistence/journal_db.hpp"
 #include "tests/support/test_support.hpp"
 #include "transport/http_server.hpp"
@@ -188,21 +190,20 @@ TEST_CASE_METHOD(routes_fixture, "GET /api/v1/status pages and filters",
   CHECK(test::http_call("POST", base + "/api/v1/status").status == 405);
 }
 
-TEST_CASE("ISO times", "[routes]") {
-  using app::parse_iso_time;
-  CHECK(parse_iso_time("1970-01-01T00:00:00Z") == 0);
-  CHECK(parse_iso_time("2026-01-01") == 1767225600000);
-  CHECK(parse_iso_time("2026-01-01T00:00:00.5Z") == 1767225600500);
-  CHECK(parse_iso_time("2026-01-01T01:00:00+01:00") == 1767225600000);
-  CHECK(parse_iso_time("2026-01-01T01:00:00 01:00") == 1767225600000);
-  CHECK(parse_iso_time("2025-12-31T23:00-01:00") == 1767225600000);
-  CHECK(parse_iso_time("2024-02-29T12:34:56.789Z") == 1709210096789);
-  CHECK_FALSE(parse_iso_time(""));
-  CHECK_FALSE(parse_iso_time("2026-13-01"));
-  CHECK_FALSE(parse_iso_time("2026-01-01T25:00Z"));
-  CHECK_FALSE(parse_iso_time("2026-01-01Tx"));
-  CHECK_FALSE(parse_iso_time("2026-01-01T00:00:00Zjunk"));
-  CHECK_FALSE(parse_iso_time("1767225600000"));
+TEST_CASE("ISO times as the query parameters read them", "[routes]") {
+  CHECK(parse_iso8601_ms("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_iso8601_ms("2026-01-01") == 1767225600000);
+  CHECK(parse_iso8601_ms("2026-01-01T00:00:00.5Z") == 1767225600500);
+  CHECK(parse_iso8601_ms("2026-01-01T01:00:00+01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2026-01-01T01:00:00 01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2025-12-31T23:00-01:00") == 1767225600000);
+  CHECK(parse_iso8601_ms("2024-02-29T12:34:56.789Z") == 1709210096789);
+  CHECK_FALSE(parse_iso8601_ms(""));
+  CHECK_FALSE(parse_iso8601_ms("2026-13-01"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01T25:00Z"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01Tx"));
+  CHECK_FALSE(parse_iso8601_ms("2026-01-01T00:00:00Zjunk"));
+  CHECK_FALSE(parse_iso8601_ms("1767225600000"));
 }
 
 TEST_CASE("trend samples appear every interval", "[routes]") {
@@ -223,8 +224,8 @@ TEST_CASE("trend samples appear every interval", "[routes]") {
   CHECK(std::string{doc["interval"].GetString()} == "1m"); // config's
   auto& s = doc["samples"];
   for (rapidjson::SizeType i = 1; i < s.Size(); ++i) {
-    auto a = app::parse_iso_time(s[i - 1]["at"].GetString());
-    auto b = app::parse_iso_time(s[i]["at"].GetString());
+    auto a = parse_iso8601_ms(s[i - 1]["at"].GetString());
+    auto b = parse_iso8601_ms(s[i]["at"].GetString());
     REQUIRE(a);
     REQUIRE(b);
     CHECK(*b > *a);
@@ -244,7 +245,7 @@ TEST_CASE("trend keep drops old samples", "[routes]") {
   auto& s = doc["samples"];
   REQUIRE(s.Size() >= 1);
   CHECK(s.Size() <= 6); // 200 ms of 50 ms samples, plus slack
-  auto first = app::parse_iso_time(s[0]["at"].GetString());
+  auto first = parse_iso8601_ms(s[0]["at"].GetString());
   REQUIRE(first);
   CHECK(*first >= now_ms() - 400);
 }
@@ -429,4 +430,40 @@ TEST_CASE_METHOD(routes_fixture, "config PUTs at once keep every key",
   CHECK(v.intake.max_pending == 77);
   CHECK(v.usms.max_rate == 2.5);
   CHECK(saved().size() == 6);
+}
+
+TEST_CASE("the real gateway refuses a proxy its SOAP client cannot use and "
+          "puts the saved values back",
+          "[routes]") {
+  test::temp_dir dir;
+  auto db = dir.path() + "/gw.db";
+  auto loaded = config::load_settings(
+    "", {},
+    {{"server.listen", "127.0.0.1:0"},
+     {"storage.db", db},
+     {"usms.url", "http://127.0.0.1:9/usms"}},
+    {});
+  REQUIRE(loaded);
+  app::gateway gw{*loaded};
+  REQUIRE(gw.start().empty());
+  auto put = [&](const std::string& body) {
+    return test::http_call("PUT", gw.base_url() + "/api/v1/config", body,
+                           {{"Content-Type", "application/json"}});
+  };
+  REQUIRE(put(R"({"soap": {"retries": 5}})").status == 200);
+
+  // An https proxy passes the settings' checks, but the client speaks
+  // plain HTTP to proxies: the change is saved, refused, and undone.
+  auto r = put(R"({"soap": {"retries": 9},
+                   "usms": {"proxy": "https://proxy.example:3128"}})");
+  CHECK(r.status == 400);
+  CHECK(error_field(r) == "usms.proxy");
+  auto doc = parse(test::http_call("GET", gw.base_url() + "/api/v1/config")
+                     .body);
+  CHECK(doc["soap"]["retries"].GetInt() == 5);
+  CHECK(std::string{doc["usms"]["proxy"].GetString()}.empty());
+  gw.stop(0ms);
+  auto saved = app::load_runtime_config(db, false);
+  CHECK(saved.at("soap.retries") == "5");
+  CHECK(saved.count("usms.proxy") == 0);
 }

@@ -1,7 +1,16 @@
-// /metrics parses as Prometheus text and its counters move as requests
-// flow.
+// /metrics parses as Prometheus text, its counters move as requests flow,
+// and the process metrics and build info describe the running gateway.
 
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+#include <unistd.h>
 
 #include "tests/service/prom_text.hpp"
 #include "tests/support/gateway_stack.hpp"
@@ -27,13 +36,18 @@ prom_text scrape(gateway_stack& stack) {
                     << r.body);
   REQUIRE(text.errors.empty());
   REQUIRE_FALSE(text.samples.empty());
+  // The gateway's own names, and the standard process metrics unprefixed.
+  auto named_well = [](const std::string& name) {
+    return name.rfind("usms_gateway_", 0) == 0
+           || name.rfind("process_", 0) == 0;
+  };
   for (auto& s : text.samples) {
     INFO(s.name);
-    CHECK(s.name.rfind("usms_gateway_", 0) == 0);
+    CHECK(named_well(s.name));
   }
   for (auto& [family, kind] : text.types) {
     INFO(family);
-    CHECK(family.rfind("usms_gateway_", 0) == 0);
+    CHECK(named_well(family));
     CHECK(text.help.count(family) == 1);
   }
   return text;
@@ -179,4 +193,132 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   // Nothing is left in flight or queued.
   CHECK(failed.sum("usms_gateway_queue_depth") == 0);
   CHECK(failed.sum("usms_gateway_soap_in_flight") == 0);
+}
+
+namespace {
+
+double unix_now() {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(
+           system_clock::now().time_since_epoch())
+    .count();
+}
+
+/// The `VmRSS` of /proc/PID/status in bytes.
+double resident_bytes_of(pid_t pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      double kib = 0;
+      in >> kib;
+      return kib * 1024;
+    }
+    in.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+double open_fds_of(pid_t pid) {
+  double n = 0;
+  for (auto& e : std::filesystem::directory_iterator{
+         "/proc/" + std::to_string(pid) + "/fd"}) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("/metrics has the standard process metrics and the build info",
+          "[metrics][http]") {
+  auto started_before = unix_now();
+  gateway_stack stack;
+  auto started_after = unix_now();
+  auto pid = stack.gateway().pid();
+  auto first = scrape(stack);
+
+  for (const char* family :
+       {"process_resident_memory_bytes", "process_virtual_memory_bytes",
+        "process_open_fds", "process_max_fds", "process_start_time_seconds"}) {
+    INFO(family);
+    REQUIRE(first.types.count(family) == 1);
+    CHECK(first.types.at(family) == "gauge");
+  }
+  REQUIRE(first.types.count("process_cpu_seconds_total") == 1);
+  CHECK(first.types.at("process_cpu_seconds_total") == "counter");
+
+  // Started while the stack was starting (clock ticks: 10 ms; margin for
+  // a loaded machine).
+  auto start = first.sum("process_start_time_seconds");
+  CHECK(start >= started_before - 2);
+  CHECK(start <= started_after + 2);
+
+  // The gateway's own figures, as /proc shows them from outside.
+  auto rss = first.sum("process_resident_memory_bytes");
+  auto outside_rss = resident_bytes_of(pid);
+  CHECK(rss > 1024 * 1024);
+  CHECK(rss > outside_rss / 2);
+  CHECK(rss < outside_rss * 2);
+  CHECK(first.sum("process_virtual_memory_bytes") >= rss);
+  auto fds = first.sum("process_open_fds");
+  CHECK(fds >= 3);
+  CHECK(std::abs(fds - open_fds_of(pid)) <= 16);
+  CHECK(first.sum("process_max_fds") >= fds);
+
+  // CPU time only grows, and work makes it grow.
+  auto cpu = first.sum("process_cpu_seconds_total");
+  CHECK(cpu >= 0);
+  // (The counter moves in clock ticks: call until one more has passed.)
+  auto later = first;
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 100; ++i)
+      stack.call("GET", "/api/v1/status?limit=50");
+    later = scrape(stack);
+    if (later.sum("process_cpu_seconds_total") > cpu)
+      break;
+  }
+  CHECK(later.sum("process_cpu_seconds_total") > cpu);
+  CHECK(later.sum("process_start_time_seconds") == start);
+
+  // One build_info series, 1, with the project's version.
+  REQUIRE(first.types.count("usms_gateway_build_info") == 1);
+  CHECK(first.types.at("usms_gateway_build_info") == "gauge");
+  int series = 0;
+  for (auto& s : first.samples)
+    if (s.name == "usms_gateway_build_info") {
+      ++series;
+      CHECK(s.value == 1);
+      REQUIRE(s.labels.count("version") == 1);
+      CHECK(s.labels.at("version") == USMS_VERSION);
+    }
+  CHECK(series == 1);
+
+  // Nothing held while USMS is up.
+  CHECK(first.types.at("usms_gateway_oldest_held_request_age_seconds")
+        == "gauge");
+  CHECK(first.sum("usms_gateway_oldest_held_request_age_seconds") == 0);
+  CHECK(first.sum("usms_gateway_requests_held") == 0);
+}
+
+TEST_CASE("every series the alerting rules use is on /metrics",
+          "[metrics][http][alerts]") {
+  std::ifstream in{std::string{USMS_SOURCE_DIR}
+                   + "/packaging/usms-gateway-alerts.yml"};
+  std::string rules{std::istreambuf_iterator<char>{in},
+                    std::istreambuf_iterator<char>{}};
+  REQUIRE_FALSE(rules.empty());
+  std::set<std::string> used;
+  std::regex name{R"(\b(usms_gateway_[a-z_]+|process_[a-z_]+)\b)"};
+  for (std::sregex_iterator it{rules.begin(), rules.end(), name}, end;
+       it != end; ++it)
+    used.insert((*it)[1]);
+  REQUIRE(used.size() >= 4);
+  gateway_stack stack;
+  auto text = scrape(stack);
+  for (auto& family : used) {
+    INFO(family);
+    CHECK(text.types.count(family) == 1);
+  }
 }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -290,6 +291,33 @@ TEST_CASE("a bad URL gives bad_url with nothing sent", "[client]") {
     auto o = call(c, get(bad));
     CHECK(o.failure == failure_kind::bad_url);
     CHECK_FALSE(o.request_sent);
+  }
+}
+
+TEST_CASE("a call failing at once still completes on an I/O thread",
+          "[client]") {
+  client_options bad_proxy;
+  bad_proxy.proxy = "socks5://127.0.0.1:1080";
+  client direct{{}};
+  client proxied{bad_proxy};
+  struct attempt {
+    client& c;
+    const char* url;
+    failure_kind expected;
+  };
+  for (auto& a : {attempt{direct, "not a url", failure_kind::bad_url},
+                  attempt{proxied, "http://127.0.0.1:1/",
+                          failure_kind::connect}}) {
+    auto done = std::make_shared<std::promise<std::pair<std::thread::id,
+                                                        failure_kind>>>();
+    auto result = done->get_future();
+    a.c.send(get(a.url), [done](outcome o) {
+      done->set_value({std::this_thread::get_id(), o.failure});
+    });
+    REQUIRE(result.wait_for(5s) == std::future_status::ready);
+    auto [thread, failure] = result.get();
+    CHECK(thread != std::this_thread::get_id());
+    CHECK(failure == a.expected);
   }
 }
 

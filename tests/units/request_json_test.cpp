@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "actors/intake.hpp"
 #include "actors/request_supervisor.hpp"
 
 using namespace usms;
@@ -29,6 +30,7 @@ TEST_CASE("a create maps snake_case fields to SOAP names") {
   CHECK(r.fields.at("Summary") == "Node down");
   CHECK(r.fields.at("Priority") == "2");
   CHECK(r.fields.at("ConfigurationItem") == "olt-17");
+  assign_identity(r); // what the intake adds when it admits the request
   CHECK(r.external_reference == "alarm-8812");
   auto c = make_call(r, 100);
   CHECK(c.act == action::create);

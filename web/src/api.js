@@ -53,7 +53,7 @@ function promptToken(reason) {
 }
 
 /// fetch + JSON. Resolves to the parsed answer (null for an empty one);
-/// rejects with ApiError. `opts.raw` resolves to {status, data}.
+/// rejects with ApiError. `opts.raw` resolves to {status, data, headers}.
 export async function api(method, path, body, opts = {}) {
   for (;;) {
     const headers = { Accept: 'application/json' };
@@ -98,7 +98,7 @@ export async function api(method, path, body, opts = {}) {
       if (res.status === 403) message = `Your token may not do this: ${message}`;
       throw new ApiError(res.status, err.code || `http_${res.status}`, message, err.field);
     }
-    return opts.raw ? { status: res.status, data } : data;
+    return opts.raw ? { status: res.status, data, headers: res.headers } : data;
   }
 }
 

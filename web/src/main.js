@@ -1,5 +1,6 @@
 // The operator pages' shell: hash routing between the pages, the token
-// prompt when access control is on, and the connection indicator.
+// prompt when access control is on, the connection indicator and the USMS
+// banner.
 
 import { onApiState, setToken, getToken, setTokenPrompt } from './api.js';
 import * as status from './pages/status.js';
@@ -8,6 +9,7 @@ import * as config from './pages/config.js';
 import * as routes from './pages/routes.js';
 import * as testTicket from './pages/test_ticket.js';
 import { localTime } from './util.js';
+import { mountUsmsBanner } from './usms_banner.js';
 
 const PAGES = {
   status: { module: status, title: 'Status Overview' },
@@ -99,3 +101,5 @@ tokenBtn.hidden = !getToken();
 
 window.addEventListener('hashchange', route);
 route();
+// Above every page, for as long as the pages are open.
+mountUsmsBanner(document.getElementById('usms-banner'));

@@ -1,0 +1,80 @@
+#pragma once
+
+/// The journal: every change to a request, the status table and the
+/// confirmed creates per ExternalReference, and the reply delivery states.
+/// One connection, owned by the journal actor, which batches calls into
+/// group commits. Synchronous and blocking; throws storage_error.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/request.hpp"
+#include "messages/status_row.hpp"
+
+namespace usms::storage {
+
+class journal_store {
+public:
+  virtual ~journal_store() = default;
+
+  /// Group commit: writes between begin() and commit() land together, and
+  /// commit() returns once they are durable.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual bool in_transaction() const = 0;
+
+  struct append_result {
+    std::string id;       ///< the journaled request's id
+    bool existed = false; ///< the idempotency key was known already
+  };
+
+  /// Journals a new request (state queued). With an idempotency key that is
+  /// already known, journals nothing and returns the existing id.
+  virtual append_result append(const ticket_request& req) = 0;
+
+  /// Records where an unfinished request stands.
+  virtual void update_progress(const std::string& id,
+                               const request_progress& p)
+    = 0;
+
+  /// Finishes a request: its final state and result, one status-table row,
+  /// and, for a succeeded create, one more confirmed create for its
+  /// ExternalReference. `reply_state` is "pending" when a reply is due.
+  virtual status_row finish(const ticket_request& req,
+                            const request_outcome& out,
+                            const std::string& reply_state)
+    = 0;
+
+  /// Creates the gateway confirmed for `external_reference`.
+  virtual int64_t confirmed_creates(const std::string& external_reference)
+    = 0;
+
+  /// A failed or cancelled request goes back to the queue under the same
+  /// id (a succeeded one never: that could duplicate a ticket). False when
+  /// it is unknown or in another state.
+  virtual bool requeue(const std::string& id) = 0;
+
+  /// Every unfinished request, oldest first (what a restart resumes).
+  virtual std::vector<request_record> load_unfinished() = 0;
+
+  /// One request, or nullopt.
+  virtual std::optional<request_record> load(const std::string& id) = 0;
+
+  /// Rows in the status table now.
+  virtual int64_t status_count() = 0;
+
+  /// Finished requests whose reply is still due, oldest first (what the
+  /// reply dispatcher resumes after a restart).
+  virtual std::vector<request_record> pending_replies() = 0;
+
+  /// Records reply delivery states, in order (a later update of the same
+  /// request wins).
+  virtual void
+  save_reply_states(const std::vector<reply_state_update>& updates)
+    = 0;
+};
+
+} // namespace usms::storage

@@ -1,0 +1,182 @@
+#include "persistence/migrations.hpp"
+
+#include "messages/request.hpp"
+
+namespace usms::db {
+
+namespace {
+
+/// Version 1: the tables as the first release made them. Every statement
+/// is IF NOT EXISTS, so a database from before versions were recorded
+/// (which has exactly these tables) passes through it unchanged.
+constexpr const char* version_1 = R"sql(
+CREATE TABLE IF NOT EXISTS requests (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  action TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  reply_to TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT,
+  external_reference TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  sending INTEGER NOT NULL DEFAULT 0,
+  lookup_first INTEGER NOT NULL DEFAULT 0,
+  accepted_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  reply_state TEXT NOT NULL DEFAULT '',
+  reply_attempts INTEGER NOT NULL DEFAULT 0,
+  reply_error TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX IF NOT EXISTS requests_idempotency
+  ON requests(idempotency_key) WHERE idempotency_key IS NOT NULL;
+-- A plain index: a partial one with an IN list made SQLite build and free an
+-- ephemeral table on every write (and glibc trim the heap each time).
+DROP INDEX IF EXISTS requests_unfinished;
+CREATE INDEX IF NOT EXISTS requests_by_state ON requests(state);
+CREATE INDEX IF NOT EXISTS requests_reply_pending
+  ON requests(reply_state) WHERE reply_state = 'pending';
+
+CREATE TABLE IF NOT EXISTS status_rows (
+  row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id TEXT NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  type TEXT NOT NULL,
+  ticket_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  offload_batch INTEGER
+);
+CREATE INDEX IF NOT EXISTS status_rows_batch
+  ON status_rows(offload_batch) WHERE offload_batch IS NOT NULL;
+-- The operator's queries: the status table newest first, by status, by
+-- source.
+CREATE INDEX IF NOT EXISTS status_rows_finished
+  ON status_rows(finished_at);
+CREATE INDEX IF NOT EXISTS status_rows_status
+  ON status_rows(status, finished_at);
+CREATE INDEX IF NOT EXISTS status_rows_source
+  ON status_rows(source, finished_at);
+
+-- How many creates the gateway confirmed per ExternalReference. Kept apart
+-- from status_rows so that offloading the status table never forgets it.
+CREATE TABLE IF NOT EXISTS external_references (
+  external_reference TEXT PRIMARY KEY,
+  confirmed INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS runtime_config (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS reply_routes (
+  source TEXT PRIMARY KEY,
+  url TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS trend (
+  at INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL
+);
+
+-- An offload batch between marking its rows and deleting them: its bytes
+-- go to `file` from file_size_before to file_size_after (FNV-1a checksum),
+-- which tells a restart whether they reached the file.
+CREATE TABLE IF NOT EXISTS offload_batches (
+  batch INTEGER PRIMARY KEY AUTOINCREMENT,
+  file TEXT NOT NULL,
+  file_size_before INTEGER NOT NULL,
+  file_size_after INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  checksum INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr const char* versions_table = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+);
+)sql";
+
+bool has_versions_table(database& db) {
+  auto q = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                      "AND name = 'schema_migrations'");
+  return q.step();
+}
+
+} // namespace
+
+const std::vector<migration>& schema_migrations() {
+  static const std::vector<migration> steps{
+    {1, "requests, status table, operator tables, offload batches",
+     version_1},
+  };
+  return steps;
+}
+
+int schema_version(database& db) {
+  if (!has_versions_table(db))
+    return 0;
+  auto q = db.prepare("SELECT COALESCE(MAX(version), 0) "
+                      "FROM schema_migrations");
+  return q.step() ? static_cast<int>(q.int64(0)) : 0;
+}
+
+int migrate(database& db, const std::vector<migration>& steps) {
+  int latest = steps.empty() ? 0 : steps.back().version;
+  auto check_known = [&](int version) {
+    if (version > latest)
+      throw sqlite_error("the database has schema version "
+                         + std::to_string(version)
+                         + ", newer than this gateway knows ("
+                         + std::to_string(latest)
+                         + "): it was made by a newer release");
+  };
+  // The common case, every connection's open: up to date, read only.
+  auto current = schema_version(db);
+  check_known(current);
+  if (current == latest)
+    return 0;
+  int applied = 0;
+  for (const auto& step : steps) {
+    // Another connection may be upgrading at the same time: each step
+    // checks the version again inside its write transaction.
+    in_transaction(db, [&] {
+      db.exec(versions_table);
+      current = schema_version(db);
+      check_known(current);
+      if (step.version <= current)
+        return;
+      if (step.version != current + 1)
+        throw sqlite_error("schema step " + std::to_string(step.version)
+                           + " follows version " + std::to_string(current)
+                           + ": the steps must be numbered without gaps");
+      db.exec(step.sql);
+      auto rec = db.prepare("INSERT INTO schema_migrations (version, name, "
+                            "applied_at) VALUES (?1, ?2, ?3)");
+      rec.bind_int(1, step.version).bind(2, step.name).bind(3, now_ms());
+      rec.run();
+      ++applied;
+    });
+  }
+  return applied;
+}
+
+} // namespace usms::db
