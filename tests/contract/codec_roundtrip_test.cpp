@@ -17,70 +17,70 @@ using test::describe;
 TEST_CASE("every request survives build_request -> parse_request") {
   for (auto k : all_contracts())
     for (auto& c : test::all_calls(*k)) {
-    INFO(describe(*k, c));
-    credentials creds{"gw-user <&>", "p\xC3\xA4ss 'word'"};
-    auto env = build_request(*k, c, creds);
-    REQUIRE(env.ok());
-    auto in = parse_request(*k, *env);
-    INFO(*env);
-    REQUIRE(in.ok());
-    auto& got = in->request;
-    CHECK(in->op == k->sent(c.act, c.type));
-    CHECK(got.act == c.act);
-    CHECK(got.type == c.type);
-    CHECK(got.ticket_id == c.ticket_id);
-    CHECK(got.fields == c.fields);
-    CHECK(got.work_note == c.work_note);
-    CHECK(got.filter == c.filter);
-    if (c.act == action::query)
-      CHECK(got.max_results == c.max_results);
-    if (!k->ws_security) {
-      CHECK_FALSE(in->creds);
-      continue;
+      INFO(describe(*k, c));
+      credentials creds{"gw-user <&>", "p\xC3\xA4ss 'word'"};
+      auto env = build_request(*k, c, creds);
+      REQUIRE(env.ok());
+      auto in = parse_request(*k, *env);
+      INFO(*env);
+      REQUIRE(in.ok());
+      auto& got = in->request;
+      CHECK(in->op == k->sent(c.act, c.type));
+      CHECK(got.act == c.act);
+      CHECK(got.type == c.type);
+      CHECK(got.ticket_id == c.ticket_id);
+      CHECK(got.fields == c.fields);
+      CHECK(got.work_note == c.work_note);
+      CHECK(got.filter == c.filter);
+      if (c.act == action::query)
+        CHECK(got.max_results == c.max_results);
+      if (!k->ws_security) {
+        CHECK_FALSE(in->creds);
+        continue;
+      }
+      REQUIRE(in->creds);
+      CHECK(in->creds->username == creds.username);
+      CHECK(in->creds->password == creds.password);
+      CHECK(in->has_password);
     }
-    REQUIRE(in->creds);
-    CHECK(in->creds->username == creds.username);
-    CHECK(in->creds->password == creds.password);
-    CHECK(in->has_password);
-  }
 }
 
 TEST_CASE("every answer survives build_response -> parse_response") {
   for (auto k : all_contracts())
     for (auto& c : test::all_calls(*k)) {
-    INFO(describe(*k, c));
-    auto a = test::sample_answer(*k, c);
-    auto env = build_response(*k, *k->sent(c.act, c.type), c, a);
-    auto r = parse_response(*k, c.act, c.type, env);
-    INFO(env);
-    REQUIRE(r.ok());
-    CHECK_FALSE(r->fault_info);
-    CHECK(r->ok.ticket_id == a.ticket_id);
-    CHECK(r->ok.total_count == a.total_count);
-    CHECK(r->ok.tickets == a.tickets);
-  }
+      INFO(describe(*k, c));
+      auto a = test::sample_answer(*k, c);
+      auto env = build_response(*k, *k->sent(c.act, c.type), c, a);
+      auto r = parse_response(*k, c.act, c.type, env);
+      INFO(env);
+      REQUIRE(r.ok());
+      CHECK_FALSE(r->fault_info);
+      CHECK(r->ok.ticket_id == a.ticket_id);
+      CHECK(r->ok.total_count == a.total_count);
+      CHECK(r->ok.tickets == a.tickets);
+    }
 }
 
 TEST_CASE("every fault survives build_fault -> parse_response") {
   for (auto k : all_contracts())
     for (auto& c : test::all_calls(*k)) {
-    for (auto code : {"VALIDATION", "NOT_FOUND", "TRANSITION", "AUTH",
-                      "UNSUPPORTED", "UNAVAILABLE"}) {
-      INFO(describe(*k, c) << " " << code);
-      fault f;
-      f.server = std::string{code} == "UNAVAILABLE";
-      f.faultstring = "fault: " + test::nasty;
-      f.error_code = code;
-      f.error_message = "message: " + test::nasty;
-      auto r = parse_response(*k, c.act, c.type, build_fault(*k, f));
-      REQUIRE(r.ok());
-      REQUIRE(r->fault_info);
-      CHECK(r->fault_info->server == f.server);
-      CHECK(r->fault_info->faultstring == f.faultstring);
-      CHECK(r->fault_info->error_code == f.error_code);
-      CHECK(r->fault_info->error_message == f.error_message);
+      for (auto code : {"VALIDATION", "NOT_FOUND", "TRANSITION", "AUTH",
+                        "UNSUPPORTED", "UNAVAILABLE"}) {
+        INFO(describe(*k, c) << " " << code);
+        fault f;
+        f.server = std::string{code} == "UNAVAILABLE";
+        f.faultstring = "fault: " + test::nasty;
+        f.error_code = code;
+        f.error_message = "message: " + test::nasty;
+        auto r = parse_response(*k, c.act, c.type, build_fault(*k, f));
+        REQUIRE(r.ok());
+        REQUIRE(r->fault_info);
+        CHECK(r->fault_info->server == f.server);
+        CHECK(r->fault_info->faultstring == f.faultstring);
+        CHECK(r->fault_info->error_code == f.error_code);
+        CHECK(r->fault_info->error_message == f.error_message);
+      }
     }
-  }
 }
 
 TEST_CASE("100 KB values arrive unchanged") {
@@ -155,8 +155,11 @@ TEST_CASE("requests are written in schema order with the agreed prefixes") {
   call c;
   c.type = ticket_type::change;
   // A map orders these alphabetically; the schema order differs.
-  c.fields = {{"Summary", "s"}, {"BackoutPlan", "b"}, {"ChangeType", "Normal"},
-              {"Assignee", "a"}, {"Priority", "1"}};
+  c.fields = {{"Summary", "s"},
+              {"BackoutPlan", "b"},
+              {"ChangeType", "Normal"},
+              {"Assignee", "a"},
+              {"Priority", "1"}};
   auto env = build_request(test::builtin(2), c, {});
   REQUIRE(env.ok());
   CHECK(*env
@@ -212,8 +215,9 @@ TEST_CASE("build_request refuses what the contract refuses") {
 
   k = &test::builtin(1);
   c.type = ticket_type::change;
-  CHECK(err().message == "create change is not offered by USMS API v1 (it "
-                         "offers create incident)");
+  CHECK(err().message
+        == "create change is not offered by USMS API v1 (it "
+           "offers create incident)");
   CHECK(err().code == "UNSUPPORTED");
 
   c.type = ticket_type::incident;
@@ -242,8 +246,9 @@ TEST_CASE("build_request refuses what the contract refuses") {
   CHECK(err().message.find("Status 'Draft' is not a status of Incident") == 0);
   k = &test::example("orion-osb.toml");
   c.filter = {{"AssignmentGroup", "NOC"}};
-  CHECK(err().message == "AssignmentGroup is not a filter of "
-                         "SearchRecordsRequest");
+  CHECK(err().message
+        == "AssignmentGroup is not a filter of "
+           "SearchRecordsRequest");
 }
 
 TEST_CASE("the example contracts put their own names and spellings on the "
@@ -251,7 +256,9 @@ TEST_CASE("the example contracts put their own names and spellings on the "
   auto& acme = test::example("acme-itsm.toml");
   call c;
   c.type = ticket_type::problem;
-  c.fields = {{"Summary", "s"}, {"Priority", "02"}, {"KnownError", "1"},
+  c.fields = {{"Summary", "s"},
+              {"Priority", "02"},
+              {"KnownError", "1"},
               {"ExternalReference", "r"}};
   auto env = build_request(acme, c, {});
   REQUIRE(env.ok());
@@ -293,19 +300,20 @@ TEST_CASE("the example contracts put their own names and spellings on the "
                   "60-Completed</osb:Lifecycle></osb:Criteria>")
         != std::string::npos);
   auto r = parse_response(
-    orion, action::query, ticket_type::change,
-    "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\">"
-    "<e:Body><s:SearchRecordsResponse xmlns:s=\"http://orion.example.net/osb/"
-    "search/v1\"><s:Hits>9</s:Hits><s:Record><s:RecordId>CHG7</s:RecordId>"
-    "<s:Lifecycle>60-Completed</s:Lifecycle><s:Kind>pre-approved</s:Kind>"
-    "<s:Impact>2</s:Impact></s:Record></s:SearchRecordsResponse></e:Body>"
-    "</e:Envelope>");
+      orion, action::query, ticket_type::change,
+      "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+      "<e:Body><s:SearchRecordsResponse xmlns:s=\"http://orion.example.net/osb/"
+      "search/v1\"><s:Hits>9</s:Hits><s:Record><s:RecordId>CHG7</s:RecordId>"
+      "<s:Lifecycle>60-Completed</s:Lifecycle><s:Kind>pre-approved</s:Kind>"
+      "<s:Impact>2</s:Impact></s:Record></s:SearchRecordsResponse></e:Body>"
+      "</e:Envelope>");
   REQUIRE(r.ok());
   CHECK(r->ok.total_count == 9);
   REQUIRE(r->ok.tickets.size() == 1);
-  CHECK(r->ok.tickets[0] == ticket_fields{{"TicketId", "CHG7"},
-                                          {"Status", "Completed"},
-                                          {"ChangeType", "Standard"}});
+  CHECK(r->ok.tickets[0]
+        == ticket_fields{{"TicketId", "CHG7"},
+                         {"Status", "Completed"},
+                         {"ChangeType", "Standard"}});
 }
 
 TEST_CASE("fault codes are read and written in the contract's spelling") {
@@ -323,8 +331,9 @@ TEST_CASE("fault codes are read and written in the contract's spelling") {
         != std::string::npos);
   // Two of ACME's codes are UNAVAILABLE; an unknown one stays as it came.
   for (auto [wire, ours] : std::vector<std::pair<std::string, std::string>>{
-         {"E-BUSY", "UNAVAILABLE"}, {"E-DOWN", "UNAVAILABLE"},
-         {"E-WHAT", "E-WHAT"}}) {
+           {"E-BUSY", "UNAVAILABLE"},
+           {"E-DOWN", "UNAVAILABLE"},
+           {"E-WHAT", "E-WHAT"}}) {
     auto body = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/"
                 "envelope/\"><e:Body><e:Fault><faultcode>e:Server</faultcode>"
                 "<faultstring>x</faultstring><detail><Code xmlns=\"urn:acme:"
