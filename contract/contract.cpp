@@ -102,6 +102,22 @@ std::string contract::offered_list() const {
   return out.empty() ? "nothing" : out;
 }
 
+std::vector<std::string_view> request_child_names(const contract& k,
+                                                  const operation& op) {
+  std::vector<std::string_view> out;
+  for (auto* e : {&op.type_element, &op.ticket_id, &op.ticket, &op.work_note,
+                  &op.filter, &op.limit})
+    if (*e)
+      out.push_back(e->name);
+  if (!op.ticket)
+    for (auto i : op.fields)
+      out.push_back(k.field_tags[i].name);
+  if (!op.filter)
+    for (auto i : op.filters)
+      out.push_back(k.filter_tags[i].name);
+  return out;
+}
+
 int model_field_index(std::string_view name) {
   auto& defs = ticket_field_defs();
   for (std::size_t i = 0; i < defs.size(); ++i)

@@ -189,6 +189,12 @@ struct contract {
   std::string offered_list() const;
 };
 
+/// The names of `op`'s request children: its type, ticket id, wrapper,
+/// work note, filter and limit elements and the fields and filters that
+/// sit directly in the request element (not in wire order).
+std::vector<std::string_view> request_child_names(const contract& k,
+                                                  const operation& op);
+
 /// Reads and checks a contract file. Failures name the file, the line and
 /// the reason: "contract.toml line 12: unknown key 'feilds' in [operation]".
 result<std::shared_ptr<const contract>> load_contract_file(

@@ -169,22 +169,13 @@ bool order_request(table& t, operation& op, const contract& c, problems& p) {
   for (auto& [at, part] : parts)
     op.parts.push_back(part);
 
-  std::vector<std::string> names;
-  for (auto* e : {&op.type_element, &op.ticket_id, &op.ticket, &op.work_note,
-                  &op.filter, &op.limit})
-    if (*e)
-      names.push_back(e->name);
-  if (!op.ticket)
-    for (auto i : op.fields)
-      names.push_back(c.field_tags[i].name);
-  if (!op.filter)
-    for (auto i : op.filters)
-      names.push_back(c.filter_tags[i].name);
+  auto names = request_child_names(c, op);
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = i + 1; j < names.size(); ++j)
       if (names[i] == names[j])
-        return p.fail(t.line(), "duplicate element name '" + names[i]
-                                  + "' in " + t.name());
+        return p.fail(t.line(), "duplicate element name '"
+                                  + std::string{names[i]} + "' in "
+                                  + t.name());
   return true;
 }
 

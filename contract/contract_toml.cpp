@@ -51,33 +51,36 @@ const toml::node* table::take(std::string_view key) {
   return n;
 }
 
-bool table::text(std::string_view key, std::string& out, bool required) {
-  auto n = take(key);
+namespace {
+
+// A string or boolean value of `t` under `key`; `what` names the type in
+// messages.
+template <class T>
+bool scalar(table& t, problems& p, std::string_view key, T& out,
+            bool required, std::string_view what) {
+  auto n = t.take(key);
   if (!n) {
     if (required)
-      return p_.fail(line(), name_ + " needs " + std::string{key});
+      return p.fail(t.line(), t.name() + " needs " + std::string{key});
     return true;
   }
-  auto s = n->as_string();
-  if (!s)
-    return p_.fail(line_of(*n), std::string{key} + " in " + name_
-                                  + " must be a string, not "
-                                  + std::string{type_name(*n)});
-  out = s->get();
+  auto v = n->as<T>();
+  if (!v)
+    return p.fail(line_of(*n), std::string{key} + " in " + t.name()
+                                 + " must be " + std::string{what} + ", not "
+                                 + std::string{type_name(*n)});
+  out = v->get();
   return true;
 }
 
+} // namespace
+
+bool table::text(std::string_view key, std::string& out, bool required) {
+  return scalar(*this, p_, key, out, required, "a string");
+}
+
 bool table::boolean(std::string_view key, bool& out) {
-  auto n = take(key);
-  if (!n)
-    return true;
-  auto b = n->as_boolean();
-  if (!b)
-    return p_.fail(line_of(*n), std::string{key} + " in " + name_
-                                  + " must be true or false, not "
-                                  + std::string{type_name(*n)});
-  out = b->get();
-  return true;
+  return scalar(*this, p_, key, out, false, "true or false");
 }
 
 bool table::texts(std::string_view key,

@@ -165,23 +165,6 @@ std::string read_type(const children& ch, const contract& k,
   return name + " '" + text + "' is not " + list;
 }
 
-// The request element's allowed children.
-std::vector<std::string_view> child_names(const contract& k,
-                                          const operation& op) {
-  std::vector<std::string_view> out;
-  for (auto* e : {&op.type_element, &op.ticket_id, &op.ticket, &op.work_note,
-                  &op.filter, &op.limit})
-    if (*e)
-      out.push_back(e->name);
-  if (!op.ticket)
-    for (auto i : op.fields)
-      out.push_back(k.field_tags[i].name);
-  if (!op.filter)
-    for (auto i : op.filters)
-      out.push_back(k.filter_tags[i].name);
-  return out;
-}
-
 void read_security(const node* header, incoming& in) {
   if (!header)
     return;
@@ -204,7 +187,7 @@ std::string read_call(const node* top, const contract& k, const operation& op,
                       call& c) {
   std::string where{op.request.name};
   children ch;
-  auto names = child_names(k, op);
+  auto names = request_child_names(k, op);
   auto err = collect(top, op.ns, where, &names, ch);
   if (err.empty())
     err = read_type(ch, k, op, c.type);

@@ -23,17 +23,12 @@ std::string contract_file(const std::string& name) {
   return test::contract_path(name);
 }
 
-// The <xsd:schema> element's text with whitespace runs collapsed and
-// whitespace between tags dropped.
-std::string normalized_schema(const std::string& text) {
-  auto begin = text.find("<xsd:schema");
-  auto end = text.find("</xsd:schema>");
-  REQUIRE(begin != std::string::npos);
-  REQUIRE(end != std::string::npos);
+// `text` with whitespace runs collapsed and whitespace between tags
+// dropped.
+std::string collapsed(std::string_view text) {
   std::string out;
   bool space = false;
-  for (auto i = begin; i < end + 13; ++i) {
-    char c = text[i];
+  for (char c : text) {
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
       space = true;
       continue;
@@ -44,6 +39,15 @@ std::string normalized_schema(const std::string& text) {
     out += c;
   }
   return out;
+}
+
+// The <xsd:schema> element's text, collapsed.
+std::string normalized_schema(const std::string& text) {
+  auto begin = text.find("<xsd:schema");
+  auto end = text.find("</xsd:schema>");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  return collapsed(std::string_view{text}.substr(begin, end + 13 - begin));
 }
 
 // The xsd:schema elements of a WSDL, each as a document of its own with its
@@ -190,27 +194,15 @@ private:
   std::vector<doc> docs_;
 };
 
-// The text with comments and xsd:annotation elements dropped and the
-// whitespace between tags removed, for comparing documents by content.
+// The text with comments and xsd:annotation elements dropped, collapsed,
+// for comparing documents by content.
 std::string without_comments(std::string text) {
   for (auto [open, close] : {std::pair<std::string, std::string>{"<!--", "-->"},
                              {"<xsd:annotation>", "</xsd:annotation>"}})
     for (auto at = text.find(open); at != std::string::npos;
          at = text.find(open, at))
       text.erase(at, text.find(close, at) + close.size() - at);
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty() && out.back() != '>' && c != '<')
-      out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return collapsed(text);
 }
 
 } // namespace
