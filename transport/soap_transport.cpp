@@ -90,9 +90,9 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot,
     req.body = std::move(*envelope);
     req.timeout = ep.timeout;
     // The client completes on one of its I/O threads (inside send() only
-    // when it is already stopped). The slot keeps `k` alive meanwhile.
-    slot->get()->send(std::move(req), [c, k = &k, contracts,
-                                       done = std::move(done)](
+    // when it is already stopped). `k` outlives the call: every contract
+    // the slot held stays alive with the gateway.
+    slot->get()->send(std::move(req), [c, k = &k, done = std::move(done)](
                                         http::outcome out) {
       call_result r;
       if (out.failure == http::failure_kind::none) {
