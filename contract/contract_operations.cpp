@@ -117,7 +117,8 @@ bool read_fields(table& t, operation& op, const contract& c, problems& p) {
     });
   for (std::size_t k = 0; k < op.fields.size(); ++k)
     op.field_slot[op.fields[k]] = static_cast<int8_t>(k);
-  if (op.act == action::create && !op.carries(2 /* summary */))
+  if (op.act == action::create
+      && !op.carries(static_cast<std::size_t>(model_field_index("Summary"))))
     return p.fail(t.line(), op.name + " does not carry summary, which every "
                                       "create needs");
   return true;
@@ -378,7 +379,9 @@ bool check_contract(contract& c, problems& p) {
       auto query = c.sent(action::query, type);
       auto ref = static_cast<std::size_t>(model_field_index(
         "ExternalReference"));
-      if (!query || !query->filters_by(2 /* external_reference */))
+      auto ref_filter = static_cast<std::size_t>(model_filter_index(
+        "ExternalReference"));
+      if (!query || !query->filters_by(ref_filter))
         return p.fail(0, "lookup_by_external_reference needs a query of "
                          + std::string{to_string(type)}
                          + " tickets that filters by external_reference");

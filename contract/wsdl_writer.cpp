@@ -42,6 +42,13 @@ std::string attr(std::string_view s) {
   return xml_escape(s);
 }
 
+// Text for an XML comment, which cannot hold "--".
+std::string comment_text(std::string s) {
+  for (auto at = s.find("--"); at != std::string::npos; at = s.find("--"))
+    s.replace(at, 2, "- -");
+  return s;
+}
+
 // What one namespace's schema holds.
 struct schema_plan {
   std::string ns;
@@ -379,9 +386,11 @@ std::string generate_wsdl(const contract& k, std::string_view location) {
   auto& p = k.prefix;
   lines l{0};
   l(0, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-  l(0, "<!-- USMS ticket service \"" + attr(k.name)
-         + "\": SOAP 1.1, document/literal, written from the contract file "
-         + attr(file_name(k)) + ". -->");
+  l(0, "<!-- " + comment_text("USMS ticket service \"" + k.name
+                                + "\": SOAP 1.1, document/literal, written "
+                                  "from the contract file "
+                                + file_name(k) + ".")
+         + " -->");
   l(0, "<wsdl:definitions xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\"");
   l(0, "                  xmlns:soap=\"http://schemas.xmlsoap.org/wsdl/soap/\"");
   l(0, "                  xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"");
