@@ -14,17 +14,21 @@
 namespace usms {
 
 /// Owns the journal's connection; answers a write after the group commit
-/// that made it durable. `pending_replies_atom` lists the finished requests
-/// whose reply is still due; `reply_state_atom` records delivery states.
+/// that made it durable. `append` answers the id, whether its idempotency
+/// key was known already, and its journal sequence number; `requeue` puts
+/// failed requests back (one by id, or all failed ones matching a filter)
+/// and answers their index rows. `pending_replies_atom` lists the finished
+/// requests whose reply is still due; `reply_state_atom` records delivery
+/// states.
 using journal_actor = caf::typed_actor<
-  caf::replies_to<append_atom, ticket_request>::with<std::string, bool>,
+  caf::replies_to<append_atom, ticket_request>::with<std::string, bool,
+                                                     int64_t>,
   caf::replies_to<progress_atom, std::string, request_progress>::with<bool>,
   caf::replies_to<finish_atom, ticket_request, request_outcome,
                   std::string>::with<status_row>,
   caf::replies_to<confirmed_atom, std::string>::with<int64_t>,
-  caf::replies_to<resume_atom>::with<std::vector<request_record>>,
-  caf::replies_to<requeue_atom, std::string>::with<
-    std::vector<request_record>>,
+  caf::replies_to<requeue_atom, std::string>::with<std::vector<index_row>>,
+  caf::replies_to<requeue_atom, status_filter>::with<std::vector<index_row>>,
   caf::replies_to<caf::get_atom, std::string>::with<
     std::vector<request_record>>,
   caf::replies_to<pending_replies_atom>::with<std::vector<request_record>>,
@@ -54,7 +58,10 @@ using intake_actor = caf::typed_actor<
   caf::replies_to<wait_atom, std::string, int64_t>::with<bool>,
   caf::replies_to<cancel_atom, std::string>::with<bool>,
   caf::replies_to<retry_atom, std::string>::with<bool>,
+  caf::replies_to<retry_atom, status_filter>::with<int64_t>,
   caf::reacts_to<done_atom, request_record>,
+  caf::reacts_to<passivate_atom, std::string, int64_t>,
+  caf::reacts_to<usms_atom, usms_status>,
   caf::reacts_to<settings_atom, pipeline_settings>,
   caf::reacts_to<start_atom>,
   caf::replies_to<stats_atom>::with<int64_t, int64_t>,
@@ -75,8 +82,16 @@ using supervisor_actor
 
 /// Request lookups on a read connection of its own, which also runs the
 /// storage's housekeeping.
+/// `get` reads one request by id; `load` the requests with these journal
+/// sequence numbers (to activate them); `index` up to `limit` index rows of
+/// requests in one state (a request_state as a number) after a sequence
+/// number, in journal order (a restart's backlog, a chunk at a time).
 using reader_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, std::string>::with<
-    std::vector<request_record>>>;
+    std::vector<request_record>>,
+  caf::replies_to<load_atom, std::vector<int64_t>>::with<
+    std::vector<request_record>>,
+  caf::replies_to<index_atom, int32_t, int64_t, int32_t>::with<
+    std::vector<index_row>>>;
 
 } // namespace usms

@@ -62,15 +62,15 @@ journal(journal_impl::stateful_pointer<journal_state> self,
   };
   return {
     [=](append_atom, ticket_request& req) mutable
-    -> caf::result<std::string, bool> {
-      auto rp = self->make_response_promise<std::string, bool>();
+    -> caf::result<std::string, bool, int64_t> {
+      auto rp = self->make_response_promise<std::string, bool, int64_t>();
       auto st_rp = rp;
       auto& st = self->state;
       try {
         db->begin();
         auto res = db->append(req);
         st.on_commit.emplace_back([st_rp, res]() mutable {
-          st_rp.deliver(res.id, res.existed);
+          st_rp.deliver(res.id, res.existed, res.seq);
         });
         st.on_failure.emplace_back(
           [st_rp](const caf::error& err) mutable { st_rp.deliver(err); });
@@ -102,17 +102,22 @@ journal(journal_impl::stateful_pointer<journal_state> self,
       return rp;
     },
     [=](requeue_atom, const std::string& id) mutable
-    -> caf::result<std::vector<request_record>> {
-      auto rp = self->make_response_promise<std::vector<request_record>>();
+    -> caf::result<std::vector<index_row>> {
+      auto rp = self->make_response_promise<std::vector<index_row>>();
       write(
         [&](auto& d) {
-          std::vector<request_record> out;
-          if (d.requeue(id))
-            if (auto rec = d.load(id))
-              out.push_back(std::move(*rec));
+          std::vector<index_row> out;
+          if (auto row = d.requeue(id))
+            out.push_back(std::move(*row));
           return out;
         },
         rp);
+      return rp;
+    },
+    [=](requeue_atom, const status_filter& f) mutable
+    -> caf::result<std::vector<index_row>> {
+      auto rp = self->make_response_promise<std::vector<index_row>>();
+      write([&](auto& d) { return d.requeue_failed(f); }, rp);
       return rp;
     },
     [=](caf::get_atom, const std::string& id) mutable
@@ -130,13 +135,6 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         const std::string& ref) mutable -> caf::result<int64_t> {
       try {
         return db->confirmed_creates(ref);
-      } catch (const std::exception& e) {
-        return storage_error(e);
-      }
-    },
-    [=](resume_atom) mutable -> caf::result<std::vector<request_record>> {
-      try {
-        return db->load_unfinished();
       } catch (const std::exception& e) {
         return storage_error(e);
       }

@@ -45,6 +45,23 @@ reader(reader_impl::stateful_pointer<reader_state> self,
         return storage_error(e);
       }
     },
+    [=](load_atom, const std::vector<int64_t>& seqs)
+      -> caf::result<std::vector<request_record>> {
+      try {
+        return self->state.db->requests_by_seq(seqs);
+      } catch (const std::exception& e) {
+        return storage_error(e);
+      }
+    },
+    [=](index_atom, int32_t state, int64_t after_seq, int32_t limit)
+      -> caf::result<std::vector<index_row>> {
+      try {
+        return self->state.db->unfinished_index(
+          static_cast<request_state>(state), after_seq, limit);
+      } catch (const std::exception& e) {
+        return storage_error(e);
+      }
+    },
     [=](tick_atom) {
       try {
         self->state.db->maintain();

@@ -23,6 +23,7 @@ bool request_index::add(const index_entry& in) {
   e.generation = 0;
   e.query = in.query;
   e.at = where::blocked;
+  ++counts_[static_cast<int>(where::blocked)];
   auto& stored = by_seq_.emplace(in.seq, std::move(e)).first->second;
   by_id_.emplace(std::string_view{stored.id}, in.seq);
   give_up_.push({stored.clock_start, in.seq, 0});
@@ -47,8 +48,14 @@ int64_t request_index::seq_of(const std::string& id) const {
   return i == by_id_.end() ? 0 : i->second;
 }
 
+void request_index::set_at(entry& e, where w) {
+  --counts_[static_cast<int>(e.at)];
+  ++counts_[static_cast<int>(w)];
+  e.at = w;
+}
+
 void request_index::make_ready(int64_t seq, entry& e) {
-  e.at = where::ready;
+  set_at(e, where::ready);
   ++e.generation;
   auto order = (e.query ? query_bit : 0) | static_cast<uint64_t>(seq);
   ready_.push({order, seq, e.generation});
@@ -59,7 +66,7 @@ void request_index::make_waiting(int64_t seq, entry& e, int64_t now) {
     make_ready(seq, e);
     return;
   }
-  e.at = where::delayed;
+  set_at(e, where::delayed);
   ++e.generation;
   delayed_.push({e.ready_at, seq, e.generation});
 }
@@ -94,7 +101,7 @@ std::optional<picked> request_index::next_ready(int64_t now,
       return std::nullopt;
     ready_.pop();
     auto& e = i->second;
-    e.at = where::active;
+    set_at(e, where::active);
     ++e.generation;
     ++active_;
     return picked{e.id, item.seq};
@@ -109,7 +116,7 @@ bool request_index::take(const std::string& id) {
   auto& e = by_seq_.at(s->second);
   if (e.at == where::active)
     return false;
-  e.at = where::active;
+  set_at(e, where::active);
   ++e.generation;
   ++active_;
   return true;
@@ -128,7 +135,7 @@ void request_index::passivated(const std::string& id, int64_t ready_at) {
   if (e.has_key && keys_[e.key_hash].head != seq) {
     // It was taken out of its key's order (a cancel that did not happen):
     // back behind the request that holds the key.
-    e.at = where::blocked;
+    set_at(e, where::blocked);
     ++e.generation;
     return;
   }
@@ -164,6 +171,7 @@ void request_index::finished(const std::string& id) {
     return;
   auto seq = s->second;
   auto i = by_seq_.find(seq);
+  --counts_[static_cast<int>(i->second.at)];
   if (i->second.at == where::active)
     --active_;
   release_key(seq, i->second);
@@ -216,6 +224,7 @@ void request_index::clear() {
   delayed_ = {};
   give_up_ = {};
   active_ = 0;
+  counts_ = {};
 }
 
 } // namespace usms

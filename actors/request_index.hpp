@@ -11,6 +11,7 @@
 /// order they were admitted. Pure and CAF-free; times are milliseconds
 /// passed in.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <queue>
@@ -78,6 +79,10 @@ public:
   std::size_t size() const { return by_seq_.size(); }
   std::size_t active() const { return active_; }
   std::size_t inactive() const { return by_seq_.size() - active_; }
+  /// Inactive requests waiting for a time (a retry's backoff).
+  std::size_t delayed() const {
+    return counts_[static_cast<int>(where::delayed)];
+  }
 
   /// Forgets everything (shutdown).
   void clear();
@@ -119,6 +124,7 @@ private:
   template <class T>
   using min_heap = std::priority_queue<T, std::vector<T>, std::greater<T>>;
 
+  void set_at(entry& e, where w);
   void make_ready(int64_t seq, entry& e);
   void make_waiting(int64_t seq, entry& e, int64_t now);
   void promote_due(int64_t now);
@@ -132,6 +138,7 @@ private:
   min_heap<timed_item> delayed_;
   min_heap<timed_item> give_up_;
   std::size_t active_ = 0;
+  std::array<std::size_t, 4> counts_{};
   int64_t last_now_ = 0;
 };
 

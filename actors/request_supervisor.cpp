@@ -6,11 +6,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/call_outcome.hpp"
 #include "actors/retry_policy.hpp"
-#include "metrics/gateway_metrics.hpp"
+#include "actors/soap_calls.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
+#include "common/iso_time.hpp"
+#include "metrics/gateway_metrics.hpp"
 
 namespace usms {
 
@@ -21,40 +24,31 @@ using supervisor_impl = supervisor_actor::extend<caf::reacts_to<retry_atom>>;
 /// How long to wait before trying a journal write again after it failed.
 constexpr auto storage_retry_delay = std::chrono::seconds(1);
 /// No timeout on journal writes: the journal is in this process and answers
-/// every request (with an error if it must; a down journal answers for it).
-/// A timeout would only add a timer entry per write, which CAF 0.17 keeps
-/// until it expires: 60 s of them cost ~15 MB and a share of the clock
-/// thread in a storm.
+/// every request (with an error if it must). A timeout would only add a
+/// timer entry per write, which CAF 0.17 keeps until it expires.
 constexpr auto journal_timeout = caf::infinite;
 
-/// Where a supervisor is on the way from the queue to the outcome. The
-/// transitions:
-/// - idle → awaiting_slot: attempt() asks the dispatcher for a slot.
+/// Where a supervisor is in one activation. The transitions:
+/// - starting → awaiting_slot: attempt() asks the dispatcher for a slot.
 /// - awaiting_slot → in_call: the slot came.
-/// - in_call → idle: the call answered, or journaling the send failed (the
-///   slot goes back).
-/// - idle → finishing: an outcome is decided (an answer, a give-up, a
-///   cancel).
+/// - awaiting_slot → passivating: no slot (USMS is not available): the
+///   request waits in the journal, held.
+/// - in_call → awaiting_slot: a lookup showed a create must be sent again.
+/// - in_call → passivating: the call must be repeated later (a retry, a
+///   lookup after an ambiguous create, USMS refusing the credentials).
+/// - in_call, starting → finishing: an outcome is decided (an answer, a
+///   permanent failure, retries used up, the give-up time reached).
 /// - awaiting_slot → finishing: a cancel; the slot goes back when it comes.
-/// - finishing → done: the outcome is journaled. A failed write stays in
-///   finishing and is written again.
-///
-/// The actor quits in done once no slot is owed, or when the dispatcher is
-/// gone (shutdown).
+/// - finishing, passivating → done: journaled and the intake told.
+/// A failed journal write stays in its phase and is written again.
 enum class phase : uint8_t {
-  /// Holds no slot and asks for none: before the first attempt, waiting
-  /// for a retry (or after a journal write failed), or checking a lookup's
-  /// answer against the journal.
-  idle,
-  /// Has asked the dispatcher for a slot. Still counts as queued.
+  starting,
   awaiting_slot,
   /// Holds a slot: journaling that a create is being sent, then the SOAP
   /// call. Bytes may be leaving, so it cannot be cancelled.
   in_call,
-  /// The outcome is decided and being journaled.
   finishing,
-  /// The outcome is journaled and the intake told; the actor quits (once
-  /// a slot it asked for has come back).
+  passivating,
   done,
 };
 
@@ -62,45 +56,34 @@ struct supervisor_state {
   request_record rec;
   supervisor_deps deps;
   retry_policy policy;
-  int lookups = 0;
-  phase now = phase::idle;
+  phase now = phase::starting;
   /// An acquire is unanswered: the actor must live until the slot arrives
-  /// (and give it back), or the dispatcher would count the slot as taken
-  /// forever. Set in `awaiting_slot`; stays set when a cancel moves the
-  /// request on to `finishing` before the slot came.
+  /// (and give it back), or the dispatcher would count it taken forever.
   bool slot_requested = false;
+  /// When passivating: when the request is due again (0 = when USMS is).
+  int64_t ready_at = 0;
   /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
-  /// Where this request counts in the queue-depth gauge (the intake
-  /// counted it as queued when admitted).
-  queue_slot slot = queue_slot::queued;
-  bool counted = true;
   static inline const char* name = "request-supervisor";
 
-  void move_to(queue_slot s) {
-    if (counted && s == slot)
-      return;
-    if (counted)
-      metrics().leave(slot);
-    metrics().enter(s);
-    slot = s;
-    counted = true;
-  }
-
-  void leave_queue() {
-    if (counted)
-      metrics().leave(slot);
-    counted = false;
-  }
-
-  /// True once the outcome is decided: no further attempt, no cancel.
   bool outcome_decided() const {
     return now == phase::finishing || now == phase::done;
   }
-
   ticket_request& req() { return rec.request; }
   request_progress& progress() { return rec.progress; }
   bool is_create() const { return rec.request.act == action::create; }
+
+  /// When this request's give-up clock started: at acceptance, or at an
+  /// operator's last retry.
+  int64_t clock_start() const {
+    return rec.progress.retried_at > 0 ? rec.progress.retried_at
+                                       : rec.request.accepted_at;
+  }
+
+  bool past_give_up(int64_t at) const {
+    auto limit = deps.settings->give_up_after_ms;
+    return limit > 0 && at - clock_start() >= limit;
+  }
 };
 
 using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
@@ -113,17 +96,6 @@ std::mt19937_64& jitter_rng() {
 }
 
 void attempt(self_ptr self);
-
-void save_progress(self_ptr self) {
-  auto& st = self->state;
-  self->request(st.deps.journal, journal_timeout, progress_atom_v,
-                st.req().id, st.progress())
-    .then([](bool) {},
-          [self](caf::error& err) {
-            spdlog::warn("request {}: progress not journaled: {}",
-                         self->state.req().id, to_string(err));
-          });
-}
 
 void finish(self_ptr self, request_outcome out) {
   auto& st = self->state;
@@ -143,17 +115,16 @@ void finish(self_ptr self, request_outcome out) {
         st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
-        st.leave_queue();
         metrics().finished(st.req().act, st.req().type,
                            static_cast<uint8_t>(out.state));
         metrics().add_status_entries(1);
         st.rec.outcome = std::move(out);
         if (st.rec.outcome->state == request_state::succeeded)
           spdlog::debug("request {}: {} {} succeeded{}{} after {} attempt(s)",
-                       st.req().id, to_string(st.req().act),
-                       to_string(st.req().type),
-                       st.rec.outcome->ticket_id.empty() ? "" : ", ticket ",
-                       st.rec.outcome->ticket_id, st.rec.outcome->attempts);
+                        st.req().id, to_string(st.req().act),
+                        to_string(st.req().type),
+                        st.rec.outcome->ticket_id.empty() ? "" : ", ticket ",
+                        st.rec.outcome->ticket_id, st.rec.outcome->attempts);
         else
           spdlog::warn("request {}: {} {} {}: {}", st.req().id,
                        to_string(st.req().act), to_string(st.req().type),
@@ -169,10 +140,10 @@ void finish(self_ptr self, request_outcome out) {
       [self, out](caf::error& err) mutable {
         spdlog::error("request {}: outcome not journaled, retrying: {}",
                       self->state.req().id, to_string(err));
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
         // The retry message re-enters attempt(), which sees the outcome
         // decided and writes it again.
         self->state.rec.outcome = std::move(out);
+        self->delayed_send(self, storage_retry_delay, retry_atom_v);
       });
 }
 
@@ -183,18 +154,75 @@ void fail(self_ptr self, std::string reason) {
   finish(self, std::move(out));
 }
 
-void wait_and_retry(self_ptr self, std::chrono::milliseconds delay,
-                    std::string reason) {
+/// The reason of a request that gave up: how long it waited and, while
+/// USMS is unreachable, since when.
+std::string give_up_reason(supervisor_state& st) {
+  auto waited_s = (now_ms() - st.clock_start()) / 1000;
+  std::string why = "gave up: unfinished " + std::to_string(waited_s)
+                    + " s after it was "
+                    + (st.progress().retried_at > 0 ? "retried" : "accepted")
+                    + " (soap.give_up_after)";
+  if (st.deps.board) {
+    auto usms = st.deps.board->status();
+    if (!usms.available)
+      why += "; USMS unreachable since " + format_iso8601_utc(usms.since)
+             + " (" + usms.state + ")";
+  }
+  if (!st.progress().last_error.empty())
+    why += "; last error: " + st.progress().last_error;
+  return why;
+}
+
+/// Hands the request back to the intake: its state goes to the journal
+/// (the only place it lives until it is activated again), then the actor
+/// ends. Due again at `ready_at`; 0 = as soon as USMS is available.
+void passivate(self_ptr self, int64_t ready_at) {
   auto& st = self->state;
+  if (st.past_give_up(std::max(ready_at, now_ms()))) {
+    fail(self, give_up_reason(st));
+    return;
+  }
+  st.now = phase::passivating;
+  st.ready_at = ready_at;
   auto& p = st.progress();
-  p.state = request_state::waiting_retry;
-  p.next_attempt_at = now_ms() + delay.count();
+  // Waiting for a time, or after attempts: waiting for a retry; held
+  // before its first attempt: still queued.
+  p.state = ready_at > 0 || p.attempts > 0 || p.lookup_first
+              ? request_state::waiting_retry
+              : request_state::queued;
+  p.next_attempt_at = ready_at;
   p.sending = false;
-  p.last_error = std::move(reason);
-  st.move_to(queue_slot::waiting_retry);
+  self->request(st.deps.journal, journal_timeout, progress_atom_v,
+                st.req().id, p)
+    .then(
+      [self](bool) {
+        auto& st = self->state;
+        self->send(st.deps.intake, passivate_atom_v, st.req().id,
+                   st.ready_at);
+        st.now = phase::done;
+        if (!st.slot_requested)
+          self->quit();
+      },
+      [self](caf::error& err) {
+        spdlog::error("request {}: progress not journaled, retrying: {}",
+                      self->state.req().id, to_string(err));
+        self->delayed_send(self, storage_retry_delay, retry_atom_v);
+      });
+}
+
+/// Waits `delay` before the next try, as a passivated request.
+void retry_later(self_ptr self, std::chrono::milliseconds delay,
+                 std::string reason) {
+  auto& st = self->state;
+  st.progress().last_error = std::move(reason);
   metrics().retry_scheduled();
-  save_progress(self);
-  self->delayed_send(self, delay, retry_atom_v);
+  passivate(self, now_ms() + delay.count());
+}
+
+std::chrono::milliseconds backoff(supervisor_state& st,
+                                  const call_outcome& o) {
+  return st.policy.delay(std::max(1, st.progress().attempts), o.pause_ms,
+                         jitter_rng());
 }
 
 std::string gave_up(const std::string& reason, int attempts) {
@@ -220,19 +248,26 @@ const ticket_fields* newest(const std::vector<ticket_fields>& tickets) {
 
 void on_lookup(self_ptr self, call_result r) {
   auto& st = self->state;
-  auto v = judge(action::query, r);
-  if (v.kind != verdict_kind::success) {
-    if (v.kind == verdict_kind::permanent
-        || st.lookups >= st.policy.max_attempts) {
+  auto o = classify(r);
+  switch (o.cls) {
+    case outcome_class::done:
+      break;
+    case outcome_class::permanent:
       fail(self, "outcome unknown: could not check whether USMS created the "
                  "ticket: "
-                   + v.reason);
+                   + o.reason);
       return;
-    }
-    wait_and_retry(self,
-                   st.policy.delay(st.lookups, r.retry_after_ms, jitter_rng()),
-                   "checking whether USMS created the ticket: " + v.reason);
-    return;
+    case outcome_class::auth_failed:
+      st.progress().last_error = o.reason;
+      passivate(self, 0);
+      return;
+    case outcome_class::not_processed:
+    case outcome_class::ambiguous:
+      // A lookup that cannot be made waits like any call: a create never
+      // ends "outcome unknown" because USMS was unreachable.
+      retry_later(self, backoff(st, o),
+                  "checking whether USMS created the ticket: " + o.reason);
+      return;
   }
   self
     ->request(st.deps.journal, journal_timeout, confirmed_atom_v,
@@ -240,6 +275,8 @@ void on_lookup(self_ptr self, call_result r) {
     .then(
       [self, r](int64_t confirmed) {
         auto& st = self->state;
+        if (st.outcome_decided())
+          return; // cancelled meanwhile
         if (r.total_count > confirmed) {
           auto* t = newest(r.tickets);
           auto id = t ? t->find("TicketId") : ticket_fields::const_iterator{};
@@ -264,74 +301,94 @@ void on_lookup(self_ptr self, call_result r) {
         attempt(self);
       },
       [self](caf::error& err) {
+        if (self->state.outcome_decided())
+          return;
         fail(self, "outcome unknown: the journal could not be read: "
                      + to_string(err));
       });
 }
 
+request_outcome success(supervisor_state& st, call_result& r) {
+  request_outcome out;
+  out.state = request_state::succeeded;
+  switch (st.req().act) {
+    case action::create:
+      out.ticket_id = std::move(r.ticket_id);
+      break;
+    case action::update:
+      out.ticket_id = st.req().ticket_id;
+      out.tickets = std::move(r.tickets);
+      break;
+    case action::query:
+      out.tickets = std::move(r.tickets);
+      out.total_count = r.total_count;
+      break;
+  }
+  return out;
+}
+
 void on_result(self_ptr self, call_result r) {
   auto& st = self->state;
   auto& p = st.progress();
-  auto v = judge(st.req().act, r);
-  switch (v.kind) {
-    case verdict_kind::success: {
-      request_outcome out;
-      out.state = request_state::succeeded;
-      switch (st.req().act) {
-        case action::create:
-          out.ticket_id = std::move(r.ticket_id);
-          break;
-        case action::update:
-          out.ticket_id = st.req().ticket_id;
-          out.tickets = std::move(r.tickets);
-          break;
-        case action::query:
-          out.tickets = std::move(r.tickets);
-          out.total_count = r.total_count;
-          break;
-      }
-      finish(self, std::move(out));
+  auto o = classify(r);
+  // Only attempts USMS answered, or that may have reached it, count
+  // against soap.retries; "not processed" ones back off without counting.
+  if (o.cls == outcome_class::done || o.cls == outcome_class::permanent
+      || o.cls == outcome_class::ambiguous)
+    ++p.attempts;
+  switch (o.cls) {
+    case outcome_class::done:
+      finish(self, success(st, r));
       return;
-    }
-    case verdict_kind::permanent:
-      fail(self, std::move(v.reason));
+    case outcome_class::permanent:
+      fail(self, std::move(o.reason));
       return;
-    case verdict_kind::ambiguous:
-      if (!st.deps.settings->lookup_by_reference) {
-        // The contract cannot look tickets up: re-sending could duplicate.
-        fail(self, "outcome unknown: " + v.reason);
+    case outcome_class::auth_failed:
+      // The gateway's credentials, not the request: hold it until they
+      // change or an operator resumes dispatch.
+      p.last_error = std::move(o.reason);
+      passivate(self, 0);
+      return;
+    case outcome_class::not_processed:
+      retry_later(self, backoff(st, o), std::move(o.reason));
+      return;
+    case outcome_class::ambiguous:
+      if (st.is_create()) {
+        if (!st.deps.settings->has_lookup) {
+          // The contract cannot look tickets up: sending again could
+          // make a second ticket.
+          fail(self, "outcome unknown: " + o.reason);
+          return;
+        }
+        p.lookup_first = true;
+        retry_later(self, backoff(st, o), std::move(o.reason));
         return;
       }
-      p.lookup_first = true;
-      wait_and_retry(self,
-                     st.policy.delay(p.attempts, r.retry_after_ms, jitter_rng()),
-                     std::move(v.reason));
-      return;
-    case verdict_kind::retry:
       if (p.attempts >= st.policy.max_attempts) {
-        fail(self, gave_up(v.reason, p.attempts));
+        fail(self, gave_up(o.reason, p.attempts));
         return;
       }
-      wait_and_retry(self,
-                     st.policy.delay(p.attempts, r.retry_after_ms, jitter_rng()),
-                     std::move(v.reason));
+      retry_later(self, backoff(st, o), std::move(o.reason));
       return;
   }
 }
 
 void dispatch(self_ptr self, soap::call c, bool lookup) {
   auto& st = self->state;
+  metrics().enter(queue_slot::in_flight);
   self->request(st.deps.dispatcher, caf::infinite, dispatch_atom_v, std::move(c))
     .then(
       [self, lookup](call_result& r) {
-        self->state.now = phase::idle;
+        metrics().leave(queue_slot::in_flight);
         if (lookup)
           on_lookup(self, std::move(r));
         else
           on_result(self, std::move(r));
       },
       [self](caf::error& err) {
-        // Only when the dispatcher is gone, i.e. during shutdown.
+        // Only when the dispatcher is gone, i.e. during shutdown: the
+        // request stays journaled as it was and resumes at the next start.
+        metrics().leave(queue_slot::in_flight);
         spdlog::warn("request {}: dispatcher unavailable: {}",
                      self->state.req().id, to_string(err));
         self->quit();
@@ -340,39 +397,35 @@ void dispatch(self_ptr self, soap::call c, bool lookup) {
 
 void on_slot(self_ptr self) {
   auto& st = self->state;
+  st.now = phase::in_call;
   auto& p = st.progress();
   auto& settings = *st.deps.settings;
   bool lookup = p.lookup_first;
-  soap::call c = lookup
-                   ? make_lookup_call(st.req(), settings.query_limit)
-                   : make_call(st.req(), settings.query_limit);
-  if (lookup) {
-    ++st.lookups;
+  soap::call c = lookup ? make_lookup_call(st.req(), settings.query_limit)
+                        : make_call(st.req(), settings.query_limit);
+  if (lookup)
     metrics().lookup_made();
-  } else {
-    ++p.attempts;
-  }
   p.state = request_state::in_flight;
-  st.move_to(queue_slot::in_flight);
   p.next_attempt_at = 0;
   // A create is marked as sending, durably, before its bytes leave: after a
   // crash the restart knows the outcome is unknown and looks up first.
+  // Other calls need no write before they go: a crash re-sends them.
   p.sending = !lookup && st.is_create();
   if (!p.sending) {
-    save_progress(self);
     dispatch(self, std::move(c), lookup);
     return;
   }
   self->request(st.deps.journal, journal_timeout, progress_atom_v, st.req().id,
                 p)
-    .then([self, c, lookup](bool) mutable { dispatch(self, std::move(c), lookup); },
+    .then([self, c, lookup](bool) mutable {
+            dispatch(self, std::move(c), lookup);
+          },
           [self](caf::error& err) {
             auto& st = self->state;
             spdlog::error("request {}: cannot journal the send, waiting: {}",
                           st.req().id, to_string(err));
-            --st.progress().attempts;
             st.progress().sending = false;
-            st.now = phase::idle;
+            st.now = phase::starting;
             self->send(st.deps.dispatcher, release_atom_v);
             self->delayed_send(self, storage_retry_delay, retry_atom_v);
           });
@@ -381,33 +434,79 @@ void on_slot(self_ptr self) {
 void attempt(self_ptr self) {
   auto& st = self->state;
   if (st.outcome_decided()) {
-    if (st.rec.outcome)
-      finish(self, *st.rec.outcome);
+    if (st.now == phase::finishing && st.rec.outcome)
+      finish(self, *st.rec.outcome); // the journal write failed: again
     return;
   }
-  // Waiting for a slot still counts as queued: a cancel may come meanwhile,
-  // and then the slot goes straight back.
+  if (st.now == phase::passivating) {
+    passivate(self, st.ready_at); // the journal write failed: again
+    return;
+  }
   st.now = phase::awaiting_slot;
   st.slot_requested = true;
   self->request(st.deps.dispatcher, caf::infinite, acquire_atom_v)
     .then(
-      [self](bool) {
+      [self](bool granted) {
         auto& st = self->state;
         st.slot_requested = false;
-        if (st.outcome_decided()) {
-          self->send(st.deps.dispatcher, release_atom_v);
+        if (st.now != phase::awaiting_slot) {
+          // Cancelled while waiting: the slot goes straight back.
+          if (granted)
+            self->send(st.deps.dispatcher, release_atom_v);
           if (st.now == phase::done)
             self->quit();
           return;
         }
-        st.now = phase::in_call;
+        if (!granted) {
+          // USMS is not available (or the gateway is stopping): wait in
+          // the journal, not in memory.
+          passivate(self, 0);
+          return;
+        }
         on_slot(self);
       },
       [self](caf::error&) { self->quit(); });
 }
 
+/// The first step of an activation.
+void start(self_ptr self, activation mode) {
+  auto& st = self->state;
+  auto& p = st.progress();
+  switch (mode) {
+    case activation::cancel: {
+      request_outcome out;
+      out.state = request_state::cancelled;
+      out.reason = "cancelled by an operator";
+      finish(self, std::move(out));
+      return;
+    }
+    case activation::give_up:
+      fail(self, give_up_reason(st));
+      return;
+    case activation::run:
+      break;
+  }
+  // A create that was being sent when the gateway stopped (or when its
+  // instance lost it): its outcome is unknown, so look it up first.
+  if (p.sending && st.is_create()) {
+    p.sending = false;
+    if (!st.deps.settings->has_lookup) {
+      fail(self, "outcome unknown: the gateway stopped while sending and "
+                 "USMS cannot look tickets up");
+      return;
+    }
+    p.lookup_first = true;
+  }
+  if (st.past_give_up(now_ms())) {
+    fail(self, give_up_reason(st));
+    return;
+  }
+  attempt(self);
+}
+
 supervisor_impl::behavior_type
-request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
+request_supervisor(self_ptr self, request_record rec, supervisor_deps deps,
+                   activation mode) {
   auto& st = self->state;
   st.rec = std::move(rec);
   st.deps = std::move(deps);
@@ -416,33 +515,13 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
   st.policy.base = std::chrono::milliseconds(s.backoff_base_ms);
   st.policy.cap = std::chrono::milliseconds(s.backoff_max_ms);
   st.policy.jitter = s.jitter;
-  auto& p = st.progress();
-  // A create that was being sent when the gateway stopped: its outcome is
-  // unknown, so look it up before sending again.
-  if (p.sending && st.is_create()) {
-    p.sending = false;
-    if (!s.lookup_by_reference) {
-      fail(self, "outcome unknown: the gateway stopped while sending and the "
-                 "USMS contract cannot look tickets up");
-    } else {
-      p.lookup_first = true;
-      attempt(self);
-    }
-  } else if (p.state == request_state::waiting_retry
-             && p.next_attempt_at > now_ms()) {
-    st.move_to(queue_slot::waiting_retry);
-    self->delayed_send(self,
-                       std::chrono::milliseconds(p.next_attempt_at - now_ms()),
-                       retry_atom_v);
-  } else {
-    attempt(self);
-  }
+  start(self, mode);
   return {
     [=](retry_atom) { attempt(self); },
     [=](cancel_atom) -> caf::result<bool> {
       auto& st = self->state;
-      if (st.now == phase::in_call || st.outcome_decided())
-        return false;
+      if (st.now != phase::starting && st.now != phase::awaiting_slot)
+        return false; // in flight, or its outcome is being written
       // Answered once the cancellation is journaled, so that the caller
       // reads the request back as cancelled.
       st.cancel_promise = self->make_response_promise<bool>();
@@ -457,43 +536,11 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps) {
 
 } // namespace
 
-soap::call make_call(const ticket_request& req, int query_limit) {
-  soap::call c;
-  c.act = req.act;
-  c.type = req.type;
-  switch (req.act) {
-    case action::create:
-      c.fields = req.fields;
-      if (!req.external_reference.empty())
-        c.fields["ExternalReference"] = req.external_reference;
-      break;
-    case action::update:
-      c.ticket_id = req.ticket_id;
-      c.fields = req.fields;
-      c.work_note = req.work_note;
-      break;
-    case action::query:
-      c.filter = req.filter;
-      c.max_results = req.limit > 0 ? std::min(req.limit, query_limit)
-                                    : query_limit;
-      break;
-  }
-  return c;
-}
-
-soap::call make_lookup_call(const ticket_request& req, int query_limit) {
-  soap::call c;
-  c.act = action::query;
-  c.type = req.type;
-  c.filter["ExternalReference"] = req.external_reference;
-  c.max_results = query_limit;
-  return c;
-}
-
 supervisor_actor spawn_request_supervisor(caf::actor_system& sys,
                                           request_record rec,
-                                          supervisor_deps deps) {
-  return sys.spawn(request_supervisor, std::move(rec), std::move(deps));
+                                          supervisor_deps deps,
+                                          activation mode) {
+  return sys.spawn(request_supervisor, std::move(rec), std::move(deps), mode);
 }
 
 } // namespace usms

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "actors/handles.hpp"
+#include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 
 namespace usms {
@@ -17,20 +18,28 @@ struct supervisor_deps {
   /// True while any reply route exists: then every outcome may need a
   /// reply, and the reply dispatcher decides.
   std::shared_ptr<const std::atomic<bool>> routes_configured;
+  /// Where USMS stands (for the reason of a request that gives up).
+  std::shared_ptr<const usms_board> board;
 };
 
-/// Spawns the actor that carries one request from the queue to its outcome:
-/// it owns the attempts, the backoff, the duplicate-safe lookups after an
-/// ambiguous create, and the final journal write; then it tells the intake
-/// (`done_atom`) and quits. `rec` may be a resumed request.
+/// Why a request is activated.
+enum class activation : uint8_t {
+  run,     ///< its turn came: try to perform it
+  cancel,  ///< an operator cancels it while it waits
+  give_up, ///< it waited longer than soap.give_up_after
+};
+
+/// Spawns the actor that carries one request through one activation: it
+/// asks for a slot, makes the call (or the duplicate-safe lookup after an
+/// ambiguous create), and either journals the outcome and tells the intake
+/// (`done_atom`), or, when the request must wait (a retry later, USMS not
+/// available), journals where it stands and hands it back to the intake
+/// (`passivate_atom`) — the request then lives only in the journal until
+/// the intake activates it again, exactly as after a restart. `rec` is read
+/// from the journal, or the one just accepted.
 supervisor_actor spawn_request_supervisor(caf::actor_system& sys,
                                           request_record rec,
-                                          supervisor_deps deps);
-
-/// The SOAP call that performs `req` (what to do; the contract says how).
-soap::call make_call(const ticket_request& req, int query_limit);
-
-/// The call that asks USMS which tickets carry `req`'s ExternalReference.
-soap::call make_lookup_call(const ticket_request& req, int query_limit);
+                                          supervisor_deps deps,
+                                          activation mode);
 
 } // namespace usms

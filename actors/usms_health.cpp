@@ -120,13 +120,15 @@ usms_health::on_outcome(const call_outcome& out, bool probe, int64_t now) {
       && out.signal == health_signal::life)
     return move_to(usms_state::ramping, now,
                    "a probe was answered with these credentials");
-  if (out.pause_ms >= 0 && counts_as_up(state_)) {
+  if (out.pause_ms > 0 && counts_as_up(state_)) {
+    // USMS told when to come back: then carry on as before, no ramp.
+    before_pause_ = state_;
     auto t = move_to(usms_state::paused, now,
                      "USMS asked to wait (Retry-After): " + out.reason);
     paused_until_ = now + std::min(out.pause_ms, settings_.max_retry_after_ms);
     return t;
   }
-  if (out.pause_ms >= 0 && state_ == usms_state::paused && paused_until_ > 0) {
+  if (out.pause_ms > 0 && state_ == usms_state::paused && paused_until_ > 0) {
     paused_until_ = std::max(
       paused_until_, now + std::min(out.pause_ms, settings_.max_retry_after_ms));
     return std::nullopt;
@@ -146,7 +148,7 @@ usms_health::on_outcome(const call_outcome& out, bool probe, int64_t now) {
 std::optional<health_transition> usms_health::tick(int64_t now) {
   if (state_ == usms_state::paused && paused_until_ > 0
       && now >= paused_until_)
-    return move_to(usms_state::ramping, now, "the Retry-After pause ended");
+    return move_to(before_pause_, now, "the Retry-After pause ended");
   if (state_ == usms_state::ramping
       && now - since_ >= settings_.recovery_ramp_ms)
     return move_to(usms_state::up, now, "back at full limits");

@@ -73,7 +73,8 @@ public:
   std::optional<health_transition> on_outcome(const call_outcome& out,
                                               bool probe, int64_t now);
 
-  /// Moves on with time: a Retry-After pause ends, a ramp completes.
+  /// Moves on with time: a Retry-After pause ends (back to the state it
+  /// interrupted), a ramp completes.
   std::optional<health_transition> tick(int64_t now);
 
   /// True when a probe should be sent now; then call probe_sent().
@@ -104,6 +105,8 @@ private:
   std::string last_error_;
   int64_t next_probe_at_ = 0;
   int64_t paused_until_ = 0; ///< 0: an operator's pause, no deadline
+  /// Where a Retry-After pause returns to (up or ramping).
+  usms_state before_pause_ = usms_state::up;
   bool probe_wanted_ = false;
 };
 

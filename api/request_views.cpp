@@ -62,23 +62,26 @@ void write_request_core(json_writer& w, const ticket_request& req) {
 
 } // namespace
 
-std::string accepted_json(const ticket_request& req) {
+std::string accepted_json(const ticket_request& req, bool usms_available) {
   json_writer w;
   w.begin_object();
   write_request_core(w, req);
   w.member("state", "queued");
+  w.member("held", !usms_available);
   w.member("attempts", 0);
   w.end_object();
   return w.str();
 }
 
-std::string to_json(const request_record& rec) {
+std::string to_json(const request_record& rec, bool usms_available) {
   auto& req = rec.request;
   auto& p = rec.progress;
   json_writer w;
   w.begin_object();
   write_request_core(w, req);
   w.member("state", to_string(p.state));
+  w.member("held", !usms_available && !is_finished(p.state)
+                     && p.state != request_state::in_flight);
   w.member("attempts", p.attempts);
   if (!is_finished(p.state)) {
     if (p.next_attempt_at > 0)

@@ -12,11 +12,14 @@ namespace usms::api {
 
 class json_writer;
 
-/// The public view of a request: `{"request_id", "state", ...}`.
-std::string to_json(const request_record& rec);
+/// The public view of a request: `{"request_id", "state", "held", ...}`.
+/// `usms_available`: whether USMS may be called now; an unfinished request
+/// that is not in flight is `held` while it may not.
+std::string to_json(const request_record& rec, bool usms_available = true);
 
 /// The view of a request just accepted (no database read needed).
-std::string accepted_json(const ticket_request& req);
+std::string accepted_json(const ticket_request& req,
+                          bool usms_available = true);
 
 /// Ticket fields with JSON (snake_case) names, typed where the schema is.
 void write_ticket(json_writer& w, const ticket_fields& fields);

@@ -92,12 +92,17 @@ operation_names(const std::shared_ptr<const soap::contract>& file) {
 pipeline_settings pipeline_from(const config::settings& s,
                                 const soap::contract& k) {
   pipeline_settings p;
-  p.lookup_by_reference = k.lookup_by_external_reference;
   p.retries = s.soap.retries;
   p.query_limit = s.soap.query_limit;
   p.backoff_base_ms = s.soap.backoff_base.count();
   p.backoff_max_ms = s.soap.backoff_max.count();
   p.max_pending = s.intake.max_pending;
+  p.give_up_after_ms = s.soap.give_up_after ? s.soap.give_up_after->count()
+                                            : 0;
+  p.has_lookup = k.lookup_by_external_reference;
+  // Enough supervisors to keep every slot busy while the next ones wait
+  // for theirs; the rest of a backlog waits in the journal.
+  p.active_window = std::max(16, 2 * s.usms.max_in_flight);
   return p;
 }
 
@@ -110,6 +115,10 @@ dispatcher_settings dispatcher_from(const config::settings& s,
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
   d.request_timeout_ms = s.usms.request_timeout.count();
+  d.breaker_failures = s.usms.breaker_failures;
+  d.probe_interval_ms = s.usms.probe_interval.count();
+  d.recovery_ramp_ms = s.usms.recovery_ramp.count();
+  d.max_retry_after_ms = s.usms.max_retry_after.count();
   // Probes are queries where the contract has one: of the first ticket
   // type it can query, by a filter that matches no ticket.
   d.probe_by_query = false;
@@ -192,6 +201,7 @@ struct gateway::impl {
   intake_actor intake;
   std::string host;
   uint16_t port = 0;
+  bool https = false;
   bool stopped = false;
 
   /// Puts validated settings in force without a restart. Returns "" on
@@ -311,8 +321,13 @@ std::string gateway::start() {
                                        make_soap_sender(d.soap_slot,
                                                         d.contracts),
                                        d.usms_view);
-  d.intake = spawn_intake(*d.sys, d.journal, d.dispatcher, d.replies,
-                          d.routes_configured, pipeline_from(s, *k));
+  d.intake = spawn_intake(*d.sys,
+                          {d.journal, d.reader, d.dispatcher, d.replies,
+                           d.routes_configured, d.usms_view},
+                          pipeline_from(s, *k));
+  // The intake activates held requests when USMS is available again.
+  caf::anon_send(d.dispatcher, listen_atom_v,
+                 caf::actor_cast<caf::actor>(d.intake));
   caf::anon_send(d.intake, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
@@ -320,7 +335,7 @@ std::string gateway::start() {
   ctx->intake = d.intake;
   ctx->reader = d.reader;
   ctx->rules = d.rules;
-  ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
+  ctx->board = d.usms_view;
   ctx->more_routes.push_back(make_service_routes(
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
@@ -328,6 +343,7 @@ std::string gateway::start() {
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
+  ops->board = d.usms_view;
   auto* self = impl_.get();
   ops->get_config = [self] {
     std::lock_guard<std::mutex> guard{self->cfg_mtx};
@@ -349,10 +365,21 @@ std::string gateway::start() {
   so.port = d.port;
   so.max_body = s.server.max_body;
   so.io_threads = 1;
+  so.tls_cert_file = s.server.tls_cert;
+  so.tls_key_file = s.server.tls_key;
+  so.tls_client_ca_file = s.server.tls_client_ca;
+  so.max_connections = static_cast<std::size_t>(
+    std::max(0, s.server.max_connections));
+  so.header_timeout = s.server.header_timeout;
+  so.idle_timeout = s.server.idle_timeout;
+  // Tokens are checked from the request's head: a body without a valid
+  // token is never read.
+  so.on_head = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   d.server = std::make_unique<http::server>(so, make_api_handler(ctx));
   if (auto err = d.server->start(); !err.empty())
     return err;
   d.port = d.server->port();
+  d.https = !so.tls_cert_file.empty();
   return {};
 }
 
@@ -360,7 +387,14 @@ std::string gateway::base_url() const {
   auto host = impl_->host.find(':') != std::string::npos
                 ? "[" + impl_->host + "]"
                 : impl_->host;
-  return "http://" + host + ":" + std::to_string(impl_->port);
+  auto scheme = impl_->https ? "https://" : "http://";
+  return scheme + host + ":" + std::to_string(impl_->port);
+}
+
+std::string gateway::reload_tls() {
+  if (!impl_->server)
+    return "the gateway is not running";
+  return impl_->server->reload_tls();
 }
 
 void gateway::stop(std::chrono::milliseconds grace) {

@@ -9,6 +9,7 @@
 #include "api/request_validation.hpp"
 #include "api/request_views.hpp"
 #include "app/actor_bridge.hpp"
+#include "app/bulk_retry.hpp"
 #include "app/route_table.hpp"
 #include "app/url_params.hpp"
 #include "transport/url.hpp"
@@ -28,7 +29,8 @@ using api::json_response;
 /// `wanted_finished` (the caller waited, or sent an Idempotency-Key again)
 /// an unfinished request answers 202, a finished one 200; without, 200.
 http::response record_response(std::vector<request_record>& recs,
-                               const std::string& id, bool wanted_finished) {
+                               const std::string& id, bool wanted_finished,
+                               bool usms_available) {
   if (recs.empty())
     return error_response({404, "not_found", "no request " + id, ""});
   auto& rec = recs.front();
@@ -36,7 +38,7 @@ http::response record_response(std::vector<request_record>& recs,
                                                                        : 202;
   if (!wanted_finished)
     status = 200;
-  return json_response(status, api::to_json(rec));
+  return json_response(status, api::to_json(rec, usms_available));
 }
 
 /// Reads the request back and answers with it.
@@ -45,8 +47,9 @@ void answer_with_record(caf::event_based_actor* self,
                         bool waited, http::responder respond) {
   self->request(ctx->reader, actor_timeout, caf::get_atom_v, id)
     .then(
-      [self, id, waited, respond](std::vector<request_record>& recs) {
-        answer(self, respond, record_response(recs, id, waited));
+      [self, ctx, id, waited, respond](std::vector<request_record>& recs) {
+        answer(self, respond,
+               record_response(recs, id, waited, usms_available(*ctx)));
       },
       answer_error(self, respond));
 }
@@ -82,7 +85,8 @@ void submit(std::shared_ptr<api_context> ctx, ticket_request req,
             answer_with_record(self, ctx, id, true, respond);
             return;
           }
-          auto res = json_response(202, api::accepted_json(req));
+          auto res = json_response(
+            202, api::accepted_json(req, usms_available(*ctx)));
           res.headers.push_back({"Location", "/api/v1/requests/" + id});
           answer(self, respond, std::move(res));
         },
@@ -175,6 +179,10 @@ void handle_requests(const std::shared_ptr<api_context>& ctx,
                      const api::query_params& params,
                      http::responder& respond) {
   const auto& id = seg[3];
+  if (seg.size() == 4 && id == "retry" && req.method == "POST") {
+    retry_failed(ctx, params_of(req.target), std::move(respond));
+    return;
+  }
   if (seg.size() == 4 && req.method == "GET") {
     auto wait = api::parse_wait(params);
     if (auto* e = std::get_if<api::api_error>(&wait)) {
@@ -206,8 +214,6 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
           {404, "not_found", "no such endpoint: " + std::string{path}, ""}));
       return;
     }
-    if (ctx->guard && ctx->guard(req, respond))
-      return;
     if (seg.size() == 1 && seg[0] == "healthz") {
       respond(json_response(200, R"({"status":"ok"})"));
       return;

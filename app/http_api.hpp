@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/handles.hpp"
+#include "actors/usms_board.hpp"
 #include "contract/contract.hpp"
 #include "caf/typed_actor.hpp"
 #include "transport/http_server.hpp"
@@ -32,25 +33,28 @@ struct live_rules {
 using route_handler
   = std::function<bool(http::request& req, http::responder& respond)>;
 
-/// Runs before any route: answers (e.g. 401/403) and returns true to stop.
-using request_guard
-  = std::function<bool(http::request& req, http::responder& respond)>;
-
 struct api_context {
   caf::actor_system* sys = nullptr;
   intake_actor intake;
   reader_actor reader;
   std::shared_ptr<live_rules> rules;
-  /// Access control; empty = open.
-  request_guard guard;
+  /// Where USMS stands: a request waiting while it may not be called is
+  /// shown as held.
+  std::shared_ptr<const usms_board> board;
   /// More routes (service endpoints, operator routes, pages), tried in
   /// order after /healthz and the ticket and request routes.
   std::vector<route_handler> more_routes;
 };
 
 /// The handler for the HTTP server: answers 404 for paths the route table
-/// does not list and 405 for methods it does not list, asks `guard`, then
-/// tries the routes.
+/// does not list and 405 for methods it does not list, then tries the
+/// routes. Access control is not its business: the server checks tokens
+/// from the request's head before the body is read (see auth_guard.hpp).
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
+
+/// Whether USMS may be called now (true when nobody says otherwise).
+inline bool usms_available(const api_context& ctx) {
+  return !ctx.board || ctx.board->status().available;
+}
 
 } // namespace usms::app

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "actors/ops_store.hpp"
+#include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 #include "config/loader.hpp"
 
@@ -21,6 +22,9 @@ inline constexpr std::chrono::seconds ops_store_timeout{30};
 struct ops_context {
   caf::actor_system* sys = nullptr;
   ops_store_actor store;
+  /// Where USMS stands (requests waiting while it may not be called are
+  /// shown as held); may be null.
+  std::shared_ptr<const usms_board> board;
   /// The settings in force now (thread-safe; called from I/O threads).
   std::function<config::loaded()> get_config;
   /// Puts merged, validated settings in force (pipeline actors, live

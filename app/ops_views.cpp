@@ -59,13 +59,13 @@ std::string trend_json(const trend_series& series,
   return w.str();
 }
 
-std::string queue_page_json(const queue_page& page) {
+std::string queue_page_json(const queue_page& page, bool usms_available) {
   api::json_writer w;
   w.begin_object();
   w.member("total", page.total);
   w.key("requests").begin_array();
   for (auto& rec : page.requests)
-    w.raw(api::to_json(rec));
+    w.raw(api::to_json(rec, usms_available));
   w.end_array().end_object();
   return w.str();
 }

@@ -19,7 +19,7 @@ std::string trend_json(const trend_series& series,
                        std::chrono::milliseconds interval);
 
 /// `{"total", "requests": [...]}` for GET /api/v1/requests.
-std::string queue_page_json(const queue_page& page);
+std::string queue_page_json(const queue_page& page, bool usms_available);
 
 /// `{"routes": [{"source", "url"}, ...]}` for GET /api/v1/reply-routes.
 std::string route_list_json(const route_list& list);

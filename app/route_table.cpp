@@ -10,6 +10,7 @@ const std::vector<route_entry>& route_table() {
     {"GET", "/api/v1/requests"},
     {"GET", "/api/v1/requests/{id}"},
     {"DELETE", "/api/v1/requests/{id}"},
+    {"POST", "/api/v1/requests/retry"},
     {"POST", "/api/v1/requests/{id}/retry"},
     {"GET", "/api/v1/usms"},
     {"POST", "/api/v1/usms/pause"},

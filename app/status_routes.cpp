@@ -107,8 +107,9 @@ void list_requests(const std::shared_ptr<ops_context>& ctx,
   }
   ask_once<queue_page>(
     *ctx->sys, ctx->store, ops_store_timeout, std::move(respond),
-    [](queue_page& page) {
-      return json_response(200, queue_page_json(page));
+    [board = ctx->board](queue_page& page) {
+      bool available = !board || board->status().available;
+      return json_response(200, queue_page_json(page, available));
     },
     ops_queue_atom_v, f);
 }

@@ -1,4 +1,4 @@
-// usmsctl: the gateway's client for automation scripts (SPEC section 7).
+// usmsctl: the gateway's client for automation scripts (docs/usmsctl.md).
 // Sends create, update, query and get requests, waits when asked, prints
 // the gateway's JSON answer and exits with a code a script can branch on.
 
@@ -28,7 +28,8 @@ const char* exit_code_help =
   "  3  the gateway was unreachable or refused the request (4xx/5xx)\n"
   "  4  still unfinished when the wait ran out (or no --wait given)\n"
   "Environment: USMS_GATEWAY_URL (default http://127.0.0.1:8080), "
-  "USMS_GATEWAY_TOKEN.";
+  "USMS_GATEWAY_TOKEN,\n"
+  "USMS_GATEWAY_CACERT, USMS_GATEWAY_CERT, USMS_GATEWAY_KEY.";
 
 const std::vector<std::string> ticket_types{"incident", "change", "problem"};
 
@@ -79,6 +80,19 @@ int main(int argc, char** argv) {
   app.add_option("--token", token, "API token (Authorization: Bearer)")
     ->envname("USMS_GATEWAY_TOKEN");
   app.add_flag("--pretty", pretty, "indent the JSON output");
+  tls_files tls;
+  app.add_option("--cacert", tls.ca_file,
+                 "PEM CA certificate(s) to trust for an https gateway "
+                 "(default: the system's)")
+    ->envname("USMS_GATEWAY_CACERT");
+  auto* cert = app.add_option("--cert", tls.cert_file,
+                 "PEM client certificate, for a gateway that asks for one "
+                 "(mTLS)")
+    ->envname("USMS_GATEWAY_CERT");
+  app.add_option("--key", tls.key_file,
+                 "PEM key of --cert (default: inside the --cert file)")
+    ->envname("USMS_GATEWAY_KEY")
+    ->needs(cert);
 
   ticket_options t;
   std::optional<double> wait;
@@ -195,7 +209,7 @@ int main(int argc, char** argv) {
   w.pretty = pretty;
   w.idempotency_key = idempotency_key;
 
-  gateway_client gw{gateway, token};
+  gateway_client gw{gateway, token, tls};
   command_result res;
   if (create->parsed()) {
     // --summary is the one field every create needs; it goes first.

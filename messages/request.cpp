@@ -34,4 +34,17 @@ int64_t now_ms() {
     .count();
 }
 
+std::string serial_key(const ticket_request& req) {
+  switch (req.act) {
+    case action::create:
+      return req.external_reference.empty() ? std::string{}
+                                            : "x:" + req.external_reference;
+    case action::update:
+      return "t:" + std::string{to_string(req.type)} + ":" + req.ticket_id;
+    case action::query:
+      break;
+  }
+  return {};
+}
+
 } // namespace usms

@@ -13,7 +13,7 @@
 
 namespace usms {
 
-/// Where a request stands (SPEC section 4).
+/// Where a request stands (the six states of the HTTP API).
 enum class request_state : uint8_t {
   queued,
   in_flight,
@@ -57,6 +57,9 @@ struct request_progress {
   bool sending = false;
   /// The last create attempt was ambiguous: look up before re-sending.
   bool lookup_first = false;
+  /// When an operator last retried it (unix ms); 0 = never. Its give-up
+  /// clock starts here, else at acceptance.
+  int64_t retried_at = 0;
 };
 
 /// How a request ended.
@@ -73,6 +76,8 @@ struct request_outcome {
 /// A journaled request with where it stands: what restart resumes and what
 /// `GET /api/v1/requests/{id}` shows.
 struct request_record {
+  /// The journal's sequence number (its order of acceptance); 0 = unknown.
+  int64_t seq = 0;
   ticket_request request;
   request_progress progress;
   std::optional<request_outcome> outcome;
@@ -90,6 +95,21 @@ struct reply_state_update {
   int32_t attempts = 0;
   std::string error;
 };
+
+/// What the intake keeps of an unfinished request while it waits in the
+/// journal: a journal row's order, kind, serial key and times, no payload.
+struct index_row {
+  std::string id;
+  int64_t seq = 0;
+  bool query = false;
+  std::string serial_key;
+  int64_t next_attempt_at = 0; ///< unix ms; 0 = not waiting for a time
+  int64_t clock_start = 0;     ///< acceptance, or an operator's last retry
+};
+
+/// The key of the requests that must run one at a time, in order: a
+/// create's ExternalReference, an update's ticket; empty for queries.
+std::string serial_key(const ticket_request& req);
 
 /// Unix time in milliseconds (system clock).
 int64_t now_ms();

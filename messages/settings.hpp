@@ -11,16 +11,20 @@ namespace usms {
 
 /// What a request supervisor needs to know; immutable per request.
 struct pipeline_settings {
-  /// The contract can look tickets up by ExternalReference: an ambiguous
-  /// create is looked up before it is sent again (without it, it fails as
-  /// "outcome unknown").
-  bool lookup_by_reference = true;
   int32_t retries = 3;
   int32_t query_limit = 100;
   int64_t backoff_base_ms = 500;
   int64_t backoff_max_ms = 30000;
   bool jitter = true;
   int64_t max_pending = 1000000;
+  /// soap.give_up_after in milliseconds; 0 = never.
+  int64_t give_up_after_ms = 24LL * 3600 * 1000;
+  /// The contract can look a ticket up by ExternalReference: an ambiguous
+  /// create is looked up before it is sent again.
+  bool has_lookup = true;
+  /// Most supervisors active at once (waiting for a slot or in a call);
+  /// the rest of the backlog waits in the journal.
+  int32_t active_window = 64;
 };
 
 /// What the SOAP dispatcher needs: where, as whom, how much at once.

@@ -66,6 +66,12 @@ public:
   void lookup_made();
   void enter(queue_slot s);
   void leave(queue_slot s);
+  /// Unfinished requests waiting to run, and waiting for a retry's time.
+  void set_queue_waiting(int64_t queued, int64_t waiting_retry) {
+    queue_[static_cast<size_t>(queue_slot::queued)].store(queued);
+    queue_[static_cast<size_t>(queue_slot::waiting_retry)].store(
+      waiting_retry);
+  }
 
   // -- SOAP --
   /// The most operations SOAP calls are counted under.

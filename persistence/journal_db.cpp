@@ -1,5 +1,8 @@
 #include "persistence/journal_db.hpp"
 
+#include <algorithm>
+
+#include "persistence/ops_db.hpp"
 #include "persistence/record_json.hpp"
 #include "persistence/schema.hpp"
 
@@ -9,7 +12,23 @@ const char* const request_columns
   = "id, action, type, payload, source, correlation_id, reply_to, "
     "idempotency_key, external_reference, state, attempts, next_attempt_at, "
     "last_error, sending, lookup_first, accepted_at, updated_at, finished_at, "
-    "result, reason, reply_state, reply_attempts, reply_error";
+    "result, reason, reply_state, reply_attempts, reply_error, seq, "
+    "retried_at";
+
+const char* const index_columns
+  = "id, seq, action, serial_key, next_attempt_at, "
+    "CASE WHEN retried_at > 0 THEN retried_at ELSE accepted_at END";
+
+index_row read_index_row(const statement& s) {
+  index_row row;
+  row.id = s.text(0);
+  row.seq = s.int64(1);
+  row.query = s.text(2) == "query";
+  row.serial_key = s.text(3);
+  row.next_attempt_at = s.int64(4);
+  row.clock_start = s.int64(5);
+  return row;
+}
 
 const char* const status_columns
   = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
@@ -47,6 +66,12 @@ struct journal_db::statements {
 
 namespace {
 
+/// What a retry resets; ?2 is the moment, where the give-up clock restarts.
+constexpr const char* requeue_assignments
+  = "state = 'queued', attempts = 0, next_attempt_at = 0, last_error = '', "
+    "sending = 0, lookup_first = 0, finished_at = 0, result = '', "
+    "reason = '', updated_at = ?2, retried_at = ?2";
+
 std::string select_from_requests(const char* where) {
   return std::string{"SELECT "} + request_columns + " FROM requests " + where;
 }
@@ -60,8 +85,8 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare(
       "INSERT INTO requests (id, action, type, payload, source, "
       "correlation_id, reply_to, idempotency_key, external_reference, state, "
-      "accepted_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)"),
+      "accepted_at, updated_at, serial_key) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11)"),
     db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
                 "next_attempt_at = ?4, last_error = ?5, sending = ?6, "
                 "lookup_first = ?7, updated_at = ?8 WHERE id = ?1"),
@@ -79,11 +104,10 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "DO UPDATE SET confirmed = confirmed + 1"),
     db_.prepare("SELECT confirmed FROM external_references "
                 "WHERE external_reference = ?1"),
-    db_.prepare("UPDATE requests SET state = 'queued', attempts = 0, "
-                "next_attempt_at = 0, last_error = '', sending = 0, "
-                "lookup_first = 0, finished_at = 0, result = '', reason = '', "
-                "updated_at = ?2 WHERE id = ?1 AND state IN ('failed', "
-                "'cancelled')"),
+    db_.prepare(std::string{"UPDATE requests SET "} + requeue_assignments
+                + " WHERE id = ?1 AND state IN ('failed', 'cancelled') "
+                  "RETURNING "
+                + index_columns),
     db_.prepare(select_request_by_id()),
     db_.prepare("UPDATE requests SET reply_state = ?2, reply_attempts = ?3, "
                 "reply_error = ?4 WHERE id = ?1"),
@@ -147,9 +171,11 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
     s.bind_null(8);
   else
     s.bind(8, req.idempotency_key);
-  s.bind(9, req.external_reference).bind(10, req.accepted_at);
+  s.bind(9, req.external_reference)
+    .bind(10, req.accepted_at)
+    .bind(11, serial_key(req));
   s.run();
-  return {req.id, false};
+  return {req.id, false, db_.last_insert_rowid()};
 }
 
 void journal_db::update_progress(const std::string& id,
@@ -225,11 +251,62 @@ int64_t journal_db::confirmed_creates(const std::string& external_reference) {
   return n;
 }
 
-bool journal_db::requeue(const std::string& id) {
+std::optional<index_row> journal_db::requeue(const std::string& id) {
   auto& s = st_->requeue.reset();
   s.bind(1, id).bind(2, now_ms());
-  s.run();
-  return db_.changes() > 0;
+  std::optional<index_row> row;
+  if (s.step())
+    row = read_index_row(s);
+  s.reset();
+  return row;
+}
+
+std::vector<index_row> journal_db::requeue_failed(const status_filter& f) {
+  // Matched on the requests themselves: their status rows may have been
+  // offloaded already.
+  std::string sql = std::string{"UPDATE requests SET "} + requeue_assignments
+                    + " WHERE state = 'failed'";
+  int next = 3;
+  auto add = [&](const char* clause) {
+    sql += std::string{" AND "} + clause + std::to_string(next++);
+  };
+  if (!f.action.empty())
+    add("action = ?");
+  if (!f.type.empty())
+    add("type = ?");
+  if (!f.source.empty())
+    add("source = ?");
+  if (f.since > 0)
+    add("finished_at >= ?");
+  if (f.until > 0)
+    add("finished_at <= ?");
+  if (!f.q.empty()) {
+    auto n = std::to_string(next++);
+    sql += " AND (reason LIKE ?" + n + " ESCAPE '\\' OR correlation_id LIKE ?"
+           + n + " ESCAPE '\\' OR id LIKE ?" + n + " ESCAPE '\\')";
+  }
+  sql += std::string{" RETURNING "} + index_columns;
+  auto q = db_.prepare(sql);
+  q.bind(2, now_ms());
+  int i = 3;
+  if (!f.action.empty())
+    q.bind(i++, f.action);
+  if (!f.type.empty())
+    q.bind(i++, f.type);
+  if (!f.source.empty())
+    q.bind(i++, f.source);
+  if (f.since > 0)
+    q.bind(i++, f.since);
+  if (f.until > 0)
+    q.bind(i++, f.until);
+  if (!f.q.empty())
+    q.bind(i++, "%" + escape_like(f.q) + "%");
+  std::vector<index_row> out;
+  while (q.step())
+    out.push_back(read_index_row(q));
+  std::sort(out.begin(), out.end(),
+            [](auto& a, auto& b) { return a.seq < b.seq; });
+  return out;
 }
 
 request_record read_request_row(const statement& s) {
@@ -266,6 +343,8 @@ request_record read_request_row(const statement& s) {
   rec.reply_state = s.text(20);
   rec.reply_attempts = static_cast<int32_t>(s.int64(21));
   rec.reply_error = s.text(22);
+  rec.seq = s.int64(23);
+  p.retried_at = s.int64(24);
   return rec;
 }
 

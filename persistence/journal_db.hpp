@@ -36,8 +36,11 @@ public:
   status_row finish(const ticket_request& req, const request_outcome& out,
                     const std::string& reply_state) override;
   int64_t confirmed_creates(const std::string& external_reference) override;
-  bool requeue(const std::string& id) override;
-  std::vector<request_record> load_unfinished() override;
+  std::optional<index_row> requeue(const std::string& id) override;
+  std::vector<index_row> requeue_failed(const status_filter& f) override;
+  /// Every unfinished request, oldest first (for tools and tests; the
+  /// gateway indexes its backlog a chunk at a time instead).
+  std::vector<request_record> load_unfinished();
   std::optional<request_record> load(const std::string& id) override;
   int64_t status_count() override;
   std::vector<request_record> pending_replies() override;
@@ -56,6 +59,10 @@ request_record read_request_row(const statement& s);
 
 /// The column list `read_request_row` expects.
 extern const char* const request_columns;
+
+/// The column list `read_index_row` expects, and its reader.
+extern const char* const index_columns;
+index_row read_index_row(const statement& s);
 
 /// The statement that selects one request by id (?1).
 std::string select_request_by_id();

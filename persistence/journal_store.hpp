@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/ops_queries.hpp"
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
 
@@ -29,6 +30,7 @@ public:
   struct append_result {
     std::string id;       ///< the journaled request's id
     bool existed = false; ///< the idempotency key was known already
+    int64_t seq = 0;      ///< its place in the journal's order
   };
 
   /// Journals a new request (state queued). With an idempotency key that is
@@ -53,12 +55,14 @@ public:
     = 0;
 
   /// A failed or cancelled request goes back to the queue under the same
-  /// id (a succeeded one never: that could duplicate a ticket). False when
-  /// it is unknown or in another state.
-  virtual bool requeue(const std::string& id) = 0;
+  /// id (a succeeded one never: that could duplicate a ticket), its
+  /// give-up clock starting now. Its index row, or nullopt when it is
+  /// unknown or in another state.
+  virtual std::optional<index_row> requeue(const std::string& id) = 0;
 
-  /// Every unfinished request, oldest first (what a restart resumes).
-  virtual std::vector<request_record> load_unfinished() = 0;
+  /// Every failed request matching `f` (its status, limit and offset are
+  /// not used) goes back to the queue like requeue(); their index rows.
+  virtual std::vector<index_row> requeue_failed(const status_filter& f) = 0;
 
   /// One request, or nullopt.
   virtual std::optional<request_record> load(const std::string& id) = 0;

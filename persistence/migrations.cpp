@@ -107,6 +107,24 @@ CREATE TABLE IF NOT EXISTS offload_batches (
 );
 )sql";
 
+/// Version 2: what the intake needs to keep only a small index of the
+/// backlog in memory (passivated requests): each request's serial key (the
+/// requests that must run one at a time, in order) and the moment an
+/// operator last retried it (where its give-up clock starts). Unfinished
+/// requests journaled before it get their serial key here.
+constexpr const char* version_2 = R"sql(
+ALTER TABLE requests ADD COLUMN serial_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN retried_at INTEGER NOT NULL DEFAULT 0;
+UPDATE requests SET serial_key = 'x:' || external_reference
+  WHERE action = 'create' AND external_reference <> ''
+    AND state IN ('queued', 'in_flight', 'waiting_retry');
+UPDATE requests
+  SET serial_key = 't:' || type || ':'
+                   || COALESCE(json_extract(payload, '$.ticket_id'), '')
+  WHERE action = 'update'
+    AND state IN ('queued', 'in_flight', 'waiting_retry');
+)sql";
+
 constexpr const char* versions_table = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -127,6 +145,7 @@ const std::vector<migration>& schema_migrations() {
   static const std::vector<migration> steps{
     {1, "requests, status table, operator tables, offload batches",
      version_1},
+    {2, "serial keys and retry times of requests", version_2},
   };
   return steps;
 }

@@ -172,6 +172,37 @@ int64_t ops_db::prune_trend(int64_t before) {
   return db_.changes();
 }
 
+std::vector<request_record>
+ops_db::requests_by_seq(const std::vector<int64_t>& seqs) {
+  // One primary-key lookup each: a few microseconds, and one statement.
+  auto& q = cached(std::string{"SELECT "} + request_columns
+                   + " FROM requests WHERE seq = ?1");
+  std::vector<request_record> out;
+  out.reserve(seqs.size());
+  for (auto seq : seqs) {
+    q.reset().bind(1, seq);
+    if (q.step())
+      out.push_back(read_request_row(q));
+  }
+  q.reset();
+  return out;
+}
+
+std::vector<index_row> ops_db::unfinished_index(request_state state,
+                                                int64_t after_seq,
+                                                int32_t limit) {
+  // requests_by_state holds (state, seq): a range scan in journal order.
+  auto& q = cached(std::string{"SELECT "} + index_columns
+                   + " FROM requests WHERE state = ?1 AND seq > ?2 "
+                     "ORDER BY seq LIMIT ?3");
+  q.bind(1, to_string(state)).bind(2, after_seq).bind_int(3, limit);
+  std::vector<index_row> out;
+  while (q.step())
+    out.push_back(read_index_row(q));
+  q.reset();
+  return out;
+}
+
 queue_page ops_db::queue(const queue_filter& f) {
   auto states = f.states;
   if (states.empty())

@@ -30,6 +30,11 @@ public:
   // -- read side ------------------------------------------------------------
 
   std::optional<request_record> request(const std::string& id) override;
+  std::vector<request_record>
+  requests_by_seq(const std::vector<int64_t>& seqs) override;
+  std::vector<index_row> unfinished_index(request_state state,
+                                          int64_t after_seq,
+                                          int32_t limit) override;
   queue_page queue(const queue_filter& f) override;
   status_page status(const status_filter& f) override;
   int64_t status_entries() override;

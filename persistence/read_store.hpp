@@ -21,6 +21,18 @@ public:
   /// One request with where it stands, or nullopt.
   virtual std::optional<request_record> request(const std::string& id) = 0;
 
+  /// The requests with these journal sequence numbers (those that still
+  /// exist), for the intake to activate.
+  virtual std::vector<request_record>
+  requests_by_seq(const std::vector<int64_t>& seqs) = 0;
+
+  /// Up to `limit` index rows of requests in `state` after `after_seq`, in
+  /// journal order: how a restart indexes its backlog, a chunk at a time.
+  virtual std::vector<index_row> unfinished_index(request_state state,
+                                                  int64_t after_seq,
+                                                  int32_t limit)
+    = 0;
+
   /// One page of unfinished (or the chosen) requests, oldest first.
   virtual queue_page queue(const queue_filter& f) = 0;
 

@@ -48,6 +48,8 @@ std::string faults_to_json(const fault_settings& s) {
   w.Double(s.hang_after_create_rate);
   key(w, "hang_for_s");
   w.Double(s.hang_for_s);
+  key(w, "server_fault_code");
+  w.String(s.server_fault_code.c_str());
   key(w, "server_fault_next");
   w.Uint64(s.server_fault_next);
   key(w, "unavailable_next");
@@ -102,6 +104,13 @@ result<fault_settings> apply_faults_json(std::string_view body,
       err = number(s.latency_jitter_ms, 0, day_ms);
     else if (name == "server_fault_rate")
       err = number(s.server_fault_rate, 0, 1);
+    else if (name == "server_fault_code") {
+      if (!v.IsString() || v.GetStringLength() == 0
+          || v.GetStringLength() > 64)
+        err = "must be an error code such as UNAVAILABLE or INTERNAL";
+      else
+        s.server_fault_code = v.GetString();
+    }
     else if (name == "unavailable_rate")
       err = number(s.unavailable_rate, 0, 1);
     else if (name == "reset_after_create_rate")

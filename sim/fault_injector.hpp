@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <mutex>
 #include <random>
 
@@ -17,7 +18,10 @@ namespace usms::sim {
 struct fault_settings {
   double latency_ms = 0;        ///< fixed latency added to every SOAP call
   double latency_jitter_ms = 0; ///< plus uniform 0..jitter
-  double server_fault_rate = 0; ///< Server fault UNAVAILABLE, HTTP 500
+  double server_fault_rate = 0; ///< Server fault, HTTP 500
+  /// The ErrorCode of injected Server faults: UNAVAILABLE ("not done, send
+  /// again") or another code such as INTERNAL (the outcome is unknown).
+  std::string server_fault_code = "UNAVAILABLE";
   double unavailable_rate = 0;  ///< HTTP 503 with Retry-After
   int retry_after_s = 1;        ///< the Retry-After value
   double reset_after_create_rate = 0; ///< create, then reset the connection
@@ -34,7 +38,7 @@ struct fault_settings {
 enum class pre_fault : uint8_t {
   none,
   down,         ///< Server fault UNAVAILABLE ("backend down")
-  server_fault, ///< Server fault UNAVAILABLE, HTTP 500
+  server_fault, ///< Server fault with server_fault_code, HTTP 500
   unavailable,  ///< HTTP 503 + Retry-After
 };
 

@@ -370,7 +370,8 @@ void sim_service::handle_soap(const http::request& req,
       return finish(fault_response(500, true, "UNAVAILABLE",
                                    "the USMS backend is down"));
     case pre_fault::server_fault:
-      return finish(fault_response(500, true, "UNAVAILABLE",
+      return finish(fault_response(500, true,
+                                   faults_.settings().server_fault_code,
                                    "the USMS backend is busy (injected)"));
     case pre_fault::unavailable: {
       auto r = fault_response(503, true, "UNAVAILABLE",

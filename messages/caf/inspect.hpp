@@ -50,7 +50,8 @@ typename Inspector::result_type inspect(Inspector& f, ticket_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_progress& x) {
   return f(caf::meta::type_name("request_progress"), x.state, x.attempts,
-           x.next_attempt_at, x.last_error, x.sending, x.lookup_first);
+           x.next_attempt_at, x.last_error, x.sending, x.lookup_first,
+           x.retried_at);
 }
 
 template <class Inspector>
@@ -72,7 +73,8 @@ typename Inspector::result_type inspect(Inspector& f, request_record& x) {
       x.outcome.reset();
     return caf::none;
   };
-  return f(caf::meta::type_name("request_record"), x.request, x.progress,
+  return f(caf::meta::type_name("request_record"), x.seq, x.request,
+           x.progress,
            has_outcome, outcome, x.updated_at, x.reply_state,
            x.reply_attempts, x.reply_error, caf::meta::load_callback(restore));
 }
@@ -84,6 +86,12 @@ typename Inspector::result_type inspect(Inspector& f, reply_state_update& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, index_row& x) {
+  return f(caf::meta::type_name("index_row"), x.id, x.seq, x.query,
+           x.serial_key, x.next_attempt_at, x.clock_start);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_row& x) {
   return f(caf::meta::type_name("status_row"), x.row_id, x.request_id,
            x.accepted_at, x.finished_at, x.action, x.type, x.ticket_id,
@@ -92,9 +100,9 @@ typename Inspector::result_type inspect(Inspector& f, status_row& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
-  return f(caf::meta::type_name("pipeline_settings"), x.lookup_by_reference,
-           x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
-           x.jitter, x.max_pending);
+  return f(caf::meta::type_name("pipeline_settings"), x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
+           x.jitter, x.max_pending, x.give_up_after_ms, x.has_lookup,
+           x.active_window);
 }
 
 /// Holds the password: never log it (no deep_to_string of this type).

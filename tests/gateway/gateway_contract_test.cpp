@@ -145,25 +145,51 @@ TEST_CASE("what an example contract does not carry is refused before "
   }
 }
 
-TEST_CASE("Server faults are retried on the example contracts",
+TEST_CASE("Server faults on the example contracts: UNAVAILABLE in the "
+          "contract's spelling is resent, others are retried",
           "[gateway][contract][retry]") {
   for (auto& x : examples()) {
     INFO(x.file);
     gateway_stack env{on(x)};
     auto ticket = env.create_ticket("problem", "retry me");
+    // UNAVAILABLE goes out as E-DOWN or BACKEND_DOWN: the gateway reads it
+    // as ours, resends without using an attempt, and looks nothing up.
     auto before = env.sim_calls(x.update_op("problem"));
     env.set_faults(R"({"server_fault_next": 2})");
     auto u = finished(env.call("PATCH", "/api/v1/tickets/problem/" + ticket
                                           + "?wait=15",
                                R"({"fields": {"priority": 1}})"));
     CHECK(json_string(u, "state") == "succeeded");
-    CHECK(json_int(u, "attempts") == 3);
+    CHECK(json_int(u, "attempts") == 1);
     CHECK(json_int(u["ticket"], "priority") == 1);
     CHECK(env.sim_calls(x.update_op("problem")) - before == 3);
-
-    // On a create, Server faults are looked up and make one ticket.
+    // (Orion's CreateRecord also made the problem above.)
+    auto creates = env.sim_calls(x.create_op("change"));
+    auto queries = env.sim_calls(x.query_op("change"));
     env.set_faults(R"({"server_fault_next": 2})");
     auto c = finished(env.call(
+      "POST", "/api/v1/tickets/change?wait=15",
+      R"({"fields": {"summary": "not taken"}, "correlation_id": "na-1"})"));
+    CHECK(json_string(c, "state") == "succeeded");
+    CHECK(json_int(c, "attempts") == 1);
+    CHECK(env.sim_calls(x.create_op("change")) - creates == 3);
+    CHECK(env.sim_calls(x.query_op("change")) - queries == 0);
+    CHECK(env.sim_creates("na-1") == 1);
+
+    // A code that is none of ours: retried and counted; a create is looked
+    // up and makes one ticket.
+    before = env.sim_calls(x.update_op("problem"));
+    env.set_faults(
+      R"({"server_fault_next": 2, "server_fault_code": "INTERNAL"})");
+    u = finished(env.call("PATCH", "/api/v1/tickets/problem/" + ticket
+                                     + "?wait=15",
+                          R"({"fields": {"priority": 2}})"));
+    CHECK(json_string(u, "state") == "succeeded");
+    CHECK(json_int(u, "attempts") == 3);
+    CHECK(env.sim_calls(x.update_op("problem")) - before == 3);
+    env.set_faults(
+      R"({"server_fault_next": 2, "server_fault_code": "INTERNAL"})");
+    c = finished(env.call(
       "POST", "/api/v1/tickets/change?wait=15",
       R"({"fields": {"summary": "ambiguous"}, "correlation_id": "amb-1"})"));
     CHECK(json_string(c, "state") == "succeeded");
@@ -231,13 +257,18 @@ TEST_CASE("the example contracts' fault codes mean what ours mean",
           == "auth_failed");
 }
 
-TEST_CASE("while USMS is down the probes are the example contract's query",
+TEST_CASE("an outage on an example contract: requests are held, probes are "
+          "its query, and every request is delivered once when USMS is back",
           "[gateway][contract][usms]") {
   auto& x = examples()[0];
   gateway_stack env{on(x)};
   env.set_faults(R"({"down": true})");
+  std::vector<std::string> held;
   for (int i = 0; i < 5; ++i)
-    env.submit("change", R"({"fields": {"summary": "during the outage"}})");
+    held.push_back(env.submit(
+      "change", R"({"fields": {"summary": "during the outage"},
+                   "correlation_id": "out-)"
+                  + std::to_string(i) + "\"}"));
   auto state = [&] {
     return json_string(parse_json(env.call("GET", "/api/v1/usms").body),
                        "state");
@@ -255,11 +286,15 @@ TEST_CASE("while USMS is down the probes are the example contract's query",
     std::this_thread::sleep_for(100ms);
   INFO(env.gateway().output());
   CHECK((state() == "ramping" || state() == "up"));
-  // Nothing asked about incidents (the creates' lookups are FindChanges):
-  // the incident queries the simulator saw are the probes, of the first
-  // ticket type the contract can query.
+  // No request is about incidents: the incident queries the simulator saw
+  // are the probes, of the first ticket type the contract can query.
   CHECK(env.sim_calls(x.query_op("incident")) >= 1);
   CHECK(env.sim_calls(x.create_op("incident")) == 0);
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    auto r = env.wait_finished(held[i]);
+    CHECK(json_string(r, "state") == "succeeded");
+    CHECK(env.sim_creates("out-" + std::to_string(i)) == 1);
+  }
 }
 
 } // namespace usms::test

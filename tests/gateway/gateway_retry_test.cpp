@@ -1,4 +1,5 @@
-// Retries after injected Server faults, exhaustion after soap.retries,
+// Resends after injected UNAVAILABLE faults (not counted as attempts),
+// retries after ambiguous Server faults, exhaustion after soap.retries,
 // Client faults, Retry-After, cancel and retry of finished requests.
 
 #include <catch2/catch.hpp>
@@ -60,7 +61,8 @@ rapidjson::Document update_and_wait(gateway_stack& env, const std::string& type,
 
 } // namespace
 
-TEST_CASE("Server faults on an update are retried until it succeeds",
+TEST_CASE("UNAVAILABLE faults on an update are resent until it succeeds, "
+          "using no attempt",
           "[gateway][retry]") {
   gateway_stack env;
   auto ticket = env.create_ticket("incident", "retry me");
@@ -70,8 +72,25 @@ TEST_CASE("Server faults on an update are retried until it succeeds",
                            R"({"fields": {"priority": 1}})");
   INFO("gateway output:\n" << env.gateway().output());
   CHECK(json_string(u, "state") == "succeeded");
-  CHECK(json_int(u, "attempts") == 3);
+  // USMS said it did not do the work: resent, and only the answered
+  // attempt counts against soap.retries.
+  CHECK(json_int(u, "attempts") == 1);
   CHECK(json_int(u["ticket"], "priority") == 1);
+  CHECK(env.sim_calls("UpdateTicket") - before == 3);
+  check_status_row(env, json_string(u, "request_id"), "Succeeded", "", 1);
+}
+
+TEST_CASE("ambiguous Server faults on an update are retried and counted",
+          "[gateway][retry]") {
+  gateway_stack env;
+  auto ticket = env.create_ticket("incident", "retry me too");
+  auto before = env.sim_calls("UpdateTicket");
+  env.set_faults(R"({"server_fault_next": 2, "server_fault_code": "INTERNAL"})");
+  auto u = update_and_wait(env, "incident", ticket,
+                           R"({"fields": {"priority": 2}})");
+  INFO("gateway output:\n" << env.gateway().output());
+  CHECK(json_string(u, "state") == "succeeded");
+  CHECK(json_int(u, "attempts") == 3);
   CHECK(env.sim_calls("UpdateTicket") - before == 3);
   check_status_row(env, json_string(u, "request_id"), "Succeeded", "", 3);
 }
@@ -85,14 +104,31 @@ TEST_CASE("Server faults on a query are retried until it succeeds",
   REQUIRE(r.status == 200);
   auto q = parse_json(r.body);
   CHECK(json_string(q, "state") == "succeeded");
-  CHECK(json_int(q, "attempts") == 2);
+  CHECK(json_int(q, "attempts") == 1);
   CHECK(env.sim_calls("QueryTickets") == 2);
+}
+
+TEST_CASE("UNAVAILABLE faults on a create are resent without a lookup",
+          "[gateway][retry]") {
+  gateway_stack env;
+  env.set_faults(R"({"server_fault_next": 2})");
+  auto r = env.call(
+    "POST", "/api/v1/tickets/problem?wait=15",
+    R"({"fields": {"summary": "not taken"}, "correlation_id": "na-1"})");
+  INFO(r.body << "\ngateway output:\n" << env.gateway().output());
+  REQUIRE(r.status == 200);
+  auto c = parse_json(r.body);
+  CHECK(json_string(c, "state") == "succeeded");
+  CHECK(json_int(c, "attempts") == 1);
+  CHECK(env.sim_calls("CreateTicket") == 3);
+  CHECK(env.sim_calls("QueryTickets") == 0);
+  CHECK(env.sim_creates("na-1") == 1);
 }
 
 TEST_CASE("Server faults on a create are looked up and never make a second ticket",
           "[gateway][retry]") {
   gateway_stack env;
-  env.set_faults(R"({"server_fault_next": 2})");
+  env.set_faults(R"({"server_fault_next": 2, "server_fault_code": "INTERNAL"})");
   auto r = env.call(
     "POST", "/api/v1/tickets/problem?wait=15",
     R"({"fields": {"summary": "ambiguous"}, "correlation_id": "amb-1"})");
@@ -150,31 +186,40 @@ TEST_CASE("retries exhausted: failed after soap.retries + 1 attempts",
   gateway_stack env;
   auto ticket = env.create_ticket("change", "doomed");
   auto before = env.sim_calls("UpdateTicket");
-  env.set_faults(R"({"down": true})");
+  env.set_faults(
+    R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
   auto u = update_and_wait(env, "change", ticket,
                            R"({"fields": {"risk": "high"}})");
   INFO("gateway output:\n" << env.gateway().output());
   CHECK(json_string(u, "state") == "failed");
   CHECK(json_int(u, "attempts") == 3);
   auto reason = json_string(u, "reason");
-  CHECK(contains(reason, "UNAVAILABLE"));
+  CHECK(contains(reason, "INTERNAL"));
   CHECK(contains(reason, "3 attempts"));
   CHECK(env.sim_calls("UpdateTicket") - before == 3);
-  check_status_row(env, json_string(u, "request_id"), "Failed", "UNAVAILABLE",
+  check_status_row(env, json_string(u, "request_id"), "Failed", "INTERNAL",
                    3);
+}
 
-  // A create against a down USMS: fails too, creates nothing.
+TEST_CASE("a create while USMS is down is held, not failed, and made once "
+          "it is back",
+          "[gateway][retry][outage]") {
+  gateway_stack env;
+  env.set_faults(R"({"down": true})");
   auto r = env.call(
-    "POST", "/api/v1/tickets/incident?wait=15",
+    "POST", "/api/v1/tickets/incident?wait=3",
     R"({"fields": {"summary": "down"}, "correlation_id": "down-1"})");
-  INFO(r.body);
-  REQUIRE(r.status == 200);
+  INFO(r.body << "\ngateway output:\n" << env.gateway().output());
+  REQUIRE(r.status == 202);
   auto c = parse_json(r.body);
-  CHECK(json_string(c, "state") == "failed");
-  CHECK(contains(json_string(c, "reason"), "UNAVAILABLE"));
-  CHECK(json_int(c, "attempts") >= 1);
-  CHECK(json_int(c, "attempts") <= 3);
+  auto id = json_string(c, "request_id");
+  CHECK(json_int(c, "attempts") == 0);
   CHECK(env.sim_creates("down-1") == 0);
+  env.set_faults(R"({"down": false})");
+  auto done = env.wait_finished(id);
+  CHECK(json_string(done, "state") == "succeeded");
+  CHECK(json_int(done, "attempts") == 1);
+  CHECK(env.sim_creates("down-1") == 1);
 }
 
 TEST_CASE("a Client fault fails after exactly one attempt",
@@ -213,7 +258,8 @@ TEST_CASE("a Retry-After from USMS is honoured", "[gateway][retry]") {
   REQUIRE(r.status == 200);
   auto q = parse_json(r.body);
   CHECK(json_string(q, "state") == "succeeded");
-  CHECK(json_int(q, "attempts") == 2);
+  // The 503 said USMS did not take it: only the answered attempt counts.
+  CHECK(json_int(q, "attempts") == 1);
   auto accepted = iso_ms(json_string(q, "accepted_at"));
   auto finished = iso_ms(json_string(q, "finished_at"));
   REQUIRE(accepted > 0);
@@ -244,7 +290,8 @@ TEST_CASE("cancel a request waiting for its retry",
                       "USMS_GW_SOAP_BACKOFF_MAX=30s"};
   gateway_stack env{opts};
   auto ticket = env.create_ticket("problem", "to cancel");
-  env.set_faults(R"({"down": true})");
+  env.set_faults(
+    R"({"server_fault_next": 1, "server_fault_code": "INTERNAL"})");
   auto r = env.call("PATCH", "/api/v1/tickets/problem/" + ticket,
                     R"({"fields": {"root_cause": "bad optic"}})");
   INFO(r.body);
@@ -262,7 +309,7 @@ TEST_CASE("cancel a request waiting for its retry",
     10s);
   REQUIRE(waiting);
   CHECK(json_int(cur, "attempts") == 1);
-  CHECK(contains(json_string(cur, "last_error"), "UNAVAILABLE"));
+  CHECK(contains(json_string(cur, "last_error"), "INTERNAL"));
   CHECK_FALSE(json_string(cur, "next_attempt_at").empty());
 
   // A retry of an unfinished request is a conflict.
@@ -280,8 +327,7 @@ TEST_CASE("cancel a request waiting for its retry",
   CHECK(env.call("DELETE", "/api/v1/requests/" + id).status == 404);
   CHECK(env.call("DELETE", "/api/v1/requests/r-unknown").status == 404);
 
-  // Retry after USMS is back: the same id, back in the queue, succeeds.
-  env.set_faults(R"({"down": false})");
+  // Retry: the same id, back in the queue, succeeds.
   auto calls_before = env.sim_calls("UpdateTicket");
   auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
   INFO(again.body);
@@ -298,13 +344,14 @@ TEST_CASE("retry a failed request under the same id once USMS is up",
           "[gateway][cancel]") {
   gateway_stack env;
   auto ticket = env.create_ticket("incident", "flaky");
-  env.set_faults(R"({"down": true})");
+  env.set_faults(
+    R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
   auto u = update_and_wait(env, "incident", ticket,
                            R"({"fields": {"category": "network"}})");
   REQUIRE(json_string(u, "state") == "failed");
   auto id = json_string(u, "request_id");
 
-  env.set_faults(R"({"down": false})");
+  env.set_faults(R"({"server_fault_rate": 0})");
   auto again = env.call("POST", "/api/v1/requests/" + id + "/retry");
   INFO(again.body);
   REQUIRE(again.status == 200);
@@ -319,7 +366,7 @@ TEST_CASE("retry a failed request under the same id once USMS is up",
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].status == "Succeeded");
   CHECK(rows[1].status == "Failed");
-  CHECK(contains(rows[1].reason, "UNAVAILABLE"));
+  CHECK(contains(rows[1].reason, "INTERNAL"));
   // A retry of a request that succeeded is refused.
   CHECK(env.call("POST", "/api/v1/requests/" + id + "/retry").status == 409);
 }

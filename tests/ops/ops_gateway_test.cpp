@@ -115,21 +115,38 @@ TEST_CASE("run-time config and reply routes take effect and survive a "
   opts.gateway_env = {"USMS_GW_SOAP_USERNAME=ops", "USMS_GW_SOAP_RETRIES"};
   gateway_stack s{opts};
 
-  // Without the password USMS refuses, once (a Client fault).
-  auto rec = create(s);
-  CHECK(json_string(rec, "state") == "failed");
-  CHECK(rec["attempts"].GetInt() == 1);
+  // Without the password USMS refuses with AUTH: the gateway's
+  // credentials, not the request, so the request is held (not failed) and
+  // dispatch stops until the credentials change.
+  auto first = s.call("POST", "/api/v1/tickets/incident?wait=2",
+                      R"({"fields": {"summary": "before the password"}})");
+  REQUIRE(first.status == 202);
+  auto held_id = json_string(parse_json(first.body), "request_id");
+  REQUIRE(test::wait_until(
+    [&] {
+      return json_string(parse_json(get(s, "/api/v1/usms").body), "state")
+             == "auth_failed";
+    },
+    10s));
+  auto held = parse_json(get(s, "/api/v1/requests/" + held_id).body);
+  CHECK(held["held"].GetBool());
+  CHECK(held["attempts"].GetInt() == 0);
+  CHECK(json_string(held, "last_error").find("AUTH") != std::string::npos);
 
-  // The password is write-only and used by the next request.
+  // The password is write-only; with it the held request is delivered.
   auto r = put(s, "/api/v1/config",
                R"({"soap": {"password": ")" + marker + R"("}})");
   REQUIRE(r.status == 200);
   CHECK(r.body.find(marker) == std::string::npos);
   CHECK(parse_json(r.body)["soap"]["password_set"].GetBool());
+  auto rec = s.wait_finished(held_id);
+  CHECK(json_string(rec, "state") == "succeeded");
+  CHECK(rec["attempts"].GetInt() == 1);
   CHECK(json_string(create(s), "state") == "succeeded");
 
-  // soap.retries: the next request makes retries + 1 attempts.
-  s.set_faults(R"({"down": true})");
+  // soap.retries: the next request makes retries + 1 attempts (answered
+  // ones: Server faults whose outcome is unknown).
+  s.set_faults(R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
   r = put(s, "/api/v1/config", R"({"soap": {"retries": 1}})");
   REQUIRE(r.status == 200);
   CHECK(parse_json(r.body)["soap"]["retries"].GetInt() == 1);
@@ -194,7 +211,7 @@ TEST_CASE("run-time config and reply routes take effect and survive a "
   rec = query(s);
   CHECK(rec["attempts"].GetInt() == 2);
   CHECK(s.sim_calls("QueryTickets") - before == 2);
-  s.set_faults(R"({"down": false})");
+  s.set_faults(R"({"server_fault_rate": 0})");
   // The saved password.
   CHECK(json_string(create(s, "auto"), "state") == "succeeded");
 

@@ -113,9 +113,21 @@ TEST_CASE("a database made before versions were recorded is upgraded at "
   REQUIRE(created->outcome);
   CHECK(created->outcome->ticket_id == "INC0000001");
   CHECK(created->request.fields.at("Summary") == "fixture create");
-  auto unfinished = journal->load_unfinished();
+  // The backlog as a restart indexes it, then reads it back to activate.
+  auto reader = storage->open_reader();
+  auto waiting = reader->unfinished_index(request_state::waiting_retry, 0,
+                                          100);
+  CHECK(reader->unfinished_index(request_state::queued, 0, 100).empty());
+  CHECK(reader->unfinished_index(request_state::in_flight, 0, 100).empty());
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].id == "r1a23349c803000004");
+  // Version 2 gave the waiting create its serial key.
+  CHECK(waiting[0].serial_key == "x:prb-1");
+  CHECK_FALSE(waiting[0].query);
+  auto unfinished = reader->requests_by_seq({waiting[0].seq});
   REQUIRE(unfinished.size() == 1);
   CHECK(unfinished[0].request.id == "r1a23349c803000004");
+  CHECK(unfinished[0].seq == waiting[0].seq);
   CHECK(unfinished[0].progress.state == request_state::waiting_retry);
   CHECK(unfinished[0].request.idempotency_key == "fx-key-1");
   auto replies = journal->pending_replies();

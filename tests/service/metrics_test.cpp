@@ -154,8 +154,9 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   CHECK(after.sum("usms_gateway_status_entries") == status_entries(stack));
   CHECK(after.sum("usms_gateway_usms_last_answer_timestamp_seconds") > 0);
 
-  // Two Server faults on an update: two retries, then it succeeds.
-  stack.set_faults(R"({"server_fault_next": 2})");
+  // Two Server faults on an update (outcome unknown: counted, retried),
+  // then it succeeds.
+  stack.set_faults(R"({"server_fault_next": 2, "server_fault_code": "INTERNAL"})");
   auto rec = stack.json("PATCH",
                         "/api/v1/tickets/incident/" + ticket + "?wait=10",
                         R"({"fields": {"priority": 3}})");

@@ -399,27 +399,28 @@ TEST_CASE("an operator retry's new outcome is delivered too, even while the "
     return json_string(doc, "request_id");
   };
 
-  // First when the failed outcome was already delivered.
-  stack.set_faults(R"({"down": true})");
+  // First when the failed outcome was already delivered (Server faults
+  // that use up the update's retries).
+  stack.set_faults(R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
   auto first = update(3);
   REQUIRE(json_string(stack.wait_finished(first), "state") == "failed");
   REQUIRE(hook.wait_for(1, 5s));
-  stack.set_faults(R"({"down": false})");
+  stack.set_faults(R"({"server_fault_rate": 0})");
   stack.json("POST", "/api/v1/requests/" + first + "/retry");
   REQUIRE(json_string(stack.wait_finished(first), "state") == "succeeded");
   REQUIRE(hook.wait_for(2, 5s));
   CHECK(states_of(first) == "200 failed; 200 succeeded; ");
 
-  // USMS down: the update fails after its retries; its reply's first
-  // attempt gets a 500, so that delivery waits 1 s for its next attempt.
+  // Server faults again: the update fails after its retries; its reply's
+  // first attempt gets a 500, so that delivery waits 1 s for its next one.
   hook.fail_next(1, 500);
-  stack.set_faults(R"({"down": true})");
+  stack.set_faults(R"({"server_fault_rate": 1, "server_fault_code": "INTERNAL"})");
   auto id = update(4);
   REQUIRE(json_string(stack.wait_finished(id), "state") == "failed");
   REQUIRE(hook.wait_for(3, 5s));
 
-  // USMS back; the operator retries the request, which now succeeds.
-  stack.set_faults(R"({"down": false})");
+  // USMS well again; the operator retries the request, which succeeds.
+  stack.set_faults(R"({"server_fault_rate": 0})");
   stack.json("POST", "/api/v1/requests/" + id + "/retry");
   auto rec = stack.wait_finished(id);
   REQUIRE(json_string(rec, "state") == "succeeded");

@@ -148,8 +148,14 @@ TEST_CASE("index: delayed requests become ready in time order") {
   ix.add(a);
   ix.add(b);
   ix.add(write("c", 3));
+  CHECK(ix.delayed() == 2);
   CHECK(drain(ix, 100) == std::vector<std::string>{"c"});
   CHECK(ix.next_ready_at() == 200);
   CHECK(drain(ix, 250) == std::vector<std::string>{"b"});
   CHECK(drain(ix, 300) == std::vector<std::string>{"a"});
+  CHECK(ix.delayed() == 0);
+  ix.passivated("a", 900);
+  CHECK(ix.delayed() == 1);
+  ix.finished("a");
+  CHECK(ix.delayed() == 0);
 }

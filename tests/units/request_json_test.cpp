@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/intake.hpp"
-#include "actors/request_supervisor.hpp"
+#include "actors/soap_calls.hpp"
 
 using namespace usms;
 using namespace usms::api;

@@ -138,7 +138,7 @@ TEST_CASE("health: an unlimited rate stays unlimited while ramping") {
 }
 
 TEST_CASE("health: Retry-After pauses, capped by max_retry_after, then "
-          "ramps") {
+          "carries on as before") {
   usms_health h{settings(), 0};
   call_outcome busy{outcome_class::not_processed, health_signal::failure,
                     120'000, "503"};
@@ -155,7 +155,13 @@ TEST_CASE("health: Retry-After pauses, capped by max_retry_after, then "
   CHECK_FALSE(h.tick(60999));
   t = h.tick(61000);
   REQUIRE(t);
-  CHECK(to_string(t->to) == "ramping");
+  CHECK(to_string(t->to) == "up");
+  CHECK(h.in_flight_limit(61000) == 40);
+  // A Retry-After of 0 asks for no pause at all.
+  h.on_outcome(life(), false, 61500);
+  busy.pause_ms = 0;
+  CHECK_FALSE(h.on_outcome(busy, false, 62000));
+  CHECK(state_of(h) == "up");
 }
 
 TEST_CASE("health: an operator's pause holds until resumed") {
