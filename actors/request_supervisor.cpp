@@ -378,8 +378,7 @@ void on_slot(self_ptr self) {
   auto& settings = *st.deps.settings;
   bool lookup = p.lookup_first;
   soap::call c = lookup ? make_lookup_call(st.req(), settings.query_limit)
-                        : make_call(st.req(), settings.api_version,
-                                    settings.query_limit);
+                        : make_call(st.req(), settings.query_limit);
   if (lookup)
     metrics().lookup_made();
   p.state = request_state::in_flight;

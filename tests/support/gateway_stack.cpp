@@ -52,6 +52,8 @@ gateway_stack::gateway_stack(stack_options opts)
     : opts_(std::move(opts)), env_(merge_env(opts_.gateway_env)) {
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0", "--api-version",
                                     std::to_string(opts_.api_version)};
+  if (!opts_.contract.empty())
+    sim_args.insert(sim_args.end(), {"--contract", opts_.contract});
   sim_args.insert(sim_args.end(), opts_.sim_args.begin(), opts_.sim_args.end());
   sim_ = child_process::start(bin_path("usms-sim"), std::move(sim_args), {},
                               tmp_.path());
@@ -71,6 +73,8 @@ void gateway_stack::start_gateway(const std::vector<std::string>& extra_args) {
       "--offload-path", offload_path(),
       "--usms-url",     sim_->base_url() + "/usms",
       "--api-version",  std::to_string(opts_.api_version)};
+  if (!opts_.contract.empty())
+    args.insert(args.end(), {"--contract", opts_.contract});
   args.insert(args.end(), opts_.gateway_args.begin(), opts_.gateway_args.end());
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   gw_.reset();

@@ -39,6 +39,9 @@ const std::vector<std::string>& gateway_stack_defaults();
 struct stack_options {
   /// USMS API version of both the simulator and the gateway.
   int api_version = 2;
+  /// A contract file both serve and speak (`--contract`), winning over
+  /// `api_version`; empty: the built-in contract of `api_version`.
+  std::string contract;
   /// Extra simulator flags (`--latency 300ms`, `--user U --password P`).
   std::vector<std::string> sim_args;
   /// Gateway settings as environment: "USMS_GW_KEY=value" replaces the
