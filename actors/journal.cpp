@@ -186,21 +186,21 @@ journal_impl::behavior_type journal(self_ptr self,
     [=](progress_atom, const std::string& id,
         const request_progress& p) mutable -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
-      write(
-        [&](auto& d) {
-          d.update_progress(id, p);
-          return true;
-        },
-        [rp](bool ok) mutable { rp.deliver(ok); }, promise_sink(rp));
+      write([&](auto& d) { return d.update_progress(id, p); },
+            [rp](bool owned) mutable { rp.deliver(owned); },
+            promise_sink(rp));
       return rp;
     },
     [=](finish_atom, const ticket_request& req, const request_outcome& out,
-        const std::string& reply_state) mutable -> caf::result<status_row> {
-      auto rp = self->make_response_promise<status_row>();
-      write([&](auto& d) { return d.finish(req, out, reply_state); },
-            [rp](const status_row& row) mutable { rp.deliver(row); },
-            promise_sink(rp));
+        const std::string& reply_state) mutable -> caf::result<bool> {
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) { return d.finish(req, out, reply_state).has_value(); },
+        [rp](bool owned) mutable { rp.deliver(owned); }, promise_sink(rp));
       return rp;
+    },
+    [=](owner_atom, const std::string& instance_id, int64_t token) mutable {
+      db->set_owner(instance_id, token);
     },
     [=](requeue_atom, const std::string& id) mutable
     -> caf::result<std::vector<index_row>> {

@@ -13,6 +13,7 @@
 
 #include "actors/handles.hpp"
 #include "actors/usms_board.hpp"
+#include "contract/contract.hpp"
 #include "caf/typed_actor.hpp"
 #include "transport/http_server.hpp"
 
@@ -20,7 +21,9 @@ namespace usms::app {
 
 /// Values the API reads on every request and that may change at run time.
 struct live_rules {
-  std::atomic<int> api_version{2};
+  /// The USMS contract in force (what it offers decides what the API
+  /// refuses); null: the built-in contract of USMS API v2.
+  std::atomic<const soap::contract*> contract{nullptr};
   std::atomic<int> query_limit{100};
   /// Set when the gateway is stopping: intake answers 503.
   std::atomic<bool> draining{false};

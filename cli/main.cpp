@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/contract_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/field_args.hpp"
 #include "cli/gateway_client.hpp"
@@ -153,6 +154,18 @@ int main(int argc, char** argv) {
   auto* health = app.add_subcommand(
     "health", "check that the gateway answers /healthz (exit 0 or 3)");
 
+  auto* contract = app.add_subcommand(
+    "contract", "work with USMS contract files (docs/contract-file.md)");
+  contract->require_subcommand(1);
+  std::string wsdl_file, draft_out;
+  auto* from_wsdl = contract->add_subcommand(
+    "from-wsdl", "draft a contract file from an operator's document/literal "
+                 "WSDL: a starting point whose TODO lines a person settles");
+  from_wsdl->add_option("WSDL", wsdl_file, "the WSDL file (schemas inline)")
+    ->required();
+  from_wsdl->add_option("--out,-o", draft_out,
+                        "write the draft to this new file (default: stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -212,6 +225,8 @@ int main(int argc, char** argv) {
     res = get_request(gw, t.request_id, w);
   } else if (health->parsed()) {
     res = check_health(gw, pretty);
+  } else if (from_wsdl->parsed()) {
+    res = draft_contract_file(wsdl_file, draft_out);
   }
   std::cout << res.out << std::flush;
   std::cerr << res.err << std::flush;

@@ -1,5 +1,6 @@
 #include "metrics/gateway_metrics.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -15,8 +16,6 @@ constexpr const char* type_names[] = {"incident", "change", "problem"};
 // Final request states, as request_state numbers 3..5.
 constexpr const char* outcome_names[] = {"succeeded", "failed", "cancelled"};
 constexpr const char* slot_names[] = {"queued", "in_flight", "waiting_retry"};
-constexpr const char* operation_names[] = {"CreateIncident", "CreateTicket",
-                                           "UpdateTicket", "QueryTickets"};
 constexpr const char* result_names[] = {"answer", "fault", "transport",
                                         "malformed"};
 
@@ -97,13 +96,22 @@ void gateway_metrics::soap_started() {
   soap_in_flight_++;
 }
 
-void gateway_metrics::soap_finished(uint8_t op, uint8_t result_kind,
-                                    double seconds, bool answered) {
+void gateway_metrics::set_operations(const std::vector<std::string>& names) {
+  operation_count_ = std::min(names.size(), max_operations);
+  for (std::size_t i = 0; i < operation_count_; ++i)
+    operations_[i] = names[i];
+}
+
+void gateway_metrics::soap_finished(std::string_view operation,
+                                    uint8_t result_kind, double seconds,
+                                    bool answered) {
   soap_in_flight_--;
-  if (op < 4 && result_kind < 4) {
-    soap_calls_[op * 4u + result_kind]++;
-    soap_latency_[op].observe(seconds);
-  }
+  for (std::size_t op = 0; op < operation_count_; ++op)
+    if (operations_[op] == operation && result_kind < 4) {
+      soap_calls_[op * 4u + result_kind]++;
+      soap_latency_[op].observe(seconds);
+      break;
+    }
   if (answered)
     last_usms_answer_ms_.store(unix_ms());
 }
@@ -248,17 +256,17 @@ std::string gateway_metrics::render_prometheus() const {
   sample(out, "usms_gateway_soap_in_flight", "", soap_in_flight_.load());
   header(out, "usms_gateway_soap_calls_total", "counter",
          "SOAP calls by operation and result.");
-  for (size_t op = 0; op < 4; ++op)
+  for (size_t op = 0; op < operation_count_; ++op)
     for (size_t r = 0; r < 4; ++r)
       sample(out, "usms_gateway_soap_calls_total",
-             std::string{"operation=\""} + operation_names[op]
+             std::string{"operation=\""} + operations_[op]
                + "\",result=\"" + result_names[r] + "\"",
              soap_calls_[op * 4 + r].load());
   header(out, "usms_gateway_soap_call_duration_seconds", "histogram",
          "SOAP call latency by operation.");
-  for (size_t op = 0; op < 4; ++op)
+  for (size_t op = 0; op < operation_count_; ++op)
     soap_latency_[op].render(out, "usms_gateway_soap_call_duration_seconds",
-                             std::string{"operation=\""} + operation_names[op]
+                             std::string{"operation=\""} + operations_[op]
                                + "\"");
   header(out, "usms_gateway_reply_deliveries_total", "counter",
          "Reply webhook deliveries by outcome.");

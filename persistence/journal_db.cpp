@@ -226,7 +226,7 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
   return {req.id, false, db_.last_insert_rowid()};
 }
 
-void journal_db::update_progress(const std::string& id,
+bool journal_db::update_progress(const std::string& id,
                                  const request_progress& p) {
   auto& s = st_->progress.reset();
   s.bind(1, id)
@@ -238,15 +238,16 @@ void journal_db::update_progress(const std::string& id,
     .bind_int(7, p.lookup_first ? 1 : 0)
     .bind(8, now_ms());
   s.run();
+  return true;
 }
 
 std::string status_text(request_state s) {
   return s == request_state::succeeded ? "Succeeded" : "Failed";
 }
 
-status_row journal_db::finish(const ticket_request& req,
-                              const request_outcome& out,
-                              const std::string& reply_state) {
+std::optional<status_row> journal_db::finish(const ticket_request& req,
+                                             const request_outcome& out,
+                                             const std::string& reply_state) {
   auto& s = st_->finish.reset();
   s.bind(1, req.id)
     .bind(2, to_string(out.state))

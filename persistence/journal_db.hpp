@@ -34,11 +34,14 @@ public:
   bool undo_write() override;
   void check_writable() override;
 
+  /// A SQLite file has one instance: nothing to fence.
+  void set_owner(const std::string&, int64_t) override {}
   append_result append(const ticket_request& req) override;
-  void update_progress(const std::string& id,
+  bool update_progress(const std::string& id,
                        const request_progress& p) override;
-  status_row finish(const ticket_request& req, const request_outcome& out,
-                    const std::string& reply_state) override;
+  std::optional<status_row> finish(const ticket_request& req,
+                                   const request_outcome& out,
+                                   const std::string& reply_state) override;
   int64_t confirmed_creates(const std::string& external_reference) override;
   std::optional<index_row> requeue(const std::string& id) override;
   std::vector<index_row> requeue_failed(const status_filter& f) override;

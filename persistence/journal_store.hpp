@@ -51,21 +51,29 @@ public:
     int64_t seq = 0;      ///< its place in the journal's order
   };
 
+  /// Which instance writes through this connection, under which fencing
+  /// token (see cluster_store): new requests are owned by it, and a
+  /// progress or finish of a request it no longer owns writes nothing. On
+  /// storage that only one instance uses nothing is fenced.
+  virtual void set_owner(const std::string& instance_id, int64_t token) = 0;
+
   /// Journals a new request (state queued). With an idempotency key that is
   /// already known, journals nothing and returns the existing id.
   virtual append_result append(const ticket_request& req) = 0;
 
-  /// Records where an unfinished request stands.
-  virtual void update_progress(const std::string& id,
+  /// Records where an unfinished request stands; false (nothing written)
+  /// when this instance no longer owns it.
+  virtual bool update_progress(const std::string& id,
                                const request_progress& p)
     = 0;
 
   /// Finishes a request: its final state and result, one status-table row,
   /// and, for a succeeded create, one more confirmed create for its
   /// ExternalReference. `reply_state` is "pending" when a reply is due.
-  virtual status_row finish(const ticket_request& req,
-                            const request_outcome& out,
-                            const std::string& reply_state)
+  /// nullopt (nothing written) when this instance no longer owns it.
+  virtual std::optional<status_row> finish(const ticket_request& req,
+                                           const request_outcome& out,
+                                           const std::string& reply_state)
     = 0;
 
   /// Creates the gateway confirmed for `external_reference`.

@@ -5,10 +5,12 @@
 // alarm event keeps its documented key and field rules.
 //
 // Input: one selector byte (bits 0-1: create, update, query, or an alarm;
-// bits 2-3: the ticket type; bit 4: USMS API v1; bits 5-6: the ticket id of
-// an update; bit 5 of an alarm: Alertmanager's payload instead of ours,
-// bit 6 by group), then the body (or, for a query, the query string).
+// bits 2-3: the ticket type; bits 4 and 7: the contract, USMS API v1 and an
+// example contract, see fuzz_contracts.hpp; bits 5-6: the ticket id of an
+// update; bit 5 of an alarm: Alertmanager's payload instead of ours, bit 6
+// by group), then the body (or, for a query, the query string).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +23,7 @@
 #include "contract/soap_codec.hpp"
 #include "persistence/record_json.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/fuzz_contracts.hpp"
 #include "transport/url.hpp"
 
 namespace {
@@ -38,32 +41,51 @@ std::string ticket_id_of(unsigned bits) {
   }
 }
 
-/// The SOAP call the request supervisor makes of an accepted request.
-usms::soap::call call_of(const usms::ticket_request& req, int api_version) {
+/// The SOAP calls the request supervisor makes of an accepted request (as
+/// actors/soap_calls.cpp does; the actors' library is not built for
+/// fuzzing): the call itself, and the lookup by ExternalReference when the
+/// contract uses one.
+usms::soap::call call_of(const usms::ticket_request& req, int query_limit) {
   usms::soap::call c;
-  c.api_version = api_version;
+  c.act = req.act;
   c.type = req.type;
   switch (req.act) {
   case usms::action::create:
-    c.op = api_version < 2 ? usms::soap::operation::create_incident
-                           : usms::soap::operation::create_ticket;
     c.fields = req.fields;
     if (!req.external_reference.empty())
       c.fields["ExternalReference"] = req.external_reference;
     break;
   case usms::action::update:
-    c.op = usms::soap::operation::update_ticket;
     c.ticket_id = req.ticket_id;
     c.fields = req.fields;
     c.work_note = req.work_note;
     break;
   case usms::action::query:
-    c.op = usms::soap::operation::query_tickets;
     c.filter = req.filter;
-    c.max_results = req.limit > 0 ? req.limit : 100;
+    c.max_results = req.limit > 0 ? std::min(req.limit, query_limit)
+                                  : query_limit;
     break;
   }
   return c;
+}
+
+usms::soap::call lookup_of(const usms::ticket_request& req, int query_limit) {
+  usms::soap::call c;
+  c.act = usms::action::query;
+  c.type = req.type;
+  c.filter["ExternalReference"] = req.external_reference;
+  c.max_results = query_limit;
+  return c;
+}
+
+/// The codec builds `c`'s envelope in `k`.
+void require_buildable(const usms::soap::contract& k,
+                       const usms::soap::call& c) {
+  auto envelope = usms::soap::build_request(k, c, {});
+  if (!envelope)
+    std::fprintf(stderr, "build_request: %s\n",
+                 envelope.error().message.c_str());
+  require(envelope.ok(), "the API accepted a request the codec refuses");
 }
 
 void check_error(const usms::api::api_error& error) {
@@ -115,7 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
   auto type = types[(selector >> 2) & 3];
   usms::api::intake_rules rules;
-  rules.api_version = selector & 0x10 ? 1 : 2;
+  rules.contract = &usms::fuzz::fuzz_contract((selector & 0x10 ? 1 : 0)
+                                              | (selector & 0x80 ? 2 : 0));
 
   usms::api::parsed_request parsed;
   switch (selector & 3) {
@@ -141,13 +164,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     return 0;
   }
   auto& req = std::get<usms::ticket_request>(parsed);
+  // As intake does: a create carries its correlation id (else the request
+  // id) to USMS as ExternalReference.
+  if (req.act == usms::action::create && req.external_reference.empty())
+    req.external_reference = !req.correlation_id.empty() ? req.correlation_id
+                                                         : "r-0001";
 
-  auto envelope = usms::soap::build_request(call_of(req, rules.api_version),
-                                            {});
-  if (!envelope)
-    std::fprintf(stderr, "build_request: %s\n",
-                 envelope.error().message.c_str());
-  require(envelope.ok(), "the API accepted a request the codec refuses");
+  const auto& k = rules.usms();
+  require_buildable(k, call_of(req, rules.query_limit));
+  if (req.act == usms::action::create && k.lookup_by_external_reference
+      && !req.external_reference.empty())
+    require_buildable(k, lookup_of(req, rules.query_limit));
 
   usms::ticket_request back;
   require(usms::db::decode_payload(usms::db::encode_payload(req), back),

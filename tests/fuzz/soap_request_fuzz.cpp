@@ -2,8 +2,8 @@
 // call, never a crash. A call it reads that the gateway's writer accepts
 // reads back the same.
 //
-// Input: one selector byte (bit 0: the simulator serves USMS API v1), then
-// the HTTP body.
+// Input: one selector byte (bits 0-1: the contract the simulator serves,
+// see fuzz_contracts.hpp), then the HTTP body.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,17 +11,19 @@
 
 #include "contract/soap_codec.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/fuzz_contracts.hpp"
 
 namespace {
 
 using usms::fuzz::require;
 namespace soap = usms::soap;
 
-bool same(const soap::call& a, const soap::call& b) {
-  return a.op == b.op && a.api_version == b.api_version && a.type == b.type
-         && a.ticket_id == b.ticket_id && a.fields == b.fields
-         && a.work_note == b.work_note && a.filter == b.filter
-         && a.max_results == b.max_results;
+bool same(const soap::incoming& a, const soap::incoming& b) {
+  const auto &x = a.request, &y = b.request;
+  return a.op == b.op && x.act == y.act && x.type == y.type
+         && x.ticket_id == y.ticket_id && x.fields == y.fields
+         && x.work_note == y.work_note && x.filter == y.filter
+         && x.max_results == y.max_results;
 }
 
 } // namespace
@@ -30,20 +32,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   if (size == 0)
     return 0;
-  int served = data[0] & 1 ? 1 : 2;
+  const auto& k = usms::fuzz::fuzz_contract(data[0] & 3);
   std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
-  auto parsed = soap::parse_request(body, served);
+  auto parsed = soap::parse_request(k, body);
   if (!parsed) {
     require(!parsed.error().code.empty(), "a failure without a code");
     return 0;
   }
+  require(parsed->op != nullptr, "a request read without its operation");
   soap::credentials creds = parsed->creds.value_or(soap::credentials{});
-  auto envelope = soap::build_request(parsed->request, creds);
+  auto envelope = soap::build_request(k, *parsed->op, parsed->request, creds);
   if (!envelope)
     return 0; // the simulator is lenient where the gateway's writer is not
-  auto again = soap::parse_request(*envelope, served);
+  auto again = soap::parse_request(k, *envelope);
   require(again.ok(), "a rewritten request is refused");
-  require(same(again->request, parsed->request),
-          "a request reads back different");
+  require(same(*again, *parsed), "a request reads back different");
   return 0;
 }

@@ -103,7 +103,7 @@ TEST_CASE_METHOD(
   int answered = 0;
   a.receive([&](std::string&, bool, int64_t) { ++answered; },
             [&](caf::error& e) { FAIL(to_string(e)); });
-  bad.receive([&](status_row&) { FAIL("the refused finish was answered"); },
+  bad.receive([&](bool) { FAIL("the refused finish was answered"); },
               [&](caf::error& e) {
                 // A failure of the database itself, not of its disk.
                 CHECK(e == gateway_errc::storage);
