@@ -1,6 +1,8 @@
 // HTTP requests through Beast's parser as the gateway's server sets it up
-// (a fresh request parser per message, 64 KiB of head at most, the body
-// limit, eager body parsing once the head is read), on any bytes. However
+// (a fresh request parser per message, 64 KiB of head at most and no body
+// limit while the head is read; once the head guard let it through, a
+// declared length over the body limit is refused, the limit set for a
+// chunked body and the body parsed eagerly), on any bytes. However
 // the bytes arrive — at once, one by one or in pieces — the parser reaches
 // the same message, or fails on all of them (not always with the same
 // error: a bad start line that never ends its head is "bad version" at
@@ -9,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,8 +64,11 @@ std::string text(beast::string_view s) {
 /// time; the end of `bytes` is the client closing its side.
 outcome parse(std::string_view bytes, std::size_t piece) {
   bhttp::request_parser<bhttp::string_body> parser;
+  // No body limit until the head guard has spoken (not boost::none, which
+  // Beast 1.74 takes for less than any declared length).
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   parser.header_limit(header_limit);
-  parser.body_limit(body_limit);
+  bool limited = false;
   std::string pending;
   std::size_t given = 0;
   outcome out;
@@ -88,8 +94,17 @@ outcome parse(std::string_view bytes, std::size_t piece) {
       }
       if (ec)
         return out;
-      if (parser.is_header_done())
+      if (parser.is_header_done() && !limited) {
+        // Where the server asks the head guard, which lets this one pass.
+        limited = true;
+        auto declared = parser.content_length();
+        if (declared && *declared > body_limit) {
+          ec = bhttp::error::body_limit;
+          return out;
+        }
+        parser.body_limit(body_limit);
         parser.eager(true);
+      }
       if (used == 0)
         break;
     }
