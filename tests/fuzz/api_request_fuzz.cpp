@@ -131,10 +131,10 @@ void decode_alarm(unsigned selector, std::string_view body,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  auto input = usms::fuzz::split_selector(data, size);
+  if (!input)
     return 0;
-  unsigned selector = data[0];
-  std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
+  auto [selector, body] = *input;
   auto type = types[(selector >> 2) & 3];
   usms::api::intake_rules rules;
   rules.contract = &usms::fuzz::fuzz_contract((selector & 0x10 ? 1 : 0)

@@ -30,11 +30,11 @@ bool same(const soap::incoming& a, const soap::incoming& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  auto input = usms::fuzz::split_selector(data, size);
+  if (!input)
     return 0;
-  const auto& k = usms::fuzz::fuzz_contract(data[0] & 3);
-  std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
-  auto parsed = soap::parse_request(k, body);
+  const auto& k = usms::fuzz::fuzz_contract(input->selector & 3);
+  auto parsed = soap::parse_request(k, input->body);
   if (!parsed) {
     require(!parsed.error().code.empty(), "a failure without a code");
     return 0;

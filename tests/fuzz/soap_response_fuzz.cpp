@@ -47,14 +47,14 @@ usms::ticket_type type_for(const soap::operation& op, unsigned bits) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size == 0)
+  auto input = usms::fuzz::split_selector(data, size);
+  if (!input)
     return 0;
-  unsigned selector = data[0];
+  auto [selector, body] = *input;
   const auto& k = usms::fuzz::fuzz_contract((selector >> 2) & 3);
   unsigned index = (((selector >> 4) & 3) << 2) | (selector & 3);
   const auto& op = k.operations[index % k.operations.size()];
   auto type = type_for(op, selector >> 6);
-  std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
   auto parsed = soap::parse_response(k, op, type, body);
   if (!parsed) {
     require(!parsed.error().code.empty(), "a failure without a code");
