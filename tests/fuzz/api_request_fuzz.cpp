@@ -2,7 +2,8 @@
 // alarm events and Alertmanager payloads → alarm events) on any bytes. A
 // ticket request they accept must be sendable: the SOAP codec builds the
 // call without complaint, and the journal's JSON gives the request back. An
-// alarm event keeps its documented key and field rules.
+// alarm event keeps its documented key and field rules, and a firing can
+// create its ticket.
 //
 // Input: one selector byte (bits 0-1: create, update, query, or an alarm;
 // bits 2-3: the ticket type; bits 4 and 7: the contract, USMS API v1 and an
@@ -14,9 +15,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 
+#include "alarms/alarm_key.hpp"
 #include "api/alarm_json.hpp"
 #include "api/alertmanager_json.hpp"
 #include "api/request_validation.hpp"
@@ -93,7 +96,11 @@ void check_error(const usms::api::api_error& error) {
   require(!error.message.empty(), "an error without a message");
 }
 
-void check_alarm(const usms::alarm_event& event) {
+/// An alarm event keeps the key and field rules, and a firing can create
+/// its ticket in `k` (as the alarm rules make it: the event's fields, and
+/// the ExternalReference of a late generation, the longest).
+void check_alarm(const usms::alarm_event& event,
+                 const usms::soap::contract& k) {
   require(!event.key.empty() && event.key.size() <= 512,
           "an alarm key of no or too many bytes");
   for (char c : event.key)
@@ -104,6 +111,16 @@ void check_alarm(const usms::alarm_event& event) {
   for (auto& [name, value] : event.fields)
     require(usms::soap::check_xml_text(value).empty(),
             "an alarm field XML cannot carry");
+  if (event.signal != usms::alarm_signal::firing
+      || !k.offers(usms::action::create, event.type))
+    return;
+  usms::ticket_request req;
+  req.act = usms::action::create;
+  req.type = event.type;
+  req.fields = event.fields;
+  req.external_reference = usms::alarms::external_reference(
+    event.key, std::numeric_limits<std::int32_t>::max());
+  require_buildable(k, call_of(req, 100));
 }
 
 /// The alarm decoders: our own alarm events and Alertmanager's payloads.
@@ -118,13 +135,13 @@ void decode_alarm(unsigned selector, std::string_view body,
       return check_error(*error);
     for (auto& event : std::get<usms::api::alertmanager_notification>(parsed)
                          .events)
-      check_alarm(event);
+      check_alarm(event, rules.usms());
     return;
   }
   auto parsed = usms::api::parse_alarm_event(body, rules);
   if (auto* error = std::get_if<usms::api::api_error>(&parsed))
     return check_error(*error);
-  check_alarm(std::get<usms::alarm_event>(parsed));
+  check_alarm(std::get<usms::alarm_event>(parsed), rules.usms());
 }
 
 } // namespace
