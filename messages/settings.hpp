@@ -46,4 +46,23 @@ struct dispatcher_settings {
   int32_t api_version = 2;
 };
 
+/// What the alarm engine needs: the `alarms.*` settings in milliseconds
+/// and what the contract offers.
+struct alarm_engine_settings {
+  int64_t update_interval_ms = 5 * 60'000;
+  bool auto_resolve = true;
+  std::string resolution_code = "AutoResolved";
+  int64_t reopen_window_ms = 3'600'000; ///< 0 = never reopen
+  int64_t sync_interval_ms = 60'000;
+  int64_t keep_ms = 30LL * 24 * 3'600'000;
+  int32_t flap_threshold = 5;
+  int64_t flap_window_ms = 10 * 60'000;
+  /// The contract can update tickets (repeat notes, resolve, reopen).
+  bool has_update = true;
+  /// The contract can query tickets: the sync from USMS runs.
+  bool has_query = true;
+  int32_t query_limit = 100;
+  int32_t api_version = 2;
+};
+
 } // namespace usms
