@@ -160,6 +160,29 @@ journal(journal_impl::stateful_pointer<journal_state> self,
         rp);
       return rp;
     },
+    [=](alarm_atom, const alarm_commit& c) mutable
+    -> caf::result<alarm_commit_result> {
+      auto rp = self->make_response_promise<alarm_commit_result>();
+      write([&](auto& d) { return d.write_alarm(c); }, rp);
+      return rp;
+    },
+    [=](alarm_atom, const alarm_sync_cursor& cursor) mutable
+    -> caf::result<bool> {
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) {
+          d.save_sync_cursor(cursor);
+          return true;
+        },
+        rp);
+      return rp;
+    },
+    [=](alarm_atom, sweep_atom, int64_t before) mutable
+    -> caf::result<int64_t> {
+      auto rp = self->make_response_promise<int64_t>();
+      write([&](auto& d) { return d.prune_alarm_events(before); }, rp);
+      return rp;
+    },
     [=](flush_atom) mutable {
       auto& st = self->state;
       st.flush_scheduled = false;
