@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/alarm_engine.hpp"
+#include "actors/alarm_reader.hpp"
 #include "actors/intake.hpp"
 #include "actors/file_janitor.hpp"
 #include "actors/offload_scheduler.hpp"
@@ -19,6 +21,7 @@
 #include "actors/reply_dispatcher.hpp"
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
+#include "app/alarm_routes.hpp"
 #include "app/auth_guard.hpp"
 #include "app/build_info.hpp"
 #include "app/http_api.hpp"
@@ -95,6 +98,25 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   return d;
 }
 
+alarm_engine_settings alarms_from(const config::settings& s) {
+  alarm_engine_settings a;
+  auto& in = s.alarms;
+  a.update_interval_ms = in.update_interval.count();
+  a.auto_resolve = in.auto_resolve;
+  a.resolution_code = in.resolution_code;
+  a.reopen_window_ms = in.reopen_window.count();
+  a.sync_interval_ms = in.sync_interval.count();
+  a.keep_ms = in.keep.count();
+  a.flap_threshold = in.flap_threshold;
+  a.flap_window_ms = in.flap_window.count();
+  // API v1 creates incidents and nothing else: no updates, no queries.
+  a.has_update = s.usms.api_version >= 2;
+  a.has_query = s.usms.api_version >= 2;
+  a.query_limit = s.soap.query_limit;
+  a.api_version = s.usms.api_version;
+  return a;
+}
+
 http::client_options client_from(const config::settings& s) {
   http::client_options o;
   o.connect_timeout = s.usms.connect_timeout;
@@ -152,6 +174,8 @@ struct gateway::impl {
   reader_actor reader;
   dispatcher_actor dispatcher;
   intake_actor intake;
+  alarm_reader_actor alarm_reader;
+  alarm_engine_actor alarm_engine;
   std::string host;
   uint16_t port = 0;
   bool stopped = false;
@@ -177,6 +201,7 @@ struct gateway::impl {
     rules->api_version = s.usms.api_version;
     rules->query_limit = s.soap.query_limit;
     caf::anon_send(intake, settings_atom_v, pipeline_from(s));
+    caf::anon_send(alarm_engine, settings_atom_v, alarms_from(s));
     caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
@@ -232,6 +257,7 @@ std::string gateway::start() {
                                        d.routes_configured, s.reply.retries);
     d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
                                   d.replies);
+    d.alarm_reader = spawn_alarm_reader(*d.sys, s.storage.db);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -266,7 +292,14 @@ std::string gateway::start() {
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
+  d.alarm_engine = spawn_alarm_engine(
+    *d.sys, {d.intake, d.journal, d.alarm_reader, d.dispatcher},
+    alarms_from(s));
+  // The engine hears of every finished alarm step.
+  caf::anon_send(d.intake, listen_atom_v,
+                 caf::actor_cast<caf::actor>(d.alarm_engine));
   caf::anon_send(d.intake, start_atom_v);
+  caf::anon_send(d.alarm_engine, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
   ctx->sys = d.sys.get();
@@ -279,6 +312,12 @@ std::string gateway::start() {
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
     {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
+  auto* gw = impl_.get();
+  ctx->more_routes.push_back(make_alarm_routes(
+    {d.sys.get(), d.alarm_engine, d.alarm_reader, d.rules, [gw] {
+       std::lock_guard<std::mutex> guard{gw->cfg_mtx};
+       return gw->cfg.values.alertmanager;
+     }}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -346,7 +385,9 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  spdlog::warn("intake did not drain: {}", to_string(err));
                });
   }
-  for (auto h : {caf::actor_cast<caf::actor>(d.intake),
+  for (auto h : {caf::actor_cast<caf::actor>(d.alarm_engine),
+                 caf::actor_cast<caf::actor>(d.alarm_reader),
+                 caf::actor_cast<caf::actor>(d.intake),
                  caf::actor_cast<caf::actor>(d.replies),
                  caf::actor_cast<caf::actor>(d.dispatcher),
                  caf::actor_cast<caf::actor>(d.reader),
@@ -355,6 +396,8 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  caf::actor_cast<caf::actor>(d.janitor),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  d.alarm_engine = nullptr;
+  d.alarm_reader = nullptr;
   d.intake = nullptr;
   d.replies = nullptr;
   d.ops_store = nullptr;
