@@ -6,6 +6,7 @@
 #include "contract/contract_files.hpp"
 #include "contract/ticket_fields.hpp"
 #include "sim/admin_json.hpp"
+#include "sim/admin_tickets.hpp"
 #include "transport/url.hpp"
 
 namespace usms::sim {
@@ -145,6 +146,8 @@ void sim_service::handle(http::request req, http::responder respond) {
       return respond(faults_response(req));
     return respond(json_response(405, error_json("GET or PUT /admin/faults")));
   }
+  if (handle_admin_ticket(store_, req, respond))
+    return;
   if (path == "/admin/reset") {
     if (req.method == "POST") {
       reset_stats();
