@@ -8,6 +8,7 @@
 #include "actors/request_identity.hpp"
 #include "caf/actor_system.hpp"
 #include "messages/caf/errors.hpp"
+#include "metrics/gateway_metrics.hpp"
 
 namespace usms {
 
@@ -159,6 +160,9 @@ void written(self_ptr self, const std::string& key, write_batch& b,
     st.pending[key].insert(id);
   st.timers.set(key, b.due_at);
   arm_tick(self);
+  for (auto& q : b.inputs)
+    if (auto* e = std::get_if<alarm_event>(&q.in.input))
+      metrics().alarm_event(e->signal == alarm_signal::firing);
   b.answer();
   pump(self, key);
 }
