@@ -138,9 +138,6 @@ std::chrono::milliseconds sweep_period(const alarm_engine_settings& s) {
     std::clamp<int64_t>(s.keep_ms / 2, 1'000, 60'000));
 }
 
-/// Ticket types alarms have.
-constexpr const char* alarm_types[] = {"incident", "problem"};
-
 } // namespace
 
 void sweep(self_ptr self) {
@@ -187,10 +184,10 @@ void start_sync(self_ptr self) {
                      std::chrono::milliseconds(
                        std::max<int64_t>(100, st.settings.sync_interval_ms)),
                      sync_atom_v);
-  if (!st.settings.has_query || st.syncing)
+  if (st.settings.sync_types.empty() || st.syncing)
     return;
   std::vector<alarm_sync_cursor> cursors;
-  for (auto* type : alarm_types) {
+  for (auto& type : st.settings.sync_types) {
     auto c = st.cursors.find(type);
     cursors.push_back(c != st.cursors.end()
                         ? c->second
@@ -200,8 +197,7 @@ void start_sync(self_ptr self) {
   spawn_alarm_sync(self->system(),
                    {st.deps.dispatcher, st.deps.reader,
                     caf::actor_cast<alarm_engine_actor>(self)},
-                   std::move(cursors), st.settings.query_limit,
-                   st.settings.api_version);
+                   std::move(cursors), st.settings.query_limit);
 }
 
 void on_sighting(self_ptr self, alarm_sighting& s) {

@@ -19,7 +19,6 @@ struct sync_run_state {
   alarm_sync_deps deps;
   std::vector<alarm_sync_cursor> cursors;
   int32_t query_limit = 100;
-  int32_t api_version = 2;
   static inline const char* name = "alarm-sync";
 };
 
@@ -34,8 +33,7 @@ void finish(self_ptr self) {
 soap::call query_call(const sync_run_state& st,
                       const alarm_sync_cursor& cursor) {
   soap::call c;
-  c.op = soap::operation::query_tickets;
-  c.api_version = st.api_version;
+  c.act = action::query;
   c.type = parse_ticket_type(cursor.type).value_or(ticket_type::incident);
   c.filter["UpdatedSince"] = format_iso8601_utc_ms(cursor.updated_since);
   c.max_results = std::max(1, st.query_limit);
@@ -120,12 +118,11 @@ void ask_page(self_ptr self, std::size_t i) {
 
 caf::behavior alarm_sync(self_ptr self, alarm_sync_deps deps,
                          std::vector<alarm_sync_cursor> cursors,
-                         int32_t query_limit, int32_t api_version) {
+                         int32_t query_limit) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.cursors = std::move(cursors);
   st.query_limit = query_limit;
-  st.api_version = api_version;
   ask_page(self, 0);
   return {};
 }
@@ -134,9 +131,8 @@ caf::behavior alarm_sync(self_ptr self, alarm_sync_deps deps,
 
 void spawn_alarm_sync(caf::actor_system& sys, alarm_sync_deps deps,
                       std::vector<alarm_sync_cursor> cursors,
-                      int32_t query_limit, int32_t api_version) {
-  sys.spawn(alarm_sync, std::move(deps), std::move(cursors), query_limit,
-            api_version);
+                      int32_t query_limit) {
+  sys.spawn(alarm_sync, std::move(deps), std::move(cursors), query_limit);
 }
 
 } // namespace usms

@@ -31,6 +31,6 @@ struct alarm_sync_deps {
 /// run goes on from there.
 void spawn_alarm_sync(caf::actor_system& sys, alarm_sync_deps deps,
                       std::vector<alarm_sync_cursor> cursors,
-                      int32_t query_limit, int32_t api_version);
+                      int32_t query_limit);
 
 } // namespace usms

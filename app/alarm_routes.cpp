@@ -38,7 +38,7 @@ bool refuse_when_stopping(const alarm_routes_context& ctx,
 
 void post_alarm(const alarm_routes_context& ctx, http::request& req,
                 http::responder respond) {
-  api::intake_rules rules{ctx.rules->api_version.load(),
+  api::intake_rules rules{ctx.rules->contract.load(),
                           ctx.rules->query_limit.load()};
   auto parsed = api::parse_alarm_event(req.body, rules);
   if (auto* e = std::get_if<api::api_error>(&parsed)) {

@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "contract/ticket.hpp"
 
 namespace usms {
 
 /// What a request supervisor needs to know; immutable per request.
 struct pipeline_settings {
-  int32_t api_version = 2;
   int32_t retries = 3;
   int32_t query_limit = 100;
   int64_t backoff_base_ms = 500;
@@ -40,10 +42,15 @@ struct dispatcher_settings {
   int64_t probe_interval_ms = 5000;
   int64_t recovery_ramp_ms = 30000;
   int64_t max_retry_after_ms = 300000;
-  /// The contract's query operation and API version for probes; without a
-  /// query the probe is the oldest held request, sent alone.
+  /// The contract has a query operation: probes are queries (of
+  /// `probe_type` tickets, by the `probe_filter` element when it has one)
+  /// that match nothing. Without a query the probe is the oldest held
+  /// request, sent alone.
   bool probe_by_query = true;
-  int32_t api_version = 2;
+  ticket_type probe_type = ticket_type::incident;
+  /// The filter element the probe query sets (a SOAP name such as
+  /// `ExternalReference`); empty: the probe query has no filter.
+  std::string probe_filter = "ExternalReference";
 };
 
 /// What the alarm engine needs: the `alarms.*` settings in milliseconds
@@ -59,10 +66,11 @@ struct alarm_engine_settings {
   int64_t flap_window_ms = 10 * 60'000;
   /// The contract can update tickets (repeat notes, resolve, reopen).
   bool has_update = true;
-  /// The contract can query tickets: the sync from USMS runs.
-  bool has_query = true;
+  /// The alarm ticket types ("incident", "problem") the contract can
+  /// query by UpdatedSince: the sync from USMS asks for these; none, no
+  /// sync runs.
+  std::vector<std::string> sync_types{"incident", "problem"};
   int32_t query_limit = 100;
-  int32_t api_version = 2;
 };
 
 } // namespace usms

@@ -100,8 +100,8 @@ typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("alarm_engine_settings"),
            x.update_interval_ms, x.auto_resolve, x.resolution_code,
            x.reopen_window_ms, x.sync_interval_ms, x.keep_ms,
-           x.flap_threshold, x.flap_window_ms, x.has_update, x.has_query,
-           x.query_limit, x.api_version);
+           x.flap_threshold, x.flap_window_ms, x.has_update, x.sync_types,
+           x.query_limit);
 }
 
 } // namespace usms

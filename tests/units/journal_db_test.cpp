@@ -69,8 +69,9 @@ TEST_CASE("finishing writes one status row and counts confirmed creates") {
   out.attempts = 1;
   out.finished_at = 2000;
   auto row = j.finish(r, out, "");
-  CHECK(row.status == "Succeeded");
-  CHECK(row.ticket_id == "INC1");
+  REQUIRE(row);
+  CHECK(row->status == "Succeeded");
+  CHECK(row->ticket_id == "INC1");
   CHECK(j.confirmed_creates("alarm-1") == 1);
   CHECK(j.status_count() == 1);
   CHECK(j.load_unfinished().empty());
@@ -80,7 +81,7 @@ TEST_CASE("finishing writes one status row and counts confirmed creates") {
   failed.reason = "USMS rejected it";
   auto r2 = create_request("r2", "alarm-2");
   j.append(r2);
-  CHECK(j.finish(r2, failed, "").status == "Failed");
+  CHECK(j.finish(r2, failed, "")->status == "Failed");
   CHECK(j.confirmed_creates("alarm-2") == 0);
   CHECK(j.status_count() == 2);
   CHECK(j.requeue("r2"));
