@@ -1,7 +1,8 @@
 // An alarm's life with the gateway killed (SIGKILL) after every event, at
 // varying moments: before its step is sent, while it is in flight, while
 // USMS withholds a create's answer, after the answer: every generation
-// still gets exactly one ticket.
+// still gets exactly one ticket; and the same through a USMS outage that
+// holds the create.
 
 #include <catch2/catch.hpp>
 
@@ -73,6 +74,45 @@ TEST_CASE("SIGKILL after every event of an alarm: one ticket per generation",
   // alarm is open on its own ticket.
   auto a = get_alarm(env, key);
   CHECK(json_string(a, "state") == "open");
+}
+
+TEST_CASE("a USMS outage holds the create: repeats, a kill -9 and a clear "
+          "meanwhile make one ticket, resolved once USMS is back",
+          "[alarms][durability]") {
+  stack_options opts;
+  opts.gateway_env = {"USMS_GW_ALARMS_UPDATE_INTERVAL=1s",
+                      "USMS_GW_USMS_PROBE_INTERVAL=300ms",
+                      "USMS_GW_USMS_RECOVERY_RAMP=500ms",
+                      "USMS_GW_USMS_BREAKER_FAILURES=1"};
+  gateway_stack env{opts};
+  env.set_faults(R"({"down": true})");
+  const std::string key = "metro-3/uplink";
+  post_alarm(env, key, "firing");
+  REQUIRE(wait_until([&] { return json_int(env.usms(), "held") >= 1; }, 10s));
+  for (int i = 0; i < 3; ++i)
+    post_alarm(env, key, "firing");
+  env.kill_gateway();
+  env.start_gateway();
+  post_alarm(env, key, "firing");
+  REQUIRE(wait_until([&] { return json_int(env.usms(), "held") >= 1; }, 10s));
+  // Cleared before its ticket exists: the create still happens, then the
+  // resolve.
+  auto cleared = post_alarm(env, key, "cleared");
+  CHECK(json_string(cleared["alarm"], "state") == "resolved");
+  CHECK(cleared["alarm"]["ticket_id"].IsNull());
+  // Calls answered UNAVAILABLE create nothing.
+  CHECK(env.sim_creates(key + "#1") == 0);
+
+  env.set_faults(R"({"down": false})");
+  auto id = wait_ticket(env, key);
+  wait_sim_status(env, id, "Resolved");
+  wait_idle(env, 30s);
+  CHECK(env.sim_creates(key + "#1") == 1);
+  CHECK(json_int(env.sim_stats(), "tickets") == 1);
+  auto a = get_alarm(env, key);
+  CHECK(json_int(a, "generation") == 1);
+  CHECK(json_int(a, "occurrences") == 5);
+  CHECK(json_string(a, "state") == "resolved");
 }
 
 } // namespace usms::test
