@@ -89,8 +89,8 @@ TEST_CASE("50 concurrent firings of one key: one ticket, 50 occurrences, one "
   CHECK(json_string(rows["rows"][0], "correlation_id") == "olt-17/los#1");
 }
 
-TEST_CASE("a clear resolves the ticket; a firing within the window reopens "
-          "it; after the window a new generation gets a new ticket",
+TEST_CASE("a clear resolves the ticket, a firing within the window reopens "
+          "it, after the window a new generation gets a new ticket",
           "[alarms][gateway]") {
   gateway_stack env{short_timers({"USMS_GW_ALARMS_REOPEN_WINDOW=2s"})};
   const std::string key = "core-1/bgp-down";
