@@ -251,7 +251,7 @@ std::string gateway_metrics::render_prometheus() const {
          "Lookups by ExternalReference after an ambiguous create.");
   sample(out, "usms_gateway_lookups_total", "", lookups_.load());
   header(out, "usms_gateway_alarm_events_total", "counter",
-         "Alarm events journaled, by state.");
+         "Alarm events taken (answered 202), by state.");
   sample(out, "usms_gateway_alarm_events_total", "state=\"firing\"",
          alarm_events_[0].load());
   sample(out, "usms_gateway_alarm_events_total", "state=\"cleared\"",

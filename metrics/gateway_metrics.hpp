@@ -64,7 +64,8 @@ public:
   void rejected_full();
   void retry_scheduled();
   void lookup_made();
-  /// An alarm event was journaled (`firing` or cleared).
+  /// An alarm event was taken: decided, journaled where it changed
+  /// something, and answered (`firing` or cleared).
   void alarm_event(bool firing);
   void enter(queue_slot s);
   void leave(queue_slot s);
