@@ -14,18 +14,10 @@ namespace {
 
 constexpr std::string_view prefix = "/admin/tickets/";
 
-http::response json_answer(unsigned status, std::string body) {
-  http::response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
 http::response ticket_answer(const ticket_store& store, const std::string& id) {
   auto ticket = store.get(id);
   if (!ticket)
-    return json_answer(404, error_json("no ticket " + id));
+    return json_response(404, error_json("no ticket " + id));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -42,7 +34,7 @@ http::response ticket_answer(const ticket_store& store, const std::string& id) {
     w.String(note.c_str(), static_cast<rapidjson::SizeType>(note.size()));
   w.EndArray();
   w.EndObject();
-  return json_answer(200, buf.GetString());
+  return json_response(200, buf.GetString());
 }
 
 /// Reads `{"status", "work_note"}`; an error text, or "".
@@ -82,7 +74,7 @@ bool handle_admin_ticket(ticket_store& store, const http::request& req,
   std::string id{path.substr(prefix.size())};
   auto type = ticket_store::type_of(id);
   if (!type) {
-    respond(json_answer(404, error_json("no ticket " + id)));
+    respond(json_response(404, error_json("no ticket " + id)));
     return true;
   }
   if (req.method == "GET") {
@@ -90,19 +82,19 @@ bool handle_admin_ticket(ticket_store& store, const http::request& req,
     return true;
   }
   if (req.method != "PUT") {
-    respond(json_answer(405, error_json("GET or PUT /admin/tickets/{id}")));
+    respond(json_response(405, error_json("GET or PUT /admin/tickets/{id}")));
     return true;
   }
   ticket_fields changes;
   std::string note;
   if (auto err = read_change(req.body, *type, changes, note); !err.empty()) {
-    respond(json_answer(400, error_json(err)));
+    respond(json_response(400, error_json(err)));
     return true;
   }
   auto updated = store.update(*type, id, changes, note);
   if (!updated) {
     auto status = updated.error().code == "NOT_FOUND" ? 404u : 409u;
-    respond(json_answer(status, error_json(updated.error().message)));
+    respond(json_response(status, error_json(updated.error().message)));
     return true;
   }
   respond(ticket_answer(store, id));

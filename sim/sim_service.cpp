@@ -15,14 +15,6 @@ namespace {
 
 constexpr const char* xml_type = "text/xml; charset=utf-8";
 
-http::response json_response(unsigned status, std::string body) {
-  http::response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
 failure client_error(std::string message, std::string code = "VALIDATION") {
   return failure{std::move(message), std::move(code)};
 }
