@@ -95,6 +95,9 @@ struct engine_state {
   std::map<std::string, alarm_sync_cursor> cursors;
   /// Where a type's first sync starts (no cursor saved yet).
   int64_t first_sync_from = 0;
+  /// An alarm has a ticket: until then a sync has nothing to learn, and
+  /// the gateway asks USMS nothing for alarms.
+  bool any_ticket = false;
   bool syncing = false;
   static inline const char* name = "alarm-engine";
 };

@@ -9,6 +9,14 @@
 
 namespace usms::alarm_engine_detail {
 
+namespace {
+
+/// How far before a ticket's creation a first sync starts: USMS's clock
+/// may be a little behind ours.
+constexpr int64_t clock_slack_ms = 60'000;
+
+} // namespace
+
 alarms::rule_context context_of(const alarm_engine_settings& s, int64_t now) {
   alarms::rule_context c;
   auto& a = c.settings;
@@ -58,10 +66,16 @@ void on_step_done(self_ptr self, const request_record& rec) {
   if (rec.request.cause != request_cause::alarm_firing || !rec.outcome)
     return;
   const auto& ref = rec.request.external_reference;
-  if (rec.outcome->state == request_state::succeeded)
-    feed_rule(self, key, alarms::ticket_created{ref, rec.outcome->ticket_id});
-  else
+  if (rec.outcome->state != request_state::succeeded) {
     feed_rule(self, key, alarms::create_failed{ref});
+    return;
+  }
+  if (!st.any_ticket) {
+    // The first alarm ticket of this run: the sync starts from now.
+    st.any_ticket = true;
+    st.first_sync_from = now_ms() - clock_slack_ms;
+  }
+  feed_rule(self, key, alarms::ticket_created{ref, rec.outcome->ticket_id});
 }
 
 // -- start, retention ---------------------------------------------------------
@@ -87,10 +101,10 @@ void on_startup(self_ptr self, alarm_startup& s) {
   arm_tick(self);
   for (auto& c : s.cursors)
     st.cursors[c.type] = std::move(c);
-  // A first sync starts a minute before the oldest alarm ticket (USMS's
-  // clock may be a little behind ours).
+  // A first sync starts a minute before the oldest alarm ticket.
+  st.any_ticket = s.oldest_ticket_at > 0 || !s.creates.empty();
   st.first_sync_from = (s.oldest_ticket_at > 0 ? s.oldest_ticket_at : now)
-                       - 60'000;
+                       - clock_slack_ms;
   st.started = true;
   if (!s.active.empty() || !s.pending.empty())
     spdlog::info("alarms: {} waiting for a create or a timer, {} step(s) "
@@ -184,7 +198,7 @@ void start_sync(self_ptr self) {
                      std::chrono::milliseconds(
                        std::max<int64_t>(100, st.settings.sync_interval_ms)),
                      sync_atom_v);
-  if (st.settings.sync_types.empty() || st.syncing)
+  if (st.settings.sync_types.empty() || !st.any_ticket || st.syncing)
     return;
   std::vector<alarm_sync_cursor> cursors;
   for (auto& type : st.settings.sync_types) {
