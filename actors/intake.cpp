@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +49,8 @@ struct intake_state {
   reply_actor replies;
   std::shared_ptr<const std::atomic<bool>> routes_configured;
   std::shared_ptr<usms_board> board;
+  /// Told when an alarm step finishes.
+  alarm_engine_actor alarms;
   std::shared_ptr<const pipeline_settings> settings;
   /// Every unfinished request of this instance, in a few dozen bytes each.
   request_index index;
@@ -76,27 +77,17 @@ struct intake_state {
 
 using self_ptr = intake_impl::stateful_pointer<intake_state>;
 
-index_entry entry_of(const ticket_request& req, int64_t seq,
-                     int64_t clock_start, int64_t ready_at) {
-  index_entry e;
-  e.id = req.id;
-  e.seq = seq;
-  e.query = req.act == action::query;
-  e.serial_key = serial_key(req);
-  e.ready_at = ready_at;
-  e.clock_start = clock_start;
-  return e;
-}
-
-index_entry entry_of(const index_row& row) {
-  index_entry e;
-  e.id = row.id;
-  e.seq = row.seq;
-  e.query = row.query;
-  e.serial_key = row.serial_key;
-  e.ready_at = row.next_attempt_at;
-  e.clock_start = row.clock_start;
-  return e;
+/// A request the journal holds now: counted, indexed, and kept in hand
+/// for its first activation.
+void admit(self_ptr self, ticket_request req, int64_t seq) {
+  auto& st = self->state;
+  ++st.accepted;
+  metrics().accepted(req.act, req.type);
+  st.index.add(entry_of(req, seq, req.accepted_at, 0));
+  request_record rec;
+  rec.seq = seq;
+  rec.request = std::move(req);
+  st.in_hand.emplace(rec.request.id, std::move(rec));
 }
 
 void spawn_supervisor(self_ptr self, request_record rec, activation mode) {
@@ -351,15 +342,8 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
         .then(
           [self, rp, req](std::string& id, bool existed,
                           int64_t seq) mutable {
-            auto& st = self->state;
             if (!existed) {
-              ++st.accepted;
-              metrics().accepted(req.act, req.type);
-              st.index.add(entry_of(req, seq, req.accepted_at, 0));
-              request_record rec;
-              rec.seq = seq;
-              rec.request = std::move(req);
-              st.in_hand.emplace(rec.request.id, std::move(rec));
+              admit(self, std::move(req), seq);
               activate(self);
             }
             rp.deliver(std::move(id), existed);
@@ -458,6 +442,8 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       auto id = rec.request.id;
       forget_supervisor(st, id);
       retire(self, id);
+      if (rec.request.cause != request_cause::command && st.alarms)
+        self->send(st.alarms, done_atom_v, rec);
       if (rec.reply_state == "pending" && st.replies)
         self->send(st.replies, reply_atom_v, std::move(rec));
       activate(self);
@@ -505,6 +491,35 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       st.in_hand.clear();
       return true;
     },
+    [=](alarm_atom, alarm_commit& c) -> caf::result<alarm_commit_result> {
+      auto& st = self->state;
+      if (st.draining)
+        return caf::make_error(gateway_errc::shutting_down, "stopping");
+      if (!c.requests.empty()
+          && static_cast<int64_t>(st.index.size()) >= st.settings->max_pending) {
+        metrics().rejected_full();
+        return caf::make_error(gateway_errc::intake_full,
+                               "too many unfinished requests");
+      }
+      for (auto& req : c.requests)
+        assign_identity(req);
+      auto reqs = c.requests;
+      auto rp = self->make_response_promise<alarm_commit_result>();
+      self->request(st.journal, journal_timeout, alarm_atom_v, std::move(c))
+        .then(
+          [self, rp, reqs](alarm_commit_result& res) mutable {
+            for (std::size_t i = 0; i < res.seqs.size() && i < reqs.size(); ++i)
+              admit(self, std::move(reqs[i]), res.seqs[i]);
+            if (!res.seqs.empty())
+              activate(self);
+            rp.deliver(std::move(res));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](listen_atom, caf::actor& engine) {
+      self->state.alarms = caf::actor_cast<alarm_engine_actor>(engine);
+    },
     [=](stats_atom) -> caf::result<int64_t, int64_t> {
       return {static_cast<int64_t>(self->state.index.size()),
               self->state.accepted};
@@ -513,25 +528,6 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
 }
 
 } // namespace
-
-std::string make_request_id() {
-  static std::atomic<uint32_t> counter{0};
-  char buf[40];
-  auto n = counter.fetch_add(1, std::memory_order_relaxed);
-  std::snprintf(buf, sizeof(buf), "r%011llx%06x",
-                static_cast<unsigned long long>(now_ms()), n & 0xffffffu);
-  return buf;
-}
-
-void assign_identity(ticket_request& req) {
-  if (req.id.empty())
-    req.id = make_request_id();
-  if (req.accepted_at == 0)
-    req.accepted_at = now_ms();
-  if (req.act == action::create && req.external_reference.empty())
-    req.external_reference = !req.correlation_id.empty() ? req.correlation_id
-                                                         : req.id;
-}
 
 intake_actor spawn_intake(caf::actor_system& sys, intake_deps deps,
                           pipeline_settings settings) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "actors/handles.hpp"
+#include "actors/request_identity.hpp"
 #include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 
@@ -29,20 +30,10 @@ struct intake_deps {
 /// ExternalReference or ticket) while USMS is available and at most
 /// `active_window` are active; the rest wait in the journal (passivated).
 /// It restarts a supervisor that crashed, fails requests past
-/// soap.give_up_after, and answers `?wait=` callers.
+/// soap.give_up_after, and answers `?wait=` callers. Alarm steps come
+/// journaled with the alarm change that causes them, and the alarm engine
+/// hears when each one finished.
 intake_actor spawn_intake(caf::actor_system& sys, intake_deps deps,
                           pipeline_settings settings);
-
-/// A new request id: time-ordered, unique within this process and across
-/// restarts (milliseconds since the epoch, then a sequence number).
-std::string make_request_id();
-
-/// Fills in what admission decides when `req` does not carry it yet: a new
-/// id (make_request_id), the acceptance time (now), and for a create the
-/// ExternalReference USMS stores with the ticket, by which a lookup finds
-/// it after an ambiguous answer: the correlation id, else the request id.
-/// The intake calls it for every request it admits; the HTTP API calls it
-/// first so that its 202 answer shows the values the journal will hold.
-void assign_identity(ticket_request& req);
 
 } // namespace usms

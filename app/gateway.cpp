@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/alarm_engine.hpp"
+#include "actors/alarm_reader.hpp"
 #include "actors/intake.hpp"
 #include "actors/file_janitor.hpp"
 #include "actors/offload_scheduler.hpp"
@@ -20,6 +22,7 @@
 #include "actors/reply_dispatcher.hpp"
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
+#include "app/alarm_routes.hpp"
 #include "app/auth_guard.hpp"
 #include "app/build_info.hpp"
 #include "app/http_api.hpp"
@@ -139,6 +142,37 @@ dispatcher_settings dispatcher_from(const config::settings& s,
   return d;
 }
 
+alarm_engine_settings alarms_from(const config::settings& s,
+                                  const soap::contract& k) {
+  alarm_engine_settings a;
+  auto& in = s.alarms;
+  a.update_interval_ms = in.update_interval.count();
+  a.auto_resolve = in.auto_resolve;
+  a.resolution_code = in.resolution_code;
+  a.reopen_window_ms = in.reopen_window.count();
+  a.sync_interval_ms = in.sync_interval.count();
+  a.keep_ms = in.keep.count();
+  a.flap_threshold = in.flap_threshold;
+  a.flap_window_ms = in.flap_window.count();
+  // Updates (repeat notes, resolve, reopen) need every alarm type the
+  // contract creates to be updatable; the sync asks only for the types the
+  // contract can query by when they were updated (API v1 does neither).
+  a.has_update = true;
+  a.sync_types.clear();
+  auto updated_since = static_cast<std::size_t>(
+    soap::model_filter_index("UpdatedSince"));
+  for (auto t : {ticket_type::incident, ticket_type::problem}) {
+    if (!k.offers(action::create, t))
+      continue;
+    a.has_update = a.has_update && k.offers(action::update, t);
+    auto query = k.sent(action::query, t);
+    if (query && query->filters_by(updated_since))
+      a.sync_types.emplace_back(to_string(t));
+  }
+  a.query_limit = s.soap.query_limit;
+  return a;
+}
+
 http::client_options client_from(const config::settings& s) {
   http::client_options o;
   o.connect_timeout = s.usms.connect_timeout;
@@ -199,6 +233,8 @@ struct gateway::impl {
   reader_actor reader;
   dispatcher_actor dispatcher;
   intake_actor intake;
+  alarm_reader_actor alarm_reader;
+  alarm_engine_actor alarm_engine;
   std::string host;
   uint16_t port = 0;
   bool https = false;
@@ -228,6 +264,7 @@ struct gateway::impl {
     rules->contract = k.get();
     rules->query_limit = s.soap.query_limit;
     caf::anon_send(intake, settings_atom_v, pipeline_from(s, *k));
+    caf::anon_send(alarm_engine, settings_atom_v, alarms_from(s, *k));
     caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
@@ -293,6 +330,7 @@ std::string gateway::start() {
                                        d.routes_configured, s.reply.retries);
     d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
                                   d.replies);
+    d.alarm_reader = spawn_alarm_reader(*d.sys, s.storage.db);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -328,7 +366,14 @@ std::string gateway::start() {
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
+  d.alarm_engine = spawn_alarm_engine(
+    *d.sys, {d.intake, d.journal, d.alarm_reader, d.dispatcher},
+    alarms_from(s, *k));
+  // The engine hears of every finished alarm step.
+  caf::anon_send(d.intake, listen_atom_v,
+                 caf::actor_cast<caf::actor>(d.alarm_engine));
   caf::anon_send(d.intake, start_atom_v);
+  caf::anon_send(d.alarm_engine, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
   ctx->sys = d.sys.get();
@@ -340,6 +385,12 @@ std::string gateway::start() {
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
     {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
+  auto* gw = impl_.get();
+  ctx->more_routes.push_back(make_alarm_routes(
+    {d.sys.get(), d.alarm_engine, d.alarm_reader, d.rules, [gw] {
+       std::lock_guard<std::mutex> guard{gw->cfg_mtx};
+       return gw->cfg.values.alertmanager;
+     }}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -425,7 +476,9 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  spdlog::warn("intake did not drain: {}", to_string(err));
                });
   }
-  for (auto h : {caf::actor_cast<caf::actor>(d.intake),
+  for (auto h : {caf::actor_cast<caf::actor>(d.alarm_engine),
+                 caf::actor_cast<caf::actor>(d.alarm_reader),
+                 caf::actor_cast<caf::actor>(d.intake),
                  caf::actor_cast<caf::actor>(d.replies),
                  caf::actor_cast<caf::actor>(d.dispatcher),
                  caf::actor_cast<caf::actor>(d.reader),
@@ -434,6 +487,8 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  caf::actor_cast<caf::actor>(d.janitor),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  d.alarm_engine = nullptr;
+  d.alarm_reader = nullptr;
   d.intake = nullptr;
   d.replies = nullptr;
   d.ops_store = nullptr;

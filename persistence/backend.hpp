@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/storage_target.hpp"
+#include "persistence/alarm_store.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/offload_store.hpp"
 #include "persistence/operator_store.hpp"
@@ -38,6 +39,10 @@ public:
 
   /// The offload's write connection.
   virtual std::unique_ptr<offload_store> open_offload() const = 0;
+
+  /// The alarms' read connection (the alarm store actor's). Alarms are
+  /// written by the journal connection, with the requests they cause.
+  virtual std::unique_ptr<alarm_store> open_alarms() const = 0;
 
   /// Why the storage could not take writes now, or "" (for /readyz). Cheap
   /// and safe from any thread: it opens no connection.

@@ -13,7 +13,7 @@ const char* const request_columns
     "idempotency_key, external_reference, state, attempts, next_attempt_at, "
     "last_error, sending, lookup_first, accepted_at, updated_at, finished_at, "
     "result, reason, reply_state, reply_attempts, reply_error, seq, "
-    "retried_at";
+    "retried_at, cause, alarm_key";
 
 const char* const index_columns
   = "id, seq, action, serial_key, next_attempt_at, "
@@ -32,7 +32,7 @@ index_row read_index_row(const statement& s) {
 
 const char* const status_columns
   = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
-    "status, reason, source, correlation_id, attempts";
+    "status, reason, source, correlation_id, attempts, cause, alarm_key";
 
 status_row read_status_row(const statement& s) {
   status_row r;
@@ -48,6 +48,8 @@ status_row read_status_row(const statement& s) {
   r.source = s.text(9);
   r.correlation_id = s.text(10);
   r.attempts = static_cast<int32_t>(s.int64(11));
+  r.cause = s.text(12);
+  r.alarm_key = s.text(13);
   return r;
 }
 
@@ -80,6 +82,14 @@ constexpr const char* requeue_assignments
     "sending = 0, lookup_first = 0, finished_at = 0, result = '', "
     "reason = '', updated_at = ?2, retried_at = ?2";
 
+/// Binds `text`, or NULL when it is empty (columns where NULL means none).
+void bind_text_or_null(statement& s, int index, const std::string& text) {
+  if (text.empty())
+    s.bind_null(index);
+  else
+    s.bind(index, text);
+}
+
 std::string select_from_requests(const char* where) {
   return std::string{"SELECT "} + request_columns + " FROM requests " + where;
 }
@@ -93,8 +103,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare(
       "INSERT INTO requests (id, action, type, payload, source, "
       "correlation_id, reply_to, idempotency_key, external_reference, state, "
-      "accepted_at, updated_at, serial_key) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11)"),
+      "accepted_at, updated_at, serial_key, cause, alarm_key) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, "
+      "?12, ?13)"),
     db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
                 "next_attempt_at = ?4, last_error = ?5, sending = ?6, "
                 "lookup_first = ?7, updated_at = ?8 WHERE id = ?1"),
@@ -105,8 +116,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "WHERE id = ?1"),
     db_.prepare("INSERT INTO status_rows (request_id, accepted_at, "
                 "finished_at, action, type, ticket_id, status, reason, "
-                "source, correlation_id, attempts) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+                "source, correlation_id, attempts, cause, alarm_key) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                "?13)"),
     db_.prepare("INSERT INTO external_references (external_reference, "
                 "confirmed) VALUES (?1, 1) ON CONFLICT(external_reference) "
                 "DO UPDATE SET confirmed = confirmed + 1"),
@@ -126,6 +138,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare("RELEASE journal_write"),
     db_.prepare("ROLLBACK TO journal_write"),
   });
+  alarms_ = std::make_unique<alarm_writer>(db_);
 }
 
 journal_db::~journal_db() {
@@ -215,13 +228,12 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
     .bind(5, req.source)
     .bind(6, req.correlation_id)
     .bind(7, req.reply_to);
-  if (req.idempotency_key.empty())
-    s.bind_null(8);
-  else
-    s.bind(8, req.idempotency_key);
+  bind_text_or_null(s, 8, req.idempotency_key);
   s.bind(9, req.external_reference)
     .bind(10, req.accepted_at)
-    .bind(11, serial_key(req));
+    .bind(11, serial_key(req))
+    .bind(12, to_string(req.cause));
+  bind_text_or_null(s, 13, req.alarm_key);
   s.run();
   return {req.id, false, db_.last_insert_rowid()};
 }
@@ -269,6 +281,8 @@ std::optional<status_row> journal_db::finish(const ticket_request& req,
   row.source = req.source;
   row.correlation_id = req.correlation_id;
   row.attempts = out.attempts;
+  row.cause = std::string{to_string(req.cause)};
+  row.alarm_key = req.alarm_key;
   auto& r = st_->insert_status.reset();
   r.bind(1, row.request_id)
     .bind(2, row.accepted_at)
@@ -280,7 +294,9 @@ std::optional<status_row> journal_db::finish(const ticket_request& req,
     .bind(8, row.reason)
     .bind(9, row.source)
     .bind(10, row.correlation_id)
-    .bind_int(11, row.attempts);
+    .bind_int(11, row.attempts)
+    .bind(12, row.cause);
+  bind_text_or_null(r, 13, row.alarm_key);
   r.run();
   row.row_id = db_.last_insert_rowid();
   if (req.act == action::create && out.state == request_state::succeeded
@@ -325,6 +341,8 @@ std::vector<index_row> journal_db::requeue_failed(const status_filter& f) {
     add("type = ?");
   if (!f.source.empty())
     add("source = ?");
+  if (!f.cause.empty())
+    add("cause = ?");
   if (f.since > 0)
     add("finished_at >= ?");
   if (f.until > 0)
@@ -344,6 +362,8 @@ std::vector<index_row> journal_db::requeue_failed(const status_filter& f) {
     q.bind(i++, f.type);
   if (!f.source.empty())
     q.bind(i++, f.source);
+  if (!f.cause.empty())
+    q.bind(i++, f.cause);
   if (f.since > 0)
     q.bind(i++, f.since);
   if (f.until > 0)
@@ -394,6 +414,8 @@ request_record read_request_row(const statement& s) {
   rec.reply_error = s.text(22);
   rec.seq = s.int64(23);
   p.retried_at = s.int64(24);
+  r.cause = parse_request_cause(s.text(25)).value_or(request_cause::command);
+  r.alarm_key = s.text(26);
   return rec;
 }
 
@@ -450,6 +472,47 @@ void journal_db::save_reply_states(
       .bind(4, u.error);
     s.run();
   }
+}
+
+alarm_commit_result journal_db::write_alarm(const alarm_commit& c) {
+  begin();
+  // A savepoint makes the alarm's change one unit inside the group commit:
+  // a conflict or a failure undoes it alone.
+  db_.exec("SAVEPOINT alarm_commit");
+  alarm_commit_result res;
+  try {
+    auto version = alarms_->write_row(c);
+    if (!version) {
+      db_.exec("ROLLBACK TO alarm_commit");
+      db_.exec("RELEASE alarm_commit");
+      res.conflict = true;
+      return res;
+    }
+    res.version = *version;
+    if (!c.forget)
+      for (auto& e : c.events)
+        alarms_->insert_event(e);
+    for (auto& req : c.requests)
+      res.seqs.push_back(append(req).seq);
+    db_.exec("RELEASE alarm_commit");
+  } catch (...) {
+    try {
+      db_.exec("ROLLBACK TO alarm_commit");
+      db_.exec("RELEASE alarm_commit");
+    } catch (...) {
+      // the transaction is lost anyway; the caller's error says so
+    }
+    throw;
+  }
+  return res;
+}
+
+void journal_db::save_sync_cursor(const alarm_sync_cursor& cursor) {
+  alarms_->save_sync_cursor(cursor);
+}
+
+int64_t journal_db::prune_alarm_events(int64_t before) {
+  return alarms_->prune_events(before);
 }
 
 } // namespace usms::db

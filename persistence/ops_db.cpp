@@ -52,6 +52,8 @@ where_clause status_where(const status_filter& f) {
     w.add("type = ?", f.type);
   if (!f.source.empty())
     w.add("source = ?", f.source);
+  if (!f.cause.empty())
+    w.add("cause = ?", f.cause);
   if (f.since > 0)
     w.add("finished_at >= ?", f.since);
   if (f.until > 0)

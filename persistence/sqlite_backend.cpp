@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "persistence/alarm_db.hpp"
 #include "persistence/journal_db.hpp"
 #include "persistence/offload_db.hpp"
 #include "persistence/ops_db.hpp"
@@ -36,6 +37,10 @@ public:
 
   std::unique_ptr<storage::offload_store> open_offload() const override {
     return std::make_unique<offload_db>(path_);
+  }
+
+  std::unique_ptr<storage::alarm_store> open_alarms() const override {
+    return std::make_unique<alarm_db>(path_);
   }
 
   std::string readiness_problem() const override {

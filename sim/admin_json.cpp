@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <utility>
 
 #include "common/json_parse.hpp"
 
@@ -178,6 +179,14 @@ std::string error_json(std::string_view message) {
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
   return buf.GetString();
+}
+
+http::response json_response(unsigned status, std::string body) {
+  http::response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
 }
 
 } // namespace usms::sim

@@ -168,7 +168,7 @@ TEST_CASE("text that is not UTF-8 is refused") {
   CHECK_FALSE(parse("\"\xC3\xA9\""));
 }
 
-TEST_CASE("valid UTF-8 and surrogate pairs pass; lone surrogates do not") {
+TEST_CASE("valid UTF-8 and surrogate pairs pass, lone surrogates do not") {
   rapidjson::Document doc;
   REQUIRE_FALSE(parse_json("\"\xC3\xA9 \xE6\xBC\xA2 \xF0\x9F\x98\x80\"", doc));
   REQUIRE_FALSE(parse_json(R"("\uD83D\uDE00")", doc));
@@ -226,7 +226,7 @@ TEST_CASE("one value and only whitespace around it") {
   CHECK(e->message.find("(at byte 5)") != std::string::npos);
 }
 
-TEST_CASE("a refused text leaves a null document; a good one its value") {
+TEST_CASE("a refused text leaves a null document, a good one its value") {
   rapidjson::Document doc;
   REQUIRE_FALSE(parse_json(R"({"a": [1, "two", null, true, 2.5]})", doc));
   REQUIRE(doc.IsObject());
