@@ -10,6 +10,7 @@
 #include "api/json_body.hpp"
 #include "api/json_writer.hpp"
 #include "api/request_views.hpp"
+#include "common/ascii.hpp"
 
 namespace usms::api {
 
@@ -71,7 +72,7 @@ std::optional<api_error> read_fields(const rapidjson::Value& doc,
                      "tickets (<key>#<generation>)");
   if (e.signal == alarm_signal::firing) {
     auto summary = e.fields.find("Summary");
-    if (summary == e.fields.end() || summary->second.empty())
+    if (summary == e.fields.end() || is_blank(summary->second))
       return bad_field("fields.summary", "summary is required for a firing");
   }
   return std::nullopt;

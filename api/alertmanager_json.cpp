@@ -10,6 +10,7 @@
 #include "alarms/alarm_key.hpp"
 #include "alarms/alert_render.hpp"
 #include "api/json_body.hpp"
+#include "common/ascii.hpp"
 #include "config/alert_template.hpp"
 #include "contract/xml_text.hpp"
 
@@ -120,12 +121,6 @@ std::optional<api_error> read_alert(const rapidjson::Value& v,
     return bad_field(path + ".fingerprint",
                      path + ".fingerprint must not be empty");
   return std::nullopt;
-}
-
-bool is_blank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-  });
 }
 
 std::string value_of(const alert_values& values, const std::string& name) {

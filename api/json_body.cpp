@@ -4,8 +4,8 @@
 #include <variant>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "common/json_parse.hpp"
 #include "contract/soap_codec.hpp"
 #include "contract/soap_rules.hpp"
 #include "contract/ticket_fields.hpp"
@@ -45,14 +45,8 @@ std::variant<std::string, api_error> field_text(const field_def& def,
 
 std::optional<api_error> parse_json_object(std::string_view body,
                                            rapidjson::Document& out) {
-  out.Parse<rapidjson::kParseStopWhenDoneFlag>(body.data(), body.size());
-  if (out.HasParseError())
-    return api_error{400, "malformed_json",
-                     std::string{"the body is not valid JSON: "}
-                         + rapidjson::GetParseError_En(out.GetParseError())
-                         + " (at byte " + std::to_string(out.GetErrorOffset())
-                         + ")",
-                     ""};
+  if (auto e = parse_json(body, out))
+    return api_error{400, "malformed_json", "the body is " + e->message, ""};
   if (!out.IsObject())
     return api_error{400, "malformed_json", "the body must be a JSON object",
                      ""};

@@ -26,8 +26,9 @@ inline constexpr std::size_t max_source_bytes = 256;
 /// Longest `reply_to`, in bytes.
 inline constexpr std::size_t max_reply_to_bytes = 2048;
 
-/// Parses `body` into `out`; a 400 `malformed_json` when it is not JSON or
-/// not an object.
+/// Parses `body` into `out` with the project's JSON limits (common/
+/// json_parse.hpp); a 400 `malformed_json` saying why when it is not JSON,
+/// nests too deep, repeats a key, is not UTF-8 or is not an object.
 std::optional<api_error> parse_json_object(std::string_view body,
                                            rapidjson::Document& out);
 

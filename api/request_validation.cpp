@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "api/json_body.hpp"
+#include "common/ascii.hpp"
 #include "contract/soap_codec.hpp"
 #include "contract/ticket_fields.hpp"
 #include "transport/url.hpp"
@@ -70,7 +71,8 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   if (auto e = read_common(doc, req))
     return *e;
   auto summary = req.fields.find("Summary");
-  if (summary == req.fields.end() || summary->second.empty())
+  // Blank is missing, as USMS sees it (the codec refuses it too).
+  if (summary == req.fields.end() || is_blank(summary->second))
     return bad_field("fields.summary", "summary is required");
   auto ext = req.fields.find("ExternalReference");
   if (ext != req.fields.end()) {

@@ -10,6 +10,7 @@
 #include "api/http_answers.hpp"
 #include "app/actor_bridge.hpp"
 #include "app/ops_views.hpp"
+#include "common/json_parse.hpp"
 #include "transport/url.hpp"
 
 namespace usms::app {
@@ -45,8 +46,10 @@ std::optional<api::api_error> check_source(const std::string& source) {
 std::variant<std::string, api::api_error> read_route_body(
   const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (auto e = parse_json(body, doc))
+    return api::api_error{400, "malformed_json", "the body is " + e->message,
+                          ""};
+  if (!doc.IsObject())
     return api::api_error{400, "malformed_json",
                           "the body must be a JSON object such as "
                           "{\"url\": \"http://host/hook\"}",

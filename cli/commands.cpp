@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "cli/exit_codes.hpp"
+#include "common/json_parse.hpp"
 #include "transport/url.hpp"
 
 namespace usms::cli {
@@ -41,7 +42,7 @@ std::string local_error(const std::string& code, const std::string& message) {
 std::string render(const std::string& body, bool pretty) {
   if (pretty) {
     rapidjson::Document doc;
-    if (!doc.Parse(body.c_str(), body.size()).HasParseError()) {
+    if (!parse_json(body, doc)) {
       rapidjson::StringBuffer buf;
       rapidjson::PrettyWriter<rapidjson::StringBuffer> w{buf};
       w.SetIndent(' ', 2);
@@ -62,9 +63,7 @@ std::optional<command_result> refusal(const gateway_reply& rep, bool pretty) {
                             + "\n"};
   if (rep.status >= 400) {
     rapidjson::Document doc;
-    bool is_json = !doc.Parse(rep.body.c_str(), rep.body.size())
-                      .HasParseError()
-                   && doc.IsObject();
+    bool is_json = !parse_json(rep.body, doc) && doc.IsObject();
     auto text = is_json ? render(rep.body, pretty)
                         : local_error("http_" + std::to_string(rep.status),
                                       rep.body)
@@ -123,8 +122,7 @@ command_result run(gateway_client& gw, const std::string& method,
   if (auto r = refusal(rep, w.pretty))
     return *r;
   rapidjson::Document doc;
-  doc.Parse(rep.body.c_str(), rep.body.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (parse_json(rep.body, doc) || !doc.IsObject())
     return {exit_refused, {},
             local_error("bad_answer", "the gateway's answer is not a JSON "
                                       "object")
@@ -143,8 +141,7 @@ command_result run(gateway_client& gw, const std::string& method,
     if (auto r = refusal(next, w.pretty))
       return *r;
     rapidjson::Document next_doc;
-    next_doc.Parse(next.body.c_str(), next.body.size());
-    if (next_doc.HasParseError() || !next_doc.IsObject())
+    if (parse_json(next.body, next_doc) || !next_doc.IsObject())
       break;
     rep = std::move(next);
     state = string_member(next_doc, "state");

@@ -19,6 +19,10 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 std::string to_lower_ascii(std::string_view text) {
   std::string out{text};
   for (auto& c : out)

@@ -1,10 +1,9 @@
 #include "config/json_value.hpp"
 
+#include "common/json_parse.hpp"
 #include "config/units.hpp"
 #include "config/url_redaction.hpp"
 #include "config/value_checks.hpp"
-
-#include <rapidjson/error/en.h>
 
 namespace usms::config {
 
@@ -226,11 +225,8 @@ void write_value(json_writer& out, const key_info& key, const value& v) {
 usms::result<value> parse_json_text(const key_info& key,
                                     std::string_view json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError())
-    return usms::failure{std::string{"invalid JSON: "}
-                             + rapidjson::GetParseError_En(doc.GetParseError()),
-                         key.dotted()};
+  if (auto e = parse_json(json, doc))
+    return usms::failure{"the value is " + e->message, key.dotted()};
   return value_from_json(key, doc);
 }
 

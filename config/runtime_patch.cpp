@@ -1,10 +1,9 @@
 #include "config/runtime_patch.hpp"
 
+#include "common/json_parse.hpp"
 #include "config/json_value.hpp"
 #include "config/keys.hpp"
 #include "config/url_redaction.hpp"
-
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 
@@ -86,11 +85,8 @@ std::string to_json(const loaded& current) {
 usms::result<patch_result> apply_patch(const loaded& current,
                                        std::string_view json_body) {
   rapidjson::Document doc;
-  doc.Parse(json_body.data(), json_body.size());
-  if (doc.HasParseError())
-    return usms::failure{std::string{"the body is not valid JSON: "}
-                             + rapidjson::GetParseError_En(doc.GetParseError()),
-                         "malformed"};
+  if (auto e = parse_json(json_body, doc))
+    return usms::failure{"the body is " + e->message, "malformed"};
   if (!doc.IsObject())
     return usms::failure{"the body must be an object of sections, e.g. "
                          "{\"soap\": {\"retries\": 5}}",

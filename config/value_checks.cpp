@@ -359,7 +359,9 @@ std::string check_priority_table(const value& v) {
   };
   const auto& table = std::get<priority_table>(v);
   for (auto i = table.begin(); i != table.end(); ++i) {
-    const auto& [severity, priority] = *i;
+    // Not a structured binding: clang (C++17) cannot capture one below.
+    const auto& severity = i->first;
+    const auto& priority = i->second;
     if (std::any_of(table.begin(), i,
                     [&](const auto& e) { return e.first == severity; }))
       return "severity " + quoted_redacted(severity) + " appears twice";

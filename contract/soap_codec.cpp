@@ -58,33 +58,13 @@ void element(std::string& out, const element_tags& tags,
   out += tags.close;
 }
 
-// The model spelling a value map is keyed by: xsd:int and xsd:boolean allow
-// several spellings of one value ("03", "+3"; "1" for true).
-std::string_view canonical(field_kind kind, std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t'
-                        || v.front() == '\n' || v.front() == '\r'))
-    v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t'
-                        || v.back() == '\n' || v.back() == '\r'))
-    v.remove_suffix(1);
-  if (kind == field_kind::boolean)
-    return v == "1" ? "true" : v == "0" ? "false" : v;
-  if (kind == field_kind::priority) {
-    if (!v.empty() && v.front() == '+')
-      v.remove_prefix(1);
-    while (v.size() > 1 && v.front() == '0')
-      v.remove_prefix(1);
-  }
-  return v;
-}
-
 // One field's element, its value in the contract's spelling.
 template <bool Lossy>
 void field_element(std::string& out, const contract& k, std::size_t index,
                    ticket_type type, std::string_view value) {
   auto kind = ticket_field_defs()[index].kind;
   if (auto map = k.values_for(kind, type))
-    value = map->to_wire(canonical(kind, value));
+    value = map->to_wire(canonical_value(kind, value));
   element<Lossy>(out, k.field_tags[index], value);
 }
 

@@ -83,9 +83,12 @@ std::string read_answer_ticket(const node* t, const contract& k,
              + std::string{local}
              + " holds " + p;
     auto& def = defs[static_cast<std::size_t>(i)];
-    if (auto map = k.values_for(def.kind, type))
-      if (auto model = map->to_model(trim_xml_space(value)))
-        value = std::string{*model};
+    // A value of a mapped kind comes back in the model's spelling, also
+    // when it is none of the contract's values: as the writer sends it.
+    if (auto map = k.values_for(def.kind, type)) {
+      auto model = map->to_model(trim_xml_space(value));
+      value = std::string{canonical_value(def.kind, model ? *model : value)};
+    }
     out[std::string{def.soap_name}] = std::move(value);
   }
   return {};

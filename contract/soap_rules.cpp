@@ -1,16 +1,14 @@
 #include "contract/soap_rules.hpp"
 
+#include "common/ascii.hpp"
+
 namespace usms::soap {
 
 namespace {
 
-bool blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
 std::string check_summary(const ticket_fields& fields) {
   auto i = fields.find("Summary");
-  if (i == fields.end() || blank(i->second))
+  if (i == fields.end() || is_blank(i->second))
     return "Summary is required";
   return {};
 }
@@ -75,7 +73,7 @@ std::string check_call(const operation& op, const call& c) {
     case action::create:
       return check_fields(op, c.type, c.fields, true);
     case action::update: {
-      if (blank(c.ticket_id))
+      if (is_blank(c.ticket_id))
         return "TicketId is required";
       if (auto p = check_xml_text(c.ticket_id); !p.empty())
         return "TicketId holds " + p;

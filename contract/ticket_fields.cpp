@@ -96,6 +96,19 @@ int days_in_month(long year, int month) {
 
 } // namespace
 
+std::string_view canonical_value(field_kind kind, std::string_view value) {
+  auto v = trim_xsd_space(value);
+  if (kind == field_kind::boolean)
+    return v == "1" ? "true" : v == "0" ? "false" : v;
+  if (kind == field_kind::priority) {
+    if (!v.empty() && v.front() == '+')
+      v.remove_prefix(1);
+    while (v.size() > 1 && v.front() == '0')
+      v.remove_prefix(1);
+  }
+  return v;
+}
+
 const std::vector<field_def>& ticket_field_defs() {
   static const std::vector<field_def> defs = make_defs();
   return defs;

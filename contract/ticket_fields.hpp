@@ -58,6 +58,13 @@ bool is_valid_priority(std::string_view value);
 bool is_valid_boolean(std::string_view value);
 bool is_valid_date_time(std::string_view value);
 
+/// The model's one spelling of a value of a kind that value maps translate:
+/// without the white space around it, and for xsd:int and xsd:boolean,
+/// which allow several spellings of one value, "3" for "03" or "+3" and
+/// `true`/`false` for "1"/"0". Maps are keyed by it, so the writer looks
+/// values up in it and the reader gives values back in it.
+std::string_view canonical_value(field_kind kind, std::string_view value);
+
 /// The instant an xsd:dateTime names, in milliseconds since the Unix epoch
 /// (no offset means UTC); nullopt when `is_valid_date_time` refuses the text
 /// or its year has more than four digits.

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/json_parse.hpp"
+
 namespace usms::db {
 
 namespace {
@@ -73,8 +75,7 @@ std::string encode_payload(const ticket_request& req) {
 
 bool decode_payload(std::string_view json, ticket_request& req) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (parse_json(json, doc) || !doc.IsObject())
     return false;
   if (auto i = doc.FindMember("fields"); i != doc.MemberEnd())
     read_fields(i->value, req.fields);
@@ -111,8 +112,7 @@ std::string encode_result(const request_outcome& out) {
 
 bool decode_result(std::string_view json, request_outcome& out) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (parse_json(json, doc) || !doc.IsObject())
     return false;
   out.ticket_id = text_member(doc, "ticket_id");
   if (auto i = doc.FindMember("tickets");

@@ -1,12 +1,13 @@
 #include "sim/admin_json.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
 #include <utility>
+
+#include "common/json_parse.hpp"
 
 namespace usms::sim {
 
@@ -68,11 +69,8 @@ std::string faults_to_json(const fault_settings& s) {
 result<fault_settings> apply_faults_json(std::string_view body,
                                          fault_settings s) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError())
-    return failure{std::string("invalid JSON: ")
-                     + rapidjson::GetParseError_En(doc.GetParseError()),
-                   "bad_request"};
+  if (auto e = parse_json(body, doc))
+    return failure{"the body is " + e->message, "bad_request"};
   if (!doc.IsObject())
     return failure{"the body must be a JSON object", "bad_request"};
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/json_parse.hpp"
 #include "contract/ticket_fields.hpp"
 #include "sim/admin_json.hpp"
 #include "transport/url.hpp"
@@ -41,14 +42,15 @@ http::response ticket_answer(const ticket_store& store, const std::string& id) {
 std::string read_change(std::string_view body, ticket_type type,
                         ticket_fields& changes, std::string& note) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (auto e = parse_json(body, doc))
+    return "the body is " + e->message;
+  if (!doc.IsObject())
     return "the body must be a JSON object";
   for (auto& m : doc.GetObject()) {
-    std::string name = m.name.GetString();
+    std::string name{m.name.GetString(), m.name.GetStringLength()};
     if (!m.value.IsString())
       return name + " must be a string";
-    std::string value = m.value.GetString();
+    std::string value{m.value.GetString(), m.value.GetStringLength()};
     if (name == "status") {
       const auto* def = field_by_soap_name("Status");
       if (def != nullptr)

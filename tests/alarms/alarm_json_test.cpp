@@ -156,6 +156,8 @@ TEST_CASE("a firing needs a summary", "[alarms][json]") {
   CHECK(e.field == "fields.summary");
   e = refused(R"({"key": "k", "state": "firing", "fields": {"summary": ""}})");
   CHECK(e.field == "fields.summary");
+  e = refused(R"({"key": "k", "state": "firing", "fields": {"summary": "  "}})");
+  CHECK(e.field == "fields.summary");
 }
 
 TEST_CASE("source and reply_to are checked as for tickets", "[alarms][json]") {

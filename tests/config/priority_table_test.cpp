@@ -112,9 +112,11 @@ TEST_CASE("priority table: environment and runtime JSON",
         == "severity 'critical': expected an integer, got a string");
   CHECK(parse_json_text(key, R"({"critical": 1.5})").error().message
         == "severity 'critical': expected an integer, got a number");
+  // The JSON parser itself refuses a repeated key, before the table is read.
   CHECK(
       parse_json_text(key, R"({"critical": 1, "critical": 2})").error().message
-      == "severity 'critical' appears twice");
+      == "the value is JSON with the key \"critical\" twice in one object "
+         "(at byte 26)");
   CHECK(parse_json_text(key, R"("critical=1")").error().message
         == "expected an object of severity names to priorities, e.g. "
            "{\"critical\": 1}, got a string");

@@ -197,6 +197,16 @@ TEST_CASE("apply_patch refuses malformed bodies", "[config][runtime]") {
   auto current = defaults();
   CHECK(apply_patch(current, "not json").error().code == "malformed");
   CHECK(apply_patch(current, "[]").error().code == "malformed");
+  // The JSON limits: a key given twice, deep nesting, bytes not UTF-8.
+  auto twice = apply_patch(current, R"({"soap": {"retries": 3, "retries": 9}})");
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().code == "malformed");
+  CHECK(twice.error().message.find("\"retries\" twice") != std::string::npos);
+  auto deep = apply_patch(current, std::string(65, '[') + std::string(65, ']'));
+  REQUIRE_FALSE(deep);
+  CHECK(deep.error().message.find("deeper than 64") != std::string::npos);
+  CHECK(apply_patch(current, "{\"soap\": {\"user\": \"\xff\"}}").error().code
+        == "malformed");
   CHECK(apply_patch(current, R"({"soap": 5})").error().code == "soap");
   auto number_duration
       = apply_patch(current, R"({"usms": {"connect_timeout": 5}})");

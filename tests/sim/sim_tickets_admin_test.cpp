@@ -58,6 +58,12 @@ TEST_CASE("a person resolves, closes and comments tickets through the admin "
   CHECK(put_ticket(sim, id, R"({"status": "InProgress"})").status == 409);
   CHECK(put_ticket(sim, id, R"({"status": "Investigating"})").status == 400);
   CHECK(put_ticket(sim, id, R"({"priority": "1"})").status == 400);
+  // The body is read with the project's JSON limits.
+  auto twice = put_ticket(sim, id, R"({"work_note": "a", "work_note": "b"})");
+  CHECK(twice.status == 400);
+  CHECK(twice.body.find("work_note") != std::string::npos);
+  CHECK(twice.body.find("twice in one object") != std::string::npos);
+  CHECK(put_ticket(sim, id, std::string(100000, '[')).status == 400);
   CHECK(http_call("GET", sim.base_url() + "/admin/tickets/INC0009999")
           .status
         == 404);

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/admin_json.hpp"
 #include "sim/blob_arena.hpp"
 #include "sim/cli_values.hpp"
 #include "sim/compact_fields.hpp"
@@ -119,4 +120,16 @@ TEST_CASE("WSDL address rewriting and SOAPAction matching", "[sim][unit]") {
   CHECK(soap_action_matches("urn:usms:ticket:v2#CreateTicket", "CreateTicket"));
   CHECK_FALSE(soap_action_matches("XCreateTicket", "CreateTicket"));
   CHECK_FALSE(soap_action_matches("QueryTickets", "CreateTicket"));
+}
+
+TEST_CASE("the admin API reads JSON with the project's limits",
+          "[sim][unit]") {
+  auto twice = apply_faults_json(R"({"down": true, "down": false})", {});
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().code == "bad_request");
+  CHECK(twice.error().message.find("\"down\" twice") != std::string::npos);
+  auto deep = apply_faults_json(std::string(100000, '['), {});
+  REQUIRE_FALSE(deep);
+  CHECK(deep.error().message.find("deeper than 64") != std::string::npos);
+  CHECK(apply_faults_json(R"({"down": true})", {})->down);
 }

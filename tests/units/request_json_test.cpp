@@ -41,6 +41,12 @@ TEST_CASE("a create maps snake_case fields to SOAP names") {
 TEST_CASE("validation errors name the field") {
   CHECK(error_of(parse_create("incident", R"({"fields": {}})", {}))->field
         == "fields.summary");
+  // Blank is missing: USMS could not be sent it.
+  CHECK(error_of(parse_create("incident",
+                              "{\"fields\": {\"summary\": \" \\t\\r\\n\"}}",
+                              {}))
+          ->field
+        == "fields.summary");
   CHECK(error_of(parse_create("incident",
                               R"({"fields": {"summary": "x", "sumary": 1}})",
                               {}))
