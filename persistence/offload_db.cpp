@@ -79,7 +79,7 @@ offload_db::mark_batch(int64_t limit, const planner& plan, int64_t now_ms) {
     q.bind(1, limit);
     std::vector<status_row> rows;
     while (q.step())
-      rows.push_back(read_status_row(q));
+      rows.push_back(status_from_row(q));
     q.reset();
     if (rows.empty())
       return;
@@ -119,7 +119,7 @@ std::vector<status_row> offload_db::batch_rows(int64_t batch) {
   q.bind(1, batch);
   std::vector<status_row> out;
   while (q.step())
-    out.push_back(read_status_row(q));
+    out.push_back(status_from_row(q));
   q.reset();
   return out;
 }

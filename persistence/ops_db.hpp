@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "messages/ops_queries.hpp"
+#include "persistence/filters.hpp"
 #include "persistence/operator_store.hpp"
 #include "persistence/sqlite.hpp"
 
@@ -69,8 +70,5 @@ private:
   /// WAL frames at the last maintain(): unchanged and all copied = idle.
   int last_log_frames_ = -1;
 };
-
-/// `text` with `\`, `%` and `_` escaped by `\`, for LIKE ... ESCAPE '\'.
-std::string escape_like(const std::string& text);
 
 } // namespace usms::db

@@ -1,0 +1,41 @@
+#include "persistence/rows.hpp"
+
+namespace usms::db {
+
+const char* const request_columns
+    = "id, action, type, payload, source, correlation_id, reply_to, "
+      "idempotency_key, external_reference, state, attempts, next_attempt_at, "
+      "last_error, sending, lookup_first, accepted_at, updated_at, "
+      "finished_at, "
+      "result, reason, reply_state, reply_attempts, reply_error, seq, "
+      "retried_at";
+
+const char* const index_columns
+    = "id, seq, action, serial_key, next_attempt_at, "
+      "CASE WHEN retried_at > 0 THEN retried_at ELSE accepted_at END";
+
+const char* const status_columns
+    = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
+      "status, reason, source, correlation_id, attempts";
+
+std::string status_text(request_state s) {
+  return s == request_state::succeeded ? "Succeeded" : "Failed";
+}
+
+status_row finished_row(const ticket_request& req, const request_outcome& out) {
+  status_row row;
+  row.request_id = req.id;
+  row.accepted_at = req.accepted_at;
+  row.finished_at = out.finished_at;
+  row.action = std::string{to_string(req.act)};
+  row.type = std::string{to_string(req.type)};
+  row.ticket_id = !out.ticket_id.empty() ? out.ticket_id : req.ticket_id;
+  row.status = status_text(out.state);
+  row.reason = out.reason;
+  row.source = req.source;
+  row.correlation_id = req.correlation_id;
+  row.attempts = out.attempts;
+  return row;
+}
+
+} // namespace usms::db
