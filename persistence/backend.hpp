@@ -45,9 +45,10 @@ public:
 };
 
 /// The backend for `target` (see config::resolved_storage): SQLite at its
-/// path (the file is created at the first open when missing); PostgreSQL,
-/// which this build does not have, is refused with a storage_error saying
-/// so (the password redacted). Opens no connection yet.
+/// path (the file is created at the first open when missing), or
+/// PostgreSQL at its libpq URL (the database must exist; its tables are
+/// created at the first open). Opens no connection yet; an empty SQLite
+/// path is refused with a storage_error.
 std::shared_ptr<const backend>
 open_backend(const config::storage_target& target);
 

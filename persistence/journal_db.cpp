@@ -23,11 +23,8 @@ struct journal_db::statements {
 
 namespace {
 
-/// What a retry resets; ?2 is the moment, where the give-up clock restarts.
-constexpr const char* requeue_assignments
-  = "state = 'queued', attempts = 0, next_attempt_at = 0, last_error = '', "
-    "sending = 0, lookup_first = 0, finished_at = 0, result = '', "
-    "reason = '', updated_at = ?2, retried_at = ?2";
+/// What a retry resets; ?2 is the moment.
+const std::string requeue_set = requeue_assignments("?2");
 
 std::string select_from_requests(const char* where) {
   return std::string{"SELECT "} + request_columns + " FROM requests " + where;
@@ -61,7 +58,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "DO UPDATE SET confirmed = confirmed + 1"),
     db_.prepare("SELECT confirmed FROM external_references "
                 "WHERE external_reference = ?1"),
-    db_.prepare(std::string{"UPDATE requests SET "} + requeue_assignments
+    db_.prepare("UPDATE requests SET " + requeue_set
                 + " WHERE id = ?1 AND state IN ('failed', 'cancelled') "
                   "RETURNING "
                 + index_columns),
@@ -206,9 +203,8 @@ std::optional<index_row> journal_db::requeue(const std::string& id) {
 std::vector<index_row> journal_db::requeue_failed(const status_filter& f) {
   // ?2 is the moment; the filter's `?`s come after it, numbered 3, 4 ...
   auto w = failed_requests_where(f, "LIKE");
-  auto q = db_.prepare(std::string{"UPDATE requests SET "}
-                       + requeue_assignments + w.sql + " RETURNING "
-                       + index_columns);
+  auto q = db_.prepare("UPDATE requests SET " + requeue_set + w.sql
+                       + " RETURNING " + index_columns);
   q.bind(2, now_ms());
   bind_values(q, w, 3);
   std::vector<index_row> out;

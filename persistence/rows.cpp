@@ -22,6 +22,13 @@ std::string status_text(request_state s) {
   return s == request_state::succeeded ? "Succeeded" : "Failed";
 }
 
+std::string requeue_assignments(const std::string& moment) {
+  return "state = 'queued', attempts = 0, next_attempt_at = 0, "
+         "last_error = '', sending = 0, lookup_first = 0, finished_at = 0, "
+         "result = '', reason = '', updated_at = "
+         + moment + ", retried_at = " + moment;
+}
+
 status_row finished_row(const ticket_request& req, const request_outcome& out) {
   status_row row;
   row.request_id = req.id;

@@ -29,6 +29,10 @@ std::string status_text(request_state s);
 /// row_id not yet known).
 status_row finished_row(const ticket_request& req, const request_outcome& out);
 
+/// The assignments that put a failed or cancelled request back in the
+/// queue, its give-up clock starting at `moment` (a placeholder).
+std::string requeue_assignments(const std::string& moment);
+
 /// A `requests` row selected with request_columns.
 template <class Row>
 request_record request_from_row(const Row& s) {

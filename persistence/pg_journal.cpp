@@ -1,0 +1,288 @@
+#include "persistence/pg_journal.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "persistence/filters.hpp"
+#include "persistence/pg_migrations.hpp"
+#include "persistence/pg_rows.hpp"
+#include "persistence/record_json.hpp"
+#include "persistence/rows.hpp"
+
+namespace usms::pg {
+
+namespace {
+
+constexpr int min_block = 16;
+constexpr int max_block = 4096;
+
+const char* const insert_request
+    = "INSERT INTO requests (seq, id, action, type, payload, source, "
+      "correlation_id, reply_to, idempotency_key, external_reference, state, "
+      "accepted_at, updated_at, serial_key) VALUES ($1, $2, $3, $4, $5, $6, "
+      "$7, $8, $9, $10, 'queued', $11, $11, $12)";
+
+std::vector<value> request_values(int64_t seq, const ticket_request& req) {
+  return {seq,
+          req.id,
+          to_string(req.act),
+          to_string(req.type),
+          db::encode_payload(req),
+          req.source,
+          req.correlation_id,
+          req.reply_to,
+          req.idempotency_key.empty() ? value{std::nullopt}
+                                      : value{req.idempotency_key},
+          req.external_reference,
+          req.accepted_at,
+          serial_key(req)};
+}
+
+/// `{1,2,3}`, PostgreSQL's text form of a bigint array.
+void append_array(const std::string& text, std::vector<int64_t>& out) {
+  const char* p = text.c_str();
+  while (*p) {
+    if (*p == '{' || *p == ',' || *p == '}') {
+      ++p;
+      continue;
+    }
+    char* end = nullptr;
+    out.push_back(std::strtoll(p, &end, 10));
+    p = end;
+  }
+}
+
+} // namespace
+
+int id_block::wanted() const {
+  return std::clamp(std::max(last_used, 2 * used), min_block, max_block);
+}
+
+void id_block::end_group() {
+  last_used = used;
+  used = 0;
+  values.clear();
+  next = 0;
+}
+
+pg_journal::pg_journal(const std::string& url) : c_(url) {
+  migrate(c_);
+}
+
+pg_journal::~pg_journal() {
+  if (in_tx_)
+    c_.abandon_transaction();
+}
+
+void pg_journal::begin() {
+  if (in_tx_)
+    return;
+  c_.enter_pipeline();
+  c_.queue_command("BEGIN");
+  in_tx_ = true;
+}
+
+void pg_journal::commit() {
+  if (!in_tx_)
+    return;
+  in_tx_ = false;
+  try {
+    c_.queue_command("COMMIT");
+    c_.leave_pipeline();
+  } catch (...) {
+    c_.abandon_transaction();
+    end_group();
+    throw;
+  }
+  end_group();
+  // Committed and flushed: the database takes writes.
+  c_.status()->ok();
+}
+
+void pg_journal::rollback() {
+  if (!in_tx_)
+    return;
+  in_tx_ = false;
+  c_.abandon_transaction();
+  end_group();
+}
+
+void pg_journal::end_group() {
+  seqs_.end_group();
+  row_ids_.end_group();
+}
+
+template <class F>
+auto pg_journal::alone_or_in_group(F&& fn) {
+  if (in_tx_)
+    return fn();
+  begin();
+  try {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      commit();
+    } else {
+      auto v = fn();
+      commit();
+      return v;
+    }
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
+void pg_journal::take_ids(int seqs, int row_ids) {
+  // One round trip for both kinds: the other kind as many as the last
+  // group used, so a steady mix of appends and finishes asks once.
+  auto r = c_.run("SELECT ARRAY(SELECT nextval('requests_seq_seq') "
+                  "FROM generate_series(1, $1)), "
+                  "ARRAY(SELECT nextval('status_rows_row_id_seq') "
+                  "FROM generate_series(1, $2))",
+                  {seqs, row_ids});
+  append_array(r.text(0, 0), seqs_.values);
+  append_array(r.text(0, 1), row_ids_.values);
+}
+
+int64_t pg_journal::next_seq() {
+  if (seqs_.empty())
+    take_ids(seqs_.wanted(),
+             row_ids_.empty() ? std::min(row_ids_.last_used, max_block) : 0);
+  return seqs_.take();
+}
+
+int64_t pg_journal::next_row_id() {
+  if (row_ids_.empty())
+    take_ids(seqs_.empty() ? std::min(seqs_.last_used, max_block) : 0,
+             row_ids_.wanted());
+  return row_ids_.take();
+}
+
+pg_journal::append_result pg_journal::append(const ticket_request& req) {
+  return alone_or_in_group([&]() -> append_result {
+    auto seq = next_seq();
+    if (req.idempotency_key.empty()) {
+      c_.queue(insert_request, request_values(seq, req));
+      return {req.id, false, seq};
+    }
+    // The unique index decides, also against another gateway journaling
+    // the same key at this moment (its row is waited for).
+    auto inserted = c_.run(std::string{insert_request}
+                               + " ON CONFLICT (idempotency_key) WHERE "
+                                 "idempotency_key IS NOT NULL DO NOTHING "
+                                 "RETURNING seq",
+                           request_values(seq, req));
+    if (inserted.rows() == 1)
+      return {req.id, false, seq};
+    auto found = c_.run("SELECT id FROM requests WHERE idempotency_key = $1",
+                        {req.idempotency_key});
+    if (found.rows() != 1)
+      throw pg_error("idempotency key " + req.idempotency_key
+                     + " neither journaled nor found");
+    return {found.text(0, 0), true, 0};
+  });
+}
+
+void pg_journal::update_progress(const std::string& id,
+                                 const request_progress& p) {
+  alone_or_in_group([&] {
+    c_.queue("UPDATE requests SET state = $2, attempts = $3, "
+             "next_attempt_at = $4, last_error = $5, sending = $6, "
+             "lookup_first = $7, updated_at = $8 WHERE id = $1",
+             {id, to_string(p.state), p.attempts, p.next_attempt_at,
+              p.last_error, p.sending ? 1 : 0, p.lookup_first ? 1 : 0,
+              now_ms()});
+  });
+}
+
+status_row pg_journal::finish(const ticket_request& req,
+                              const request_outcome& out,
+                              const std::string& reply_state) {
+  return alone_or_in_group([&] {
+    c_.queue("UPDATE requests SET state = $2, attempts = $3, "
+             "next_attempt_at = 0, sending = 0, lookup_first = 0, "
+             "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
+             "reply_state = $7, reply_attempts = 0, reply_error = '' "
+             "WHERE id = $1",
+             {req.id, to_string(out.state), out.attempts, out.finished_at,
+              db::encode_result(out), out.reason, reply_state});
+    auto row = db::finished_row(req, out);
+    row.row_id = next_row_id();
+    c_.queue("INSERT INTO status_rows (row_id, request_id, accepted_at, "
+             "finished_at, action, type, ticket_id, status, reason, source, "
+             "correlation_id, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+             "$8, $9, $10, $11, $12)",
+             {row.row_id, row.request_id, row.accepted_at, row.finished_at,
+              row.action, row.type, row.ticket_id, row.status, row.reason,
+              row.source, row.correlation_id, row.attempts});
+    if (req.act == action::create && out.state == request_state::succeeded
+        && !req.external_reference.empty())
+      c_.queue("INSERT INTO external_references (external_reference, "
+               "confirmed) VALUES ($1, 1) ON CONFLICT (external_reference) "
+               "DO UPDATE SET confirmed = external_references.confirmed + 1",
+               {req.external_reference});
+    return row;
+  });
+}
+
+int64_t pg_journal::confirmed_creates(const std::string& external_reference) {
+  auto r = c_.run("SELECT confirmed FROM external_references "
+                  "WHERE external_reference = $1",
+                  {external_reference});
+  return r.rows() ? r.int64(0, 0) : 0;
+}
+
+std::optional<index_row> pg_journal::requeue(const std::string& id) {
+  return alone_or_in_group([&]() -> std::optional<index_row> {
+    auto r = c_.run("UPDATE requests SET " + db::requeue_assignments("$2")
+                        + " WHERE id = $1 AND state IN ('failed', "
+                          "'cancelled') RETURNING "
+                        + db::index_columns,
+                    {id, now_ms()});
+    auto rows = index_rows_of(r);
+    if (rows.empty())
+      return std::nullopt;
+    return std::move(rows.front());
+  });
+}
+
+std::vector<index_row> pg_journal::requeue_failed(const status_filter& f) {
+  return alone_or_in_group([&] {
+    auto w = db::failed_requests_where(f, "ILIKE");
+    auto args = values_of(w);
+    args.insert(args.begin(), now_ms());
+    auto r = c_.run("UPDATE requests SET " + db::requeue_assignments("$1")
+                        + db::numbered_placeholders(w.sql, 2) + " RETURNING "
+                        + db::index_columns,
+                    args);
+    auto out = index_rows_of(r);
+    std::sort(out.begin(), out.end(),
+              [](auto& a, auto& b) { return a.seq < b.seq; });
+    return out;
+  });
+}
+
+std::optional<request_record> pg_journal::load(const std::string& id) {
+  return find_request(c_, id);
+}
+
+int64_t pg_journal::status_count() {
+  return c_.run("SELECT COUNT(*) FROM status_rows").int64(0, 0);
+}
+
+std::vector<request_record> pg_journal::pending_replies() {
+  return requests_of(
+      c_.run(select_requests("WHERE reply_state = 'pending' ORDER BY seq")));
+}
+
+void pg_journal::save_reply_states(
+    const std::vector<reply_state_update>& updates) {
+  alone_or_in_group([&] {
+    for (const auto& u : updates)
+      c_.queue("UPDATE requests SET reply_state = $2, reply_attempts = $3, "
+               "reply_error = $4 WHERE id = $1",
+               {u.request_id, u.state, u.attempts, u.error});
+  });
+}
+
+} // namespace usms::pg

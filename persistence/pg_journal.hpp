@@ -1,0 +1,80 @@
+#pragma once
+
+/// The journal on PostgreSQL (see persistence/journal_store.hpp).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "persistence/journal_store.hpp"
+#include "persistence/pg.hpp"
+
+namespace usms::pg {
+
+/// Sequence numbers taken ahead from the database for one group commit,
+/// so that a write need not wait for the number the database would give
+/// it. Taken when the group needs its first one (after every request of
+/// the group arrived: a request acknowledged before another one arrived,
+/// on any gateway, has the lower number) and dropped when the group ends.
+struct id_block {
+  std::vector<int64_t> values;
+  size_t next = 0;
+  int used = 0;      ///< taken in the group under way
+  int last_used = 0; ///< taken in the group before
+
+  bool empty() const { return next >= values.size(); }
+  /// How many to ask for: about what the last group used.
+  int wanted() const;
+  int64_t take() {
+    ++used;
+    return values[next++];
+  }
+  void end_group();
+};
+
+/// The journal on PostgreSQL: one connection, one transaction per group
+/// commit, its writes sent in libpq's pipeline mode and their answers read
+/// at COMMIT: a group of N writes costs a round trip or two, not N. An
+/// append with an idempotency key is the exception: it waits for the
+/// database, whose unique index decides between gateways too.
+class pg_journal : public storage::journal_store {
+public:
+  /// Connects to `url` and upgrades the schema; throws pg_error.
+  explicit pg_journal(const std::string& url);
+  ~pg_journal() override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  bool in_transaction() const override { return in_tx_; }
+
+  append_result append(const ticket_request& req) override;
+  void update_progress(const std::string& id,
+                       const request_progress& p) override;
+  status_row finish(const ticket_request& req, const request_outcome& out,
+                    const std::string& reply_state) override;
+  int64_t confirmed_creates(const std::string& external_reference) override;
+  std::optional<index_row> requeue(const std::string& id) override;
+  std::vector<index_row> requeue_failed(const status_filter& f) override;
+  std::optional<request_record> load(const std::string& id) override;
+  int64_t status_count() override;
+  std::vector<request_record> pending_replies() override;
+  void
+  save_reply_states(const std::vector<reply_state_update>& updates) override;
+
+private:
+  /// A write outside begin()/commit() is a group of its own.
+  template <class F>
+  auto alone_or_in_group(F&& fn);
+  int64_t next_seq();
+  int64_t next_row_id();
+  void take_ids(int seqs, int row_ids);
+  void end_group();
+
+  connection c_;
+  bool in_tx_ = false;
+  id_block seqs_;
+  id_block row_ids_;
+};
+
+} // namespace usms::pg

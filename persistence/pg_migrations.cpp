@@ -1,0 +1,189 @@
+#include "persistence/pg_migrations.hpp"
+
+#include "messages/request.hpp"
+
+namespace usms::pg {
+
+namespace {
+
+/// Version 1: the tables of the first release. The sequence numbers are
+/// BIGSERIAL: the journal takes them ahead, a block per group commit.
+constexpr const char* version_1 = R"sql(
+CREATE TABLE requests (
+  seq BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  action TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  reply_to TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT,
+  external_reference TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  sending INTEGER NOT NULL DEFAULT 0,
+  lookup_first INTEGER NOT NULL DEFAULT 0,
+  accepted_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  finished_at BIGINT NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  reply_state TEXT NOT NULL DEFAULT '',
+  reply_attempts INTEGER NOT NULL DEFAULT 0,
+  reply_error TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX requests_idempotency
+  ON requests(idempotency_key) WHERE idempotency_key IS NOT NULL;
+-- A range scan in journal order per state: the backlog at a restart, the
+-- queue page.
+CREATE INDEX requests_by_state ON requests(state, seq);
+CREATE INDEX requests_reply_pending
+  ON requests(seq) WHERE reply_state = 'pending';
+
+CREATE TABLE status_rows (
+  row_id BIGSERIAL PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  accepted_at BIGINT NOT NULL,
+  finished_at BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  type TEXT NOT NULL,
+  ticket_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  offload_batch BIGINT
+);
+CREATE INDEX status_rows_batch
+  ON status_rows(offload_batch) WHERE offload_batch IS NOT NULL;
+CREATE INDEX status_rows_finished ON status_rows(finished_at, row_id);
+CREATE INDEX status_rows_status ON status_rows(status, finished_at);
+CREATE INDEX status_rows_source ON status_rows(source, finished_at);
+
+-- How many creates the gateway confirmed per ExternalReference, apart
+-- from status_rows so that offloading never forgets it.
+CREATE TABLE external_references (
+  external_reference TEXT PRIMARY KEY,
+  confirmed BIGINT NOT NULL
+);
+
+CREATE TABLE runtime_config (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE reply_routes (
+  source TEXT PRIMARY KEY,
+  url TEXT NOT NULL
+);
+
+CREATE TABLE trend (
+  at BIGINT PRIMARY KEY,
+  count BIGINT NOT NULL
+);
+
+-- An offload batch between marking its rows and deleting them (see the
+-- SQLite schema).
+CREATE TABLE offload_batches (
+  batch BIGSERIAL PRIMARY KEY,
+  file TEXT NOT NULL,
+  file_size_before BIGINT NOT NULL,
+  file_size_after BIGINT NOT NULL,
+  rows BIGINT NOT NULL,
+  checksum BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
+/// Version 2: each request's serial key and the moment an operator last
+/// retried it; unfinished requests journaled before it get their key.
+constexpr const char* version_2 = R"sql(
+ALTER TABLE requests ADD COLUMN serial_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN retried_at BIGINT NOT NULL DEFAULT 0;
+UPDATE requests SET serial_key = 'x:' || external_reference
+  WHERE action = 'create' AND external_reference <> ''
+    AND state IN ('queued', 'in_flight', 'waiting_retry');
+UPDATE requests
+  SET serial_key = 't:' || type || ':'
+                   || COALESCE(payload::jsonb ->> 'ticket_id', '')
+  WHERE action = 'update'
+    AND state IN ('queued', 'in_flight', 'waiting_retry');
+)sql";
+
+constexpr const char* versions_table = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+);
+)sql";
+
+/// The advisory lock every schema step takes ("usms_sch").
+constexpr int64_t migration_lock = 0x75736d735f736368;
+
+[[noreturn]] void refuse(const std::string& what) {
+  throw pg_error(what);
+}
+
+} // namespace
+
+const std::vector<db::migration>& schema_migrations() {
+  static const std::vector<db::migration> steps{
+      {1, "requests, status table, operator tables, offload batches",
+       version_1},
+      {2, "serial keys and retry times of requests", version_2},
+  };
+  return steps;
+}
+
+int schema_version(connection& c) {
+  auto exists = c.run("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  if (exists.text(0, 0) != "t")
+    return 0;
+  auto q = c.run("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  return static_cast<int>(q.int64(0, 0));
+}
+
+int migrate(connection& c, const std::vector<db::migration>& steps) {
+  int latest = steps.empty() ? 0 : steps.back().version;
+  auto check_known = [&](int version) {
+    if (version > latest)
+      refuse("the database has schema version " + std::to_string(version)
+             + ", newer than this gateway knows (" + std::to_string(latest)
+             + "): it was made by a newer release");
+  };
+  // The common case, every connection's open: up to date, read only.
+  auto current = schema_version(c);
+  check_known(current);
+  if (current == latest)
+    return 0;
+  int applied = 0;
+  for (const auto& step : steps) {
+    in_transaction(c, [&] {
+      // Held until this transaction ends: another gateway's step waits
+      // here and then finds the version moved on.
+      c.run("SELECT pg_advisory_xact_lock($1)", {migration_lock});
+      c.exec(versions_table);
+      current = schema_version(c);
+      check_known(current);
+      if (step.version <= current)
+        return;
+      if (step.version != current + 1)
+        refuse("schema step " + std::to_string(step.version)
+               + " follows version " + std::to_string(current)
+               + ": the steps must be numbered without gaps");
+      c.exec(step.sql);
+      c.run("INSERT INTO schema_migrations (version, name, applied_at) "
+            "VALUES ($1, $2, $3)",
+            {step.version, step.name, now_ms()});
+      ++applied;
+    });
+  }
+  return applied;
+}
+
+} // namespace usms::pg
