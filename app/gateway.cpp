@@ -31,6 +31,7 @@
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
+#include "config/storage_target.hpp"
 #include "persistence/backend.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
@@ -221,16 +222,19 @@ std::string gateway::start() {
   http::client_options reply_options;
   reply_options.request_timeout = std::chrono::seconds(10);
   d.reply_client = std::make_shared<http::client>(reply_options);
-  // Each storage owner opens its own connection to the location; which
-  // backend serves it is the location's business (storage::open_backend).
+  // Each storage owner opens its own connection to the location (storage.url
+  // or storage.db, whichever came from the later source); which backend
+  // serves it is the location's business (storage::open_backend).
+  auto location = config::resolved_storage(d.cfg).location;
   std::shared_ptr<const storage::backend> backend;
   try {
-    backend = storage::open_backend(s.storage.db);
-    d.journal = spawn_journal(*d.sys, s.storage.db);
-    d.reader = spawn_reader(*d.sys, s.storage.db);
+    backend = storage::open_backend(location);
+    spdlog::info("storage: {}", backend->describe());
+    d.journal = spawn_journal(*d.sys, location);
+    d.reader = spawn_reader(*d.sys, location);
     d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
                                        d.routes_configured, s.reply.retries);
-    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
+    d.ops_store = spawn_ops_store(*d.sys, location, trend_from(s),
                                   d.replies);
   } catch (const std::exception& e) {
     return e.what();
@@ -238,7 +242,7 @@ std::string gateway::start() {
   d.soap_client = std::make_shared<http::client>(client_from(s));
   auto clock = std::make_shared<offload::system_offload_clock>();
   auto opts = offload::to_offload_options(s.offload);
-  d.offloader = spawn_offload_scheduler(*d.sys, s.storage.db, opts, clock,
+  d.offloader = spawn_offload_scheduler(*d.sys, location, opts, clock,
                                         d.offload_metrics);
   d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics);
   metrics().set_offload_source([m = d.offload_metrics] {

@@ -19,6 +19,7 @@
 #include "app/logging.hpp"
 #include "config/keys.hpp"
 #include "config/loader.hpp"
+#include "config/storage_target.hpp"
 
 extern char** environ;
 
@@ -107,8 +108,8 @@ int main(int argc, char** argv) {
     flags["usms.contract"] = contract;
 
   auto env = usms::config::environment_map(environ);
-  // The database path decides where runtime values live: load once
-  // without them to find it, then again with them.
+  // The database decides where runtime values live: load once without
+  // them to find it, then again with them.
   auto first = usms::config::load_settings(config_file, env, flags, {});
   if (!first) {
     std::cerr << "usms-gateway: " << first.error().message << std::endl;
@@ -116,8 +117,8 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, std::string> runtime;
   try {
-    runtime = usms::app::load_runtime_config(first->values.storage.db,
-                                             reset_runtime);
+    runtime = usms::app::load_runtime_config(
+      usms::config::resolved_storage(*first).location, reset_runtime);
   } catch (const std::exception& e) {
     std::cerr << "usms-gateway: " << e.what() << std::endl;
     return 2;
