@@ -76,7 +76,10 @@ journal(journal_impl::stateful_pointer<journal_state> self,
           [st_rp](const caf::error& err) mutable { st_rp.deliver(err); });
       } catch (const std::exception& e) {
         spdlog::error("journal append failed: {}", e.what());
-        return storage_error(e);
+        // The promise holds the request now: a returned error would go
+        // nowhere.
+        st_rp.deliver(storage_error(e));
+        return rp;
       }
       if (!st.flush_scheduled) {
         st.flush_scheduled = true;

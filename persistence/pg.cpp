@@ -1,6 +1,7 @@
 #include "persistence/pg.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -175,6 +176,18 @@ void connection::ready_session() {
 }
 
 void connection::reconnect_if_lost() {
+  // A server that ended this session (a restart, an administrator) left its
+  // goodbye in the socket: reading what is there, without waiting, notices
+  // it before a statement is lost to it.
+  // (Its message and the end of the stream may take a read each.)
+  for (int reads = 0; reads < 4 && conn_ && PQstatus(conn_) == CONNECTION_OK
+                      && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+       ++reads) {
+    pollfd ready{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&ready, 1, 0) <= 0)
+      break;
+    PQconsumeInput(conn_);
+  }
   if (conn_ && PQstatus(conn_) == CONNECTION_OK)
     return;
   PQfinish(conn_);

@@ -87,6 +87,7 @@ void pg_journal::commit() {
     return;
   in_tx_ = false;
   try {
+    check_group();
     c_.queue_command("COMMIT");
     c_.leave_pipeline();
   } catch (...) {
@@ -112,10 +113,20 @@ void pg_journal::end_group() {
   row_ids_.end_group();
 }
 
+void pg_journal::check_group() const {
+  // A lost connection takes the transaction with it: the group's writes so
+  // far are gone, and so must be the ones still to come (a reconnect would
+  // run them outside any transaction).
+  if (!c_.in_pipeline())
+    throw pg_error("PostgreSQL: the group commit's connection was lost");
+}
+
 template <class F>
 auto pg_journal::alone_or_in_group(F&& fn) {
-  if (in_tx_)
+  if (in_tx_) {
+    check_group();
     return fn();
+  }
   begin();
   try {
     if constexpr (std::is_void_v<decltype(fn())>) {

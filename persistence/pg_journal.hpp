@@ -69,6 +69,7 @@ private:
   int64_t next_seq();
   int64_t next_row_id();
   void take_ids(int seqs, int row_ids);
+  void check_group() const;
   void end_group();
 
   connection c_;
