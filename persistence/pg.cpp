@@ -33,9 +33,8 @@ std::string sql_head(const std::string& sql) {
   return sql.size() <= 80 ? sql : sql.substr(0, 80) + "...";
 }
 
-/// Text PostgreSQL can hold: valid UTF-8 without NUL bytes (SQLite would
-/// take anything; here a bad value fails its own statement before it is
-/// sent, not the whole group it would have joined).
+} // namespace
+
 bool storable_text(std::string_view s) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
   for (size_t i = 0; i < s.size();) {
@@ -71,6 +70,8 @@ bool storable_text(std::string_view s) {
   }
   return true;
 }
+
+namespace {
 
 /// libpq's parameter arrays for `args`.
 struct param_arrays {

@@ -49,6 +49,11 @@ struct value {
   value(T v) : text(std::to_string(v)) {}
 };
 
+/// Text PostgreSQL can hold: valid UTF-8 without NUL bytes. SQLite would
+/// take anything; here a bad value fails its own statement before it is
+/// sent, not the whole group it would have joined.
+bool storable_text(std::string_view s);
+
 /// A statement's rows, in text format.
 class result {
 public:

@@ -16,11 +16,18 @@ namespace {
 constexpr int min_block = 16;
 constexpr int max_block = 4096;
 
-const char* const insert_request
-    = "INSERT INTO requests (seq, id, action, type, payload, source, "
-      "correlation_id, reply_to, idempotency_key, external_reference, state, "
-      "accepted_at, updated_at, serial_key) VALUES ($1, $2, $3, $4, $5, $6, "
-      "$7, $8, $9, $10, 'queued', $11, $11, $12)";
+/// Rows a multi-row INSERT takes at most: a few hundred kilobytes.
+constexpr size_t max_batch_rows = 1000;
+
+/// A new request's columns, in request_values order.
+const std::vector<row_batch::column> request_row{
+    {"seq", "bigint"},           {"id", "text"},
+    {"action", "text"},          {"type", "text"},
+    {"payload", "text"},         {"source", "text"},
+    {"correlation_id", "text"},  {"reply_to", "text"},
+    {"idempotency_key", "text"}, {"external_reference", "text"},
+    {"state", "text"},           {"accepted_at", "bigint"},
+    {"updated_at", "bigint"},    {"serial_key", "text"}};
 
 std::vector<value> request_values(int64_t seq, const ticket_request& req) {
   return {seq,
@@ -34,8 +41,25 @@ std::vector<value> request_values(int64_t seq, const ticket_request& req) {
           req.idempotency_key.empty() ? value{std::nullopt}
                                       : value{req.idempotency_key},
           req.external_reference,
+          "queued",
+          req.accepted_at,
           req.accepted_at,
           serial_key(req)};
+}
+
+/// A status row's columns, in status_values order.
+const std::vector<row_batch::column> status_row_columns{
+    {"row_id", "bigint"},       {"request_id", "text"},
+    {"accepted_at", "bigint"},  {"finished_at", "bigint"},
+    {"action", "text"},         {"type", "text"},
+    {"ticket_id", "text"},      {"status", "text"},
+    {"reason", "text"},         {"source", "text"},
+    {"correlation_id", "text"}, {"attempts", "integer"}};
+
+std::vector<value> status_values(const status_row& row) {
+  return {row.row_id, row.request_id, row.accepted_at,    row.finished_at,
+          row.action, row.type,       row.ticket_id,      row.status,
+          row.reason, row.source,     row.correlation_id, row.attempts};
 }
 
 /// `{1,2,3}`, PostgreSQL's text form of a bigint array.
@@ -65,7 +89,9 @@ void id_block::end_group() {
   next = 0;
 }
 
-pg_journal::pg_journal(const std::string& url) : c_(url) {
+pg_journal::pg_journal(const std::string& url)
+    : c_(url), new_requests_("requests", request_row),
+      new_status_rows_("status_rows", status_row_columns) {
   migrate(c_);
 }
 
@@ -88,6 +114,8 @@ void pg_journal::commit() {
   in_tx_ = false;
   try {
     check_group();
+    flush_requests();
+    new_status_rows_.queue_on(c_);
     c_.queue_command("COMMIT");
     c_.leave_pipeline();
   } catch (...) {
@@ -111,6 +139,26 @@ void pg_journal::rollback() {
 void pg_journal::end_group() {
   seqs_.end_group();
   row_ids_.end_group();
+  new_requests_.clear();
+  new_status_rows_.clear();
+}
+
+void pg_journal::flush_requests() {
+  new_requests_.queue_on(c_);
+}
+
+void pg_journal::queue(const std::string& sql, const std::vector<value>& args) {
+  // A statement queued now may touch a request gathered before it.
+  flush_requests();
+  c_.queue(sql, args);
+}
+
+result pg_journal::run(const std::string& sql, const std::vector<value>& args) {
+  if (c_.in_pipeline()) {
+    flush_requests();
+    new_status_rows_.queue_on(c_);
+  }
+  return c_.run(sql, args);
 }
 
 void pg_journal::check_group() const {
@@ -173,20 +221,24 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
   return alone_or_in_group([&]() -> append_result {
     auto seq = next_seq();
     if (req.idempotency_key.empty()) {
-      c_.queue(insert_request, request_values(seq, req));
+      new_requests_.add(request_values(seq, req));
+      if (new_requests_.size() >= max_batch_rows)
+        flush_requests();
       return {req.id, false, seq};
     }
     // The unique index decides, also against another gateway journaling
     // the same key at this moment (its row is waited for).
-    auto inserted = c_.run(std::string{insert_request}
-                               + " ON CONFLICT (idempotency_key) WHERE "
-                                 "idempotency_key IS NOT NULL DO NOTHING "
-                                 "RETURNING seq",
-                           request_values(seq, req));
+    auto inserted = run(
+        "INSERT INTO requests (seq, id, action, type, payload, source, "
+        "correlation_id, reply_to, idempotency_key, external_reference, state, "
+        "accepted_at, updated_at, serial_key) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (idempotency_key) "
+        "WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING seq",
+        request_values(seq, req));
     if (inserted.rows() == 1)
       return {req.id, false, seq};
-    auto found = c_.run("SELECT id FROM requests WHERE idempotency_key = $1",
-                        {req.idempotency_key});
+    auto found = run("SELECT id FROM requests WHERE idempotency_key = $1",
+                     {req.idempotency_key});
     if (found.rows() != 1)
       throw pg_error("idempotency key " + req.idempotency_key
                      + " neither journaled nor found");
@@ -197,12 +249,11 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
 void pg_journal::update_progress(const std::string& id,
                                  const request_progress& p) {
   alone_or_in_group([&] {
-    c_.queue("UPDATE requests SET state = $2, attempts = $3, "
-             "next_attempt_at = $4, last_error = $5, sending = $6, "
-             "lookup_first = $7, updated_at = $8 WHERE id = $1",
-             {id, to_string(p.state), p.attempts, p.next_attempt_at,
-              p.last_error, p.sending ? 1 : 0, p.lookup_first ? 1 : 0,
-              now_ms()});
+    queue("UPDATE requests SET state = $2, attempts = $3, "
+          "next_attempt_at = $4, last_error = $5, sending = $6, "
+          "lookup_first = $7, updated_at = $8 WHERE id = $1",
+          {id, to_string(p.state), p.attempts, p.next_attempt_at, p.last_error,
+           p.sending ? 1 : 0, p.lookup_first ? 1 : 0, now_ms()});
   });
 }
 
@@ -210,28 +261,24 @@ status_row pg_journal::finish(const ticket_request& req,
                               const request_outcome& out,
                               const std::string& reply_state) {
   return alone_or_in_group([&] {
-    c_.queue("UPDATE requests SET state = $2, attempts = $3, "
-             "next_attempt_at = 0, sending = 0, lookup_first = 0, "
-             "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
-             "reply_state = $7, reply_attempts = 0, reply_error = '' "
-             "WHERE id = $1",
-             {req.id, to_string(out.state), out.attempts, out.finished_at,
-              db::encode_result(out), out.reason, reply_state});
+    queue("UPDATE requests SET state = $2, attempts = $3, "
+          "next_attempt_at = 0, sending = 0, lookup_first = 0, "
+          "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
+          "reply_state = $7, reply_attempts = 0, reply_error = '' "
+          "WHERE id = $1",
+          {req.id, to_string(out.state), out.attempts, out.finished_at,
+           db::encode_result(out), out.reason, reply_state});
     auto row = db::finished_row(req, out);
     row.row_id = next_row_id();
-    c_.queue("INSERT INTO status_rows (row_id, request_id, accepted_at, "
-             "finished_at, action, type, ticket_id, status, reason, source, "
-             "correlation_id, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-             "$8, $9, $10, $11, $12)",
-             {row.row_id, row.request_id, row.accepted_at, row.finished_at,
-              row.action, row.type, row.ticket_id, row.status, row.reason,
-              row.source, row.correlation_id, row.attempts});
+    new_status_rows_.add(status_values(row));
+    if (new_status_rows_.size() >= max_batch_rows)
+      new_status_rows_.queue_on(c_);
     if (req.act == action::create && out.state == request_state::succeeded
         && !req.external_reference.empty())
-      c_.queue("INSERT INTO external_references (external_reference, "
-               "confirmed) VALUES ($1, 1) ON CONFLICT (external_reference) "
-               "DO UPDATE SET confirmed = external_references.confirmed + 1",
-               {req.external_reference});
+      queue("INSERT INTO external_references (external_reference, "
+            "confirmed) VALUES ($1, 1) ON CONFLICT (external_reference) "
+            "DO UPDATE SET confirmed = external_references.confirmed + 1",
+            {req.external_reference});
     return row;
   });
 }
@@ -245,11 +292,11 @@ int64_t pg_journal::confirmed_creates(const std::string& external_reference) {
 
 std::optional<index_row> pg_journal::requeue(const std::string& id) {
   return alone_or_in_group([&]() -> std::optional<index_row> {
-    auto r = c_.run("UPDATE requests SET " + db::requeue_assignments("$2")
-                        + " WHERE id = $1 AND state IN ('failed', "
-                          "'cancelled') RETURNING "
-                        + db::index_columns,
-                    {id, now_ms()});
+    auto r = run("UPDATE requests SET " + db::requeue_assignments("$2")
+                     + " WHERE id = $1 AND state IN ('failed', "
+                       "'cancelled') RETURNING "
+                     + db::index_columns,
+                 {id, now_ms()});
     auto rows = index_rows_of(r);
     if (rows.empty())
       return std::nullopt;
@@ -262,10 +309,10 @@ std::vector<index_row> pg_journal::requeue_failed(const status_filter& f) {
     auto w = db::failed_requests_where(f, "ILIKE");
     auto args = values_of(w);
     args.insert(args.begin(), now_ms());
-    auto r = c_.run("UPDATE requests SET " + db::requeue_assignments("$1")
-                        + db::numbered_placeholders(w.sql, 2) + " RETURNING "
-                        + db::index_columns,
-                    args);
+    auto r = run("UPDATE requests SET " + db::requeue_assignments("$1")
+                     + db::numbered_placeholders(w.sql, 2) + " RETURNING "
+                     + db::index_columns,
+                 args);
     auto out = index_rows_of(r);
     std::sort(out.begin(), out.end(),
               [](auto& a, auto& b) { return a.seq < b.seq; });
@@ -290,9 +337,9 @@ void pg_journal::save_reply_states(
     const std::vector<reply_state_update>& updates) {
   alone_or_in_group([&] {
     for (const auto& u : updates)
-      c_.queue("UPDATE requests SET reply_state = $2, reply_attempts = $3, "
-               "reply_error = $4 WHERE id = $1",
-               {u.request_id, u.state, u.attempts, u.error});
+      queue("UPDATE requests SET reply_state = $2, reply_attempts = $3, "
+            "reply_error = $4 WHERE id = $1",
+            {u.request_id, u.state, u.attempts, u.error});
   });
 }
 

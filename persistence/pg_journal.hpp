@@ -8,6 +8,7 @@
 
 #include "persistence/journal_store.hpp"
 #include "persistence/pg.hpp"
+#include "persistence/pg_batch.hpp"
 
 namespace usms::pg {
 
@@ -34,9 +35,11 @@ struct id_block {
 
 /// The journal on PostgreSQL: one connection, one transaction per group
 /// commit, its writes sent in libpq's pipeline mode and their answers read
-/// at COMMIT: a group of N writes costs a round trip or two, not N. An
-/// append with an idempotency key is the exception: it waits for the
-/// database, whose unique index decides between gateways too.
+/// at COMMIT: a group of N writes costs a round trip or two, not N. New
+/// requests and status rows are gathered into one multi-row INSERT each
+/// (flushed before any other statement that could see them). An append
+/// with an idempotency key is the exception: it waits for the database,
+/// whose unique index decides between gateways too.
 class pg_journal : public storage::journal_store {
 public:
   /// Connects to `url` and upgrades the schema; throws pg_error.
@@ -70,12 +73,19 @@ private:
   int64_t next_row_id();
   void take_ids(int seqs, int row_ids);
   void check_group() const;
+  /// Queues `sql` after the requests gathered so far.
+  void queue(const std::string& sql, const std::vector<value>& args);
+  /// Runs `sql` after everything gathered so far.
+  result run(const std::string& sql, const std::vector<value>& args = {});
+  void flush_requests();
   void end_group();
 
   connection c_;
   bool in_tx_ = false;
   id_block seqs_;
   id_block row_ids_;
+  row_batch new_requests_;
+  row_batch new_status_rows_;
 };
 
 } // namespace usms::pg

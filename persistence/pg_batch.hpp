@@ -1,0 +1,45 @@
+#pragma once
+
+/// Rows gathered for one table and written by a single statement,
+/// `INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)`: the
+/// server plans and runs one statement for the lot instead of one per row
+/// (about one and a half times the appends per second of one pipelined
+/// INSERT each, measured on this machine).
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "persistence/pg.hpp"
+
+namespace usms::pg {
+
+class row_batch {
+public:
+  struct column {
+    const char* name;
+    const char* type; ///< `bigint`, `integer` or `text`
+  };
+
+  row_batch(std::string table, std::vector<column> columns);
+
+  /// Adds one row, a value per column. Throws pg_error, adding nothing,
+  /// when a text is one PostgreSQL cannot store.
+  void add(const std::vector<value>& row);
+
+  size_t size() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+
+  /// Queues the rows' INSERT on `c` (in pipeline mode) and starts over.
+  void queue_on(connection& c);
+
+  /// Drops the rows (their group was rolled back).
+  void clear();
+
+private:
+  std::string sql_;
+  std::vector<std::string> arrays_; ///< one array literal per column
+  size_t rows_ = 0;
+};
+
+} // namespace usms::pg
