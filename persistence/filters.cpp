@@ -20,6 +20,21 @@ void add_any_column(where_clause& w, const std::vector<const char*>& columns,
   w.add(any_column + ")");
 }
 
+/// The filter's action, type, source and finish-time bounds, which the
+/// status table and the requests both have.
+void add_request_fields(where_clause& w, const status_filter& f) {
+  if (!f.action.empty())
+    w.add("action = ?", f.action);
+  if (!f.type.empty())
+    w.add("type = ?", f.type);
+  if (!f.source.empty())
+    w.add("source = ?", f.source);
+  if (f.since > 0)
+    w.add("finished_at >= ?", f.since);
+  if (f.until > 0)
+    w.add("finished_at <= ?", f.until);
+}
+
 bool all_unfinished(const std::vector<request_state>& states) {
   return std::all_of(states.begin(), states.end(),
                      [](request_state s) { return !is_finished(s); });
@@ -36,16 +51,7 @@ where_clause status_where(const status_filter& f, const char* like) {
   where_clause w;
   if (!f.status.empty())
     w.add("status = ?", f.status);
-  if (!f.action.empty())
-    w.add("action = ?", f.action);
-  if (!f.type.empty())
-    w.add("type = ?", f.type);
-  if (!f.source.empty())
-    w.add("source = ?", f.source);
-  if (f.since > 0)
-    w.add("finished_at >= ?", f.since);
-  if (f.until > 0)
-    w.add("finished_at <= ?", f.until);
+  add_request_fields(w, f);
   // What an operator pastes from an alarm or a ticket: any of these.
   if (!f.q.empty())
     add_any_column(w, {"reason", "ticket_id", "correlation_id", "request_id"},
@@ -56,16 +62,7 @@ where_clause status_where(const status_filter& f, const char* like) {
 where_clause failed_requests_where(const status_filter& f, const char* like) {
   where_clause w;
   w.add("state = 'failed'");
-  if (!f.action.empty())
-    w.add("action = ?", f.action);
-  if (!f.type.empty())
-    w.add("type = ?", f.type);
-  if (!f.source.empty())
-    w.add("source = ?", f.source);
-  if (f.since > 0)
-    w.add("finished_at >= ?", f.since);
-  if (f.until > 0)
-    w.add("finished_at <= ?", f.until);
+  add_request_fields(w, f);
   if (!f.q.empty())
     add_any_column(w, {"reason", "correlation_id", "id"}, f.q, like);
   return w;

@@ -158,44 +158,30 @@ int schema_version(database& db) {
   return q.step() ? static_cast<int>(q.int64(0)) : 0;
 }
 
+void check_known_version(int version, int latest) {
+  if (version > latest)
+    throw storage::storage_error(
+      "the database has schema version " + std::to_string(version)
+      + ", newer than this gateway knows (" + std::to_string(latest)
+      + "): it was made by a newer release");
+}
+
 int migrate(database& db, const std::vector<migration>& steps) {
-  int latest = steps.empty() ? 0 : steps.back().version;
-  auto check_known = [&](int version) {
-    if (version > latest)
-      throw sqlite_error("the database has schema version "
-                         + std::to_string(version)
-                         + ", newer than this gateway knows ("
-                         + std::to_string(latest)
-                         + "): it was made by a newer release");
-  };
-  // The common case, every connection's open: up to date, read only.
-  auto current = schema_version(db);
-  check_known(current);
-  if (current == latest)
-    return 0;
-  int applied = 0;
-  for (const auto& step : steps) {
-    // Another connection may be upgrading at the same time: each step
-    // checks the version again inside its write transaction.
-    in_transaction(db, [&] {
-      db.exec(versions_table);
-      current = schema_version(db);
-      check_known(current);
-      if (step.version <= current)
-        return;
-      if (step.version != current + 1)
-        throw sqlite_error("schema step " + std::to_string(step.version)
-                           + " follows version " + std::to_string(current)
-                           + ": the steps must be numbered without gaps");
+  return apply_missing_steps(
+    steps, [&] { return schema_version(db); },
+    [&](auto&& fn) {
+      in_transaction(db, [&] {
+        db.exec(versions_table);
+        fn();
+      });
+    },
+    [&](const migration& step) {
       db.exec(step.sql);
       auto rec = db.prepare("INSERT INTO schema_migrations (version, name, "
                             "applied_at) VALUES (?1, ?2, ?3)");
       rec.bind_int(1, step.version).bind(2, step.name).bind(3, now_ms());
       rec.run();
-      ++applied;
     });
-  }
-  return applied;
 }
 
 } // namespace usms::db

@@ -125,10 +125,6 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 /// The advisory lock every schema step takes ("usms_sch").
 constexpr int64_t migration_lock = 0x75736d735f736368;
 
-[[noreturn]] void refuse(const std::string& what) {
-  throw pg_error(what);
-}
-
 } // namespace
 
 const std::vector<db::migration>& schema_migrations() {
@@ -149,41 +145,23 @@ int schema_version(connection& c) {
 }
 
 int migrate(connection& c, const std::vector<db::migration>& steps) {
-  int latest = steps.empty() ? 0 : steps.back().version;
-  auto check_known = [&](int version) {
-    if (version > latest)
-      refuse("the database has schema version " + std::to_string(version)
-             + ", newer than this gateway knows (" + std::to_string(latest)
-             + "): it was made by a newer release");
-  };
-  // The common case, every connection's open: up to date, read only.
-  auto current = schema_version(c);
-  check_known(current);
-  if (current == latest)
-    return 0;
-  int applied = 0;
-  for (const auto& step : steps) {
-    in_transaction(c, [&] {
-      // Held until this transaction ends: another gateway's step waits
-      // here and then finds the version moved on.
-      c.run("SELECT pg_advisory_xact_lock($1)", {migration_lock});
-      c.exec(versions_table);
-      current = schema_version(c);
-      check_known(current);
-      if (step.version <= current)
-        return;
-      if (step.version != current + 1)
-        refuse("schema step " + std::to_string(step.version)
-               + " follows version " + std::to_string(current)
-               + ": the steps must be numbered without gaps");
-      c.exec(step.sql);
-      c.run("INSERT INTO schema_migrations (version, name, applied_at) "
-            "VALUES ($1, $2, $3)",
-            {step.version, step.name, now_ms()});
-      ++applied;
-    });
-  }
-  return applied;
+  return db::apply_missing_steps(
+      steps, [&] { return schema_version(c); },
+      [&](auto&& fn) {
+        in_transaction(c, [&] {
+          // Held until this transaction ends: another gateway's step waits
+          // here and then finds the version moved on.
+          c.run("SELECT pg_advisory_xact_lock($1)", {migration_lock});
+          c.exec(versions_table);
+          fn();
+        });
+      },
+      [&](const db::migration& step) {
+        c.exec(step.sql);
+        c.run("INSERT INTO schema_migrations (version, name, applied_at) "
+              "VALUES ($1, $2, $3)",
+              {step.version, step.name, now_ms()});
+      });
 }
 
 } // namespace usms::pg

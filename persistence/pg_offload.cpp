@@ -18,21 +18,11 @@ int64_t pg_offload::count_rows() {
 }
 
 std::vector<offload_batch> pg_offload::pending_batches() {
-  auto r = c_.run("SELECT batch, file, file_size_before, file_size_after, "
-                  "rows, checksum, created_at FROM offload_batches "
-                  "ORDER BY batch");
+  auto r = c_.run(std::string{"SELECT "} + db::batch_columns
+                  + " FROM offload_batches ORDER BY batch");
   std::vector<offload_batch> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    offload_batch b;
-    b.batch = r.int64(i, 0);
-    b.file = r.text(i, 1);
-    b.size_before = r.int64(i, 2);
-    b.size_after = r.int64(i, 3);
-    b.rows = r.int64(i, 4);
-    b.checksum = static_cast<uint64_t>(r.int64(i, 5));
-    b.created_at = r.int64(i, 6);
-    out.push_back(std::move(b));
-  }
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(db::batch_from_row(row{r, i}));
   return out;
 }
 
@@ -51,20 +41,15 @@ pg_offload::mark_batch(int64_t limit, const planner& plan, int64_t now_ms) {
     if (rows.empty())
       return;
     auto p = plan(rows);
-    offload_batch b;
-    b.batch = c_.run("INSERT INTO offload_batches (file, file_size_before, "
+    auto id = c_.run("INSERT INTO offload_batches (file, file_size_before, "
                      "file_size_after, rows, checksum, created_at) "
                      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING batch",
                      {p.file, p.size_before, p.size_after,
                       static_cast<int64_t>(rows.size()),
                       static_cast<int64_t>(p.checksum), now_ms})
                   .int64(0, 0);
-    b.file = std::move(p.file);
-    b.size_before = p.size_before;
-    b.size_after = p.size_after;
-    b.rows = static_cast<int64_t>(rows.size());
-    b.checksum = p.checksum;
-    b.created_at = now_ms;
+    auto b = db::marked_batch(id, std::move(p),
+                              static_cast<int64_t>(rows.size()), now_ms);
     std::vector<int64_t> ids;
     ids.reserve(rows.size());
     for (const auto& r : rows)

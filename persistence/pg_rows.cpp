@@ -23,28 +23,30 @@ std::string select_requests(const std::string& rest) {
          + rest;
 }
 
-std::vector<request_record> requests_of(const result& r) {
-  std::vector<request_record> out;
+namespace {
+
+/// Every row of `r` through `read`.
+template <class Read>
+auto all_rows(const result& r, Read read) {
+  std::vector<decltype(read(row{r, 0}))> out;
   out.reserve(r.rows());
   for (int i = 0; i < r.rows(); ++i)
-    out.push_back(db::request_from_row(row{r, i}));
+    out.push_back(read(row{r, i}));
   return out;
+}
+
+} // namespace
+
+std::vector<request_record> requests_of(const result& r) {
+  return all_rows(r, [](const row& x) { return db::request_from_row(x); });
 }
 
 std::vector<index_row> index_rows_of(const result& r) {
-  std::vector<index_row> out;
-  out.reserve(r.rows());
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back(db::index_from_row(row{r, i}));
-  return out;
+  return all_rows(r, [](const row& x) { return db::index_from_row(x); });
 }
 
 std::vector<status_row> status_rows_of(const result& r) {
-  std::vector<status_row> out;
-  out.reserve(r.rows());
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back(db::status_from_row(row{r, i}));
-  return out;
+  return all_rows(r, [](const row& x) { return db::status_from_row(x); });
 }
 
 std::optional<request_record> find_request(connection& c,

@@ -18,6 +18,10 @@ const char* const status_columns
     = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
       "status, reason, source, correlation_id, attempts";
 
+const char* const batch_columns
+    = "batch, file, file_size_before, file_size_after, rows, checksum, "
+      "created_at";
+
 std::string status_text(request_state s) {
   return s == request_state::succeeded ? "Succeeded" : "Failed";
 }
@@ -43,6 +47,19 @@ status_row finished_row(const ticket_request& req, const request_outcome& out) {
   row.correlation_id = req.correlation_id;
   row.attempts = out.attempts;
   return row;
+}
+
+storage::offload_batch marked_batch(int64_t id, storage::batch_plan plan,
+                                    int64_t rows, int64_t now_ms) {
+  storage::offload_batch b;
+  b.batch = id;
+  b.file = std::move(plan.file);
+  b.size_before = plan.size_before;
+  b.size_after = plan.size_after;
+  b.rows = rows;
+  b.checksum = plan.checksum;
+  b.created_at = now_ms;
+  return b;
 }
 
 } // namespace usms::db

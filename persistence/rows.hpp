@@ -9,6 +9,7 @@
 #include "messages/ops_queries.hpp"
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
+#include "persistence/offload_store.hpp"
 #include "persistence/record_json.hpp"
 
 namespace usms::db {
@@ -21,6 +22,9 @@ extern const char* const index_columns;
 
 /// The `status_rows` columns in status_row order, for status_from_row.
 extern const char* const status_columns;
+
+/// The `offload_batches` columns batch_from_row expects.
+extern const char* const batch_columns;
 
 /// "Succeeded" / "Failed" (cancelled counts as Failed) for the status table.
 std::string status_text(request_state s);
@@ -105,5 +109,24 @@ status_row status_from_row(const Row& s) {
   r.attempts = static_cast<int32_t>(s.int64(11));
   return r;
 }
+
+/// An `offload_batches` row selected with batch_columns.
+template <class Row>
+storage::offload_batch batch_from_row(const Row& s) {
+  storage::offload_batch b;
+  b.batch = s.int64(0);
+  b.file = s.text(1);
+  b.size_before = s.int64(2);
+  b.size_after = s.int64(3);
+  b.rows = s.int64(4);
+  b.checksum = static_cast<uint64_t>(s.int64(5));
+  b.created_at = s.int64(6);
+  return b;
+}
+
+/// The record of batch `id` just marked: `rows` rows going where `plan`
+/// says, at `now_ms`.
+storage::offload_batch marked_batch(int64_t id, storage::batch_plan plan,
+                                    int64_t rows, int64_t now_ms);
 
 } // namespace usms::db
