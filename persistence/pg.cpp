@@ -124,10 +124,6 @@ int64_t result::int64(int row, int column) const {
   return std::strtoll(PQgetvalue(r_, row, column), nullptr, 10);
 }
 
-bool result::is_null(int row, int column) const {
-  return PQgetisnull(r_, row, column) != 0;
-}
-
 int64_t result::affected() const {
   return r_ ? std::strtoll(PQcmdTuples(r_), nullptr, 10) : 0;
 }
@@ -311,7 +307,7 @@ void connection::queue(const std::string& sql, const std::vector<value>& args) {
     throw pg_error("queue outside pipeline mode (in: " + sql_head(sql) + ")");
   send(sql, args, false);
   if (queued_since_sync_ >= max_queued_between_syncs)
-    sync();
+    drain_to_sync();
 }
 
 void connection::queue_command(const char* sql) {
@@ -322,11 +318,6 @@ void connection::queue_command(const char* sql) {
     fail(std::string{"PostgreSQL (in: "} + sql + ")");
   pending_.push_back({pending_kind::query, sql});
   ++queued_since_sync_;
-}
-
-void connection::sync() {
-  if (pipeline_)
-    drain_to_sync();
 }
 
 result connection::drain_to_sync() {
@@ -375,15 +366,6 @@ result connection::drain_to_sync() {
     throw pg_error("PostgreSQL: " + first_error, first_state);
   }
   return kept;
-}
-
-bool connection::in_transaction() const {
-  if (pipeline_)
-    return true;
-  if (!conn_)
-    return false;
-  auto st = PQtransactionStatus(conn_);
-  return st == PQTRANS_INTRANS || st == PQTRANS_INERROR || st == PQTRANS_ACTIVE;
 }
 
 void connection::abandon_transaction() noexcept {

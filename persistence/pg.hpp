@@ -65,7 +65,6 @@ public:
   int rows() const;
   std::string text(int row, int column) const;
   int64_t int64(int row, int column) const;
-  bool is_null(int row, int column) const;
   /// Rows an INSERT, UPDATE or DELETE changed.
   int64_t affected() const;
 
@@ -107,27 +106,22 @@ public:
   /// throws the first error among them.
   result run(const std::string& sql, const std::vector<value>& args = {});
 
-  /// Pipeline mode: statements are queued and their answers read only at
-  /// the next sync(), so a group of writes costs one round trip.
+  /// Pipeline mode: statements are queued and their answers read only when
+  /// one is needed (a run(), leaving the mode), so a group of writes costs
+  /// one round trip.
   void enter_pipeline();
   /// Reads every answer due and leaves pipeline mode.
   void leave_pipeline();
   bool in_pipeline() const { return pipeline_; }
 
-  /// Queues one statement in pipeline mode; its answer is checked at the
-  /// next sync (every few hundred statements one is sent on the way, so
-  /// neither side's buffers fill up).
+  /// Queues one statement in pipeline mode; its answer is checked with the
+  /// next ones read (every few hundred statements they are read on the
+  /// way, so that neither side's buffers fill up).
   void queue(const std::string& sql, const std::vector<value>& args = {});
 
   /// Queues a statement without parameters that is not prepared (BEGIN,
   /// COMMIT), in pipeline mode.
   void queue_command(const char* sql);
-
-  /// Sends a sync and reads every queued answer; throws the first error.
-  void sync();
-
-  /// Inside BEGIN ... COMMIT (or ROLLBACK pending after an error).
-  bool in_transaction() const;
 
   /// Runs ROLLBACK when a transaction is open, after leaving pipeline mode;
   /// never throws (a lost connection has no transaction left).
@@ -138,9 +132,6 @@ public:
   /// marks a problem, a new connection clears it, and so may a store that
   /// proved the database writable.
   const std::shared_ptr<health>& status() const { return health_; }
-
-  /// The URL as it may be shown (password redacted).
-  const std::string& shown_url() const { return shown_url_; }
 
 private:
   enum class pending_kind { prepare, query, sync };

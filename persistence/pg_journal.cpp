@@ -79,11 +79,18 @@ void append_array(const std::string& text, std::vector<int64_t>& out) {
 } // namespace
 
 int id_block::wanted() const {
-  return std::clamp(std::max(last_used, 2 * used), min_block, max_block);
+  // Twice what the last group used: groups vary, and a number taken too
+  // many costs a gap in the sequence, one too few a round trip.
+  return std::clamp(2 * std::max(last_used, used), min_block, max_block);
 }
 
-void id_block::end_group() {
-  last_used = used;
+int id_block::on_the_way() const {
+  return empty() ? std::min(2 * last_used, max_block) : 0;
+}
+
+void id_block::end_group(bool took_any) {
+  if (took_any)
+    last_used = used;
   used = 0;
   values.clear();
   next = 0;
@@ -137,8 +144,11 @@ void pg_journal::rollback() {
 }
 
 void pg_journal::end_group() {
-  seqs_.end_group();
-  row_ids_.end_group();
+  // A group that took no number at all (progress only) says nothing about
+  // the next one's mix.
+  bool took_any = seqs_.used > 0 || row_ids_.used > 0;
+  seqs_.end_group(took_any);
+  row_ids_.end_group(took_any);
   new_requests_.clear();
   new_status_rows_.clear();
 }
@@ -205,15 +215,13 @@ void pg_journal::take_ids(int seqs, int row_ids) {
 
 int64_t pg_journal::next_seq() {
   if (seqs_.empty())
-    take_ids(seqs_.wanted(),
-             row_ids_.empty() ? std::min(row_ids_.last_used, max_block) : 0);
+    take_ids(seqs_.wanted(), row_ids_.on_the_way());
   return seqs_.take();
 }
 
 int64_t pg_journal::next_row_id() {
   if (row_ids_.empty())
-    take_ids(seqs_.empty() ? std::min(seqs_.last_used, max_block) : 0,
-             row_ids_.wanted());
+    take_ids(seqs_.on_the_way(), row_ids_.wanted());
   return row_ids_.take();
 }
 

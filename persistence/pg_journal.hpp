@@ -21,16 +21,21 @@ struct id_block {
   std::vector<int64_t> values;
   size_t next = 0;
   int used = 0;      ///< taken in the group under way
-  int last_used = 0; ///< taken in the group before
+  int last_used = 0; ///< taken in the last group that took any number
 
   bool empty() const { return next >= values.size(); }
-  /// How many to ask for: about what the last group used.
+  /// How many to ask for when one is needed.
   int wanted() const;
+  /// How many to ask for along with the other kind (none while some are
+  /// left, else as wanted() would after the last group).
+  int on_the_way() const;
   int64_t take() {
     ++used;
     return values[next++];
   }
-  void end_group();
+  /// Drops what is left; `took_any`: the group took numbers of either
+  /// kind, so its use counts as the last one.
+  void end_group(bool took_any);
 };
 
 /// The journal on PostgreSQL: one connection, one transaction per group
