@@ -14,7 +14,10 @@
 namespace usms {
 
 /// Owns the journal's connection; answers a write after the group commit
-/// that made it durable. `append` answers the id, whether its idempotency
+/// that made it durable. `progress` and `finish` answer false when they
+/// wrote nothing because this instance no longer owns the request (see
+/// `owner_atom`: the instance and fencing token it writes under). `append`
+/// answers the id, whether its idempotency
 /// key was known already, and its journal sequence number; `requeue` puts
 /// failed requests back (one by id, or all failed ones matching a filter)
 /// and answers their index rows. `pending_replies_atom` lists the finished
@@ -25,7 +28,8 @@ using journal_actor = caf::typed_actor<
                                                      int64_t>,
   caf::replies_to<progress_atom, std::string, request_progress>::with<bool>,
   caf::replies_to<finish_atom, ticket_request, request_outcome,
-                  std::string>::with<status_row>,
+                  std::string>::with<bool>,
+  caf::reacts_to<owner_atom, std::string, int64_t>,
   caf::replies_to<confirmed_atom, std::string>::with<int64_t>,
   caf::replies_to<requeue_atom, std::string>::with<std::vector<index_row>>,
   caf::replies_to<requeue_atom, status_filter>::with<std::vector<index_row>>,
@@ -61,6 +65,7 @@ using intake_actor = caf::typed_actor<
   caf::replies_to<retry_atom, status_filter>::with<int64_t>,
   caf::reacts_to<done_atom, request_record>,
   caf::reacts_to<passivate_atom, std::string, int64_t>,
+  caf::reacts_to<lost_atom, std::string>,
   caf::reacts_to<usms_atom, usms_status>,
   caf::reacts_to<settings_atom, pipeline_settings>,
   caf::reacts_to<start_atom>,

@@ -468,6 +468,14 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       st.index.passivated(id, ready_at);
       activate(self);
     },
+    [=](lost_atom, const std::string& id) {
+      // Another instance owns it now: no outcome here, no waiter woken
+      // (they read the request back when it finishes there).
+      auto& st = self->state;
+      forget_supervisor(st, id);
+      st.index.finished(id);
+      activate(self);
+    },
     [=](usms_atom, usms_status& s) {
       auto& st = self->state;
       st.usms = std::move(s);

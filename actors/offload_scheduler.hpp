@@ -2,7 +2,7 @@
 
 /// The offload scheduler: every `offload.check_interval` it moves the
 /// status table's oldest rows to CSV when the table holds more than
-/// `offload.max_entries` rows (SPEC section 6). It settles a batch that a
+/// `offload.max_entries` rows (docs/offload.md). It settles a batch that a
 /// crash interrupted at its first check, right after spawn.
 
 #include <memory>

@@ -24,7 +24,7 @@ reply_actor spawn_reply_dispatcher(
   std::shared_ptr<http::client> client,
   std::shared_ptr<std::atomic<bool>> routes_configured, int32_t retries);
 
-/// The webhook body for a finished request (SPEC section 4).
+/// The webhook body for a finished request, as docs/design.md describes it.
 std::string reply_body(const request_record& rec);
 
 } // namespace usms

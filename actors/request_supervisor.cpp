@@ -7,12 +7,13 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/call_outcome.hpp"
+#include "actors/request_outcomes.hpp"
+#include "actors/retry_log.hpp"
 #include "actors/retry_policy.hpp"
 #include "actors/soap_calls.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
-#include "common/iso_time.hpp"
 #include "metrics/gateway_metrics.hpp"
 
 namespace usms {
@@ -64,6 +65,7 @@ struct supervisor_state {
   int64_t ready_at = 0;
   /// Answered once a cancellation is journaled; pending only meanwhile.
   caf::typed_response_promise<bool> cancel_promise;
+  retry_log journal_retries; ///< journal writes failed in a row
   static inline const char* name = "request-supervisor";
 
   bool outcome_decided() const {
@@ -97,6 +99,26 @@ std::mt19937_64& jitter_rng() {
 
 void attempt(self_ptr self);
 
+/// A journal write of `what` failed: written again in a second.
+void journal_failed(self_ptr self, const char* what, const caf::error& err) {
+  self->state.journal_retries.failed(self->state.req().id, what,
+                                     to_string(err));
+  self->delayed_send(self, storage_retry_delay, retry_atom_v);
+}
+
+/// The journal wrote nothing: another instance owns the request now (this
+/// one's lease was taken over). Its work goes on there; this actor only
+/// tells the intake to forget it.
+void lost(self_ptr self) {
+  auto& st = self->state;
+  spdlog::warn("request {}: owned by another instance now; left to it",
+               st.req().id);
+  self->send(st.deps.intake, lost_atom_v, st.req().id);
+  st.now = phase::done;
+  if (!st.slot_requested)
+    self->quit();
+}
+
 void finish(self_ptr self, request_outcome out) {
   auto& st = self->state;
   st.now = phase::finishing;
@@ -110,8 +132,13 @@ void finish(self_ptr self, request_outcome out) {
   self->request(st.deps.journal, journal_timeout, finish_atom_v, st.req(), out,
                 reply_state)
     .then(
-      [self, out, reply_state](status_row&) mutable {
+      [self, out, reply_state](bool owned) mutable {
         auto& st = self->state;
+        st.journal_retries.worked(st.req().id);
+        if (!owned) {
+          lost(self);
+          return;
+        }
         st.rec.reply_state = reply_state;
         st.progress().state = out.state;
         st.progress().sending = false;
@@ -138,12 +165,10 @@ void finish(self_ptr self, request_outcome out) {
           self->quit();
       },
       [self, out](caf::error& err) mutable {
-        spdlog::error("request {}: outcome not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        // The retry message re-enters attempt(), which sees the outcome
-        // decided and writes it again.
+        // Nobody hears of it before it is journaled: the retry message
+        // re-enters attempt(), which sees the outcome decided, writes again.
         self->state.rec.outcome = std::move(out);
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
+        journal_failed(self, "outcome", err);
       });
 }
 
@@ -154,23 +179,13 @@ void fail(self_ptr self, std::string reason) {
   finish(self, std::move(out));
 }
 
-/// The reason of a request that gave up: how long it waited and, while
-/// USMS is unreachable, since when.
+/// The reason of a request that gave up waiting.
 std::string give_up_reason(supervisor_state& st) {
-  auto waited_s = (now_ms() - st.clock_start()) / 1000;
-  std::string why = "gave up: unfinished " + std::to_string(waited_s)
-                    + " s after it was "
-                    + (st.progress().retried_at > 0 ? "retried" : "accepted")
-                    + " (soap.give_up_after)";
-  if (st.deps.board) {
-    auto usms = st.deps.board->status();
-    if (!usms.available)
-      why += "; USMS unreachable since " + format_iso8601_utc(usms.since)
-             + " (" + usms.state + ")";
-  }
-  if (!st.progress().last_error.empty())
-    why += "; last error: " + st.progress().last_error;
-  return why;
+  return usms::give_up_reason(now_ms(), st.clock_start(),
+                              st.progress().retried_at > 0,
+                              st.deps.board ? st.deps.board->status()
+                                            : usms_status{},
+                              st.progress().last_error);
 }
 
 /// Hands the request back to the intake: its state goes to the journal
@@ -195,19 +210,20 @@ void passivate(self_ptr self, int64_t ready_at) {
   self->request(st.deps.journal, journal_timeout, progress_atom_v,
                 st.req().id, p)
     .then(
-      [self](bool) {
+      [self](bool owned) {
         auto& st = self->state;
+        st.journal_retries.worked(st.req().id);
+        if (!owned) {
+          lost(self);
+          return;
+        }
         self->send(st.deps.intake, passivate_atom_v, st.req().id,
                    st.ready_at);
         st.now = phase::done;
         if (!st.slot_requested)
           self->quit();
       },
-      [self](caf::error& err) {
-        spdlog::error("request {}: progress not journaled, retrying: {}",
-                      self->state.req().id, to_string(err));
-        self->delayed_send(self, storage_retry_delay, retry_atom_v);
-      });
+      [self](caf::error& err) { journal_failed(self, "progress", err); });
 }
 
 /// Waits `delay` before the next try, as a passivated request.
@@ -223,27 +239,6 @@ std::chrono::milliseconds backoff(supervisor_state& st,
                                   const call_outcome& o) {
   return st.policy.delay(std::max(1, st.progress().attempts), o.pause_ms,
                          jitter_rng());
-}
-
-std::string gave_up(const std::string& reason, int attempts) {
-  return reason + " (gave up after " + std::to_string(attempts)
-         + (attempts == 1 ? " attempt)" : " attempts)");
-}
-
-// The newest ticket among the lookup's answer: ours, since creates that
-// share an ExternalReference run one at a time.
-const ticket_fields* newest(const std::vector<ticket_fields>& tickets) {
-  const ticket_fields* best = nullptr;
-  std::string best_at;
-  for (auto& t : tickets) {
-    auto i = t.find("CreatedAt");
-    std::string at = i != t.end() ? i->second : std::string{};
-    if (!best || at >= best_at) {
-      best = &t;
-      best_at = std::move(at);
-    }
-  }
-  return best;
 }
 
 void on_lookup(self_ptr self, call_result r) {
@@ -278,7 +273,7 @@ void on_lookup(self_ptr self, call_result r) {
         if (st.outcome_decided())
           return; // cancelled meanwhile
         if (r.total_count > confirmed) {
-          auto* t = newest(r.tickets);
+          auto* t = newest_ticket(r.tickets);
           auto id = t ? t->find("TicketId") : ticket_fields::const_iterator{};
           request_outcome out;
           out.state = request_state::succeeded;
@@ -294,7 +289,7 @@ void on_lookup(self_ptr self, call_result r) {
         st.progress().lookup_first = false;
         st.progress().sending = false;
         if (st.progress().attempts >= st.policy.max_attempts) {
-          fail(self, gave_up(st.progress().last_error,
+          fail(self, gave_up_after(st.progress().last_error,
                              st.progress().attempts));
           return;
         }
@@ -308,25 +303,6 @@ void on_lookup(self_ptr self, call_result r) {
       });
 }
 
-request_outcome success(supervisor_state& st, call_result& r) {
-  request_outcome out;
-  out.state = request_state::succeeded;
-  switch (st.req().act) {
-    case action::create:
-      out.ticket_id = std::move(r.ticket_id);
-      break;
-    case action::update:
-      out.ticket_id = st.req().ticket_id;
-      out.tickets = std::move(r.tickets);
-      break;
-    case action::query:
-      out.tickets = std::move(r.tickets);
-      out.total_count = r.total_count;
-      break;
-  }
-  return out;
-}
-
 void on_result(self_ptr self, call_result r) {
   auto& st = self->state;
   auto& p = st.progress();
@@ -338,7 +314,7 @@ void on_result(self_ptr self, call_result r) {
     ++p.attempts;
   switch (o.cls) {
     case outcome_class::done:
-      finish(self, success(st, r));
+      finish(self, success_of(st.req(), r));
       return;
     case outcome_class::permanent:
       fail(self, std::move(o.reason));
@@ -365,7 +341,7 @@ void on_result(self_ptr self, call_result r) {
         return;
       }
       if (p.attempts >= st.policy.max_attempts) {
-        fail(self, gave_up(o.reason, p.attempts));
+        fail(self, gave_up_after(o.reason, p.attempts));
         return;
       }
       retry_later(self, backoff(st, o), std::move(o.reason));
@@ -402,8 +378,7 @@ void on_slot(self_ptr self) {
   auto& settings = *st.deps.settings;
   bool lookup = p.lookup_first;
   soap::call c = lookup ? make_lookup_call(st.req(), settings.query_limit)
-                        : make_call(st.req(), settings.api_version,
-                                    settings.query_limit);
+                        : make_call(st.req(), settings.query_limit);
   if (lookup)
     metrics().lookup_made();
   p.state = request_state::in_flight;
@@ -418,17 +393,22 @@ void on_slot(self_ptr self) {
   }
   self->request(st.deps.journal, journal_timeout, progress_atom_v, st.req().id,
                 p)
-    .then([self, c, lookup](bool) mutable {
+    .then([self, c, lookup](bool owned) mutable {
+            if (!owned) {
+              // Fenced: another instance took the request over; its bytes
+              // must not leave from here.
+              self->send(self->state.deps.dispatcher, release_atom_v);
+              lost(self);
+              return;
+            }
             dispatch(self, std::move(c), lookup);
           },
           [self](caf::error& err) {
             auto& st = self->state;
-            spdlog::error("request {}: cannot journal the send, waiting: {}",
-                          st.req().id, to_string(err));
             st.progress().sending = false;
             st.now = phase::starting;
             self->send(st.deps.dispatcher, release_atom_v);
-            self->delayed_send(self, storage_retry_delay, retry_atom_v);
+            journal_failed(self, "the send", err);
           });
 }
 

@@ -8,9 +8,8 @@
 
 namespace usms {
 
-/// The SOAP call that performs `req` on API version `api_version`.
-soap::call make_call(const ticket_request& req, int api_version,
-                     int query_limit);
+/// The SOAP call that performs `req` (what to do; the contract says how).
+soap::call make_call(const ticket_request& req, int query_limit);
 
 /// The call that asks USMS which tickets carry `req`'s ExternalReference.
 soap::call make_lookup_call(const ticket_request& req, int query_limit);

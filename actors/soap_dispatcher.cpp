@@ -53,7 +53,6 @@ struct dispatcher_state {
   std::deque<caf::typed_response_promise<bool>> waiting;
   struct pending_call {
     caf::typed_response_promise<call_result> promise; ///< none for probes
-    soap::operation op;
     bool probe = false;
   };
   std::unordered_map<uint64_t, pending_call> calls;
@@ -162,8 +161,7 @@ void send_call(self_ptr self, const soap::call& c,
                caf::typed_response_promise<call_result> rp, bool probe) {
   auto& st = self->state;
   auto id = st.next_call++;
-  st.calls.emplace(id, dispatcher_state::pending_call{std::move(rp), c.op,
-                                                       probe});
+  st.calls.emplace(id, dispatcher_state::pending_call{std::move(rp), probe});
   metrics().soap_started();
   // The completion runs on an I/O thread: it only sends a message back,
   // and the promise is delivered inside this actor.
@@ -176,10 +174,10 @@ void send_call(self_ptr self, const soap::call& c,
 void send_probe(self_ptr self) {
   auto& st = self->state;
   soap::call c;
-  c.op = soap::operation::query_tickets;
-  c.api_version = st.settings.api_version;
-  c.type = ticket_type::incident;
-  c.filter["ExternalReference"] = probe_reference;
+  c.act = action::query;
+  c.type = st.settings.probe_type;
+  if (!st.settings.probe_filter.empty())
+    c.filter[st.settings.probe_filter] = probe_reference;
   c.max_results = 1;
   ++st.in_flight;
   metrics().usms_probe_sent();
@@ -284,8 +282,7 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
         return;
       auto call = std::move(i->second);
       st.calls.erase(i);
-      metrics().soap_finished(static_cast<uint8_t>(call.op),
-                              static_cast<uint8_t>(r.kind),
+      metrics().soap_finished(r.operation, static_cast<uint8_t>(r.kind),
                               static_cast<double>(r.latency_us) / 1e6,
                               r.kind == call_result_kind::answer
                                 || r.kind == call_result_kind::fault);

@@ -41,7 +41,7 @@ std::optional<api_error> read_signal(const rapidjson::Value& doc,
 }
 
 std::optional<api_error> read_type(const rapidjson::Value& doc,
-                                   const intake_rules& rules, alarm_event& e) {
+                                   alarm_event& e) {
   auto t = doc.FindMember("type");
   if (t == doc.MemberEnd() || t->value.IsNull())
     return std::nullopt;
@@ -49,11 +49,6 @@ std::optional<api_error> read_type(const rapidjson::Value& doc,
                                   : std::nullopt;
   if (!type || *type == ticket_type::change)
     return bad_field("type", "type must be incident or problem");
-  if (*type == ticket_type::problem && rules.api_version < 2)
-    return api_error{422, "unsupported_by_usms_api",
-                     "problem alarms are not supported by USMS API v1 "
-                     "(usms.api_version = 1 offers only creating incidents)",
-                     "type"};
   e.type = *type;
   return std::nullopt;
 }
@@ -61,10 +56,14 @@ std::optional<api_error> read_type(const rapidjson::Value& doc,
 std::optional<api_error> read_fields(const rapidjson::Value& doc,
                                      const intake_rules& rules,
                                      alarm_event& e) {
+  // An alarm's ticket is made by a create: the contract must offer one.
+  auto& k = rules.usms();
+  auto create = k.sent(action::create, e.type);
+  if (!create)
+    return not_offered(k, std::string{to_string(e.type)} + " alarms", "type");
   auto f = doc.FindMember("fields");
   if (f != doc.MemberEnd())
-    if (auto err
-        = read_ticket_fields(f->value, e.type, rules.api_version < 2, e.fields))
+    if (auto err = read_ticket_fields(f->value, e.type, k, *create, e.fields))
       return err;
   if (e.fields.count("ExternalReference"))
     return bad_field("fields.external_reference",
@@ -115,7 +114,7 @@ parsed_alarm_event parse_alarm_event(std::string_view body,
     return *e;
   if (auto e = read_signal(doc, event))
     return *e;
-  if (auto e = read_type(doc, rules, event))
+  if (auto e = read_type(doc, event))
     return *e;
   if (auto e = read_fields(doc, rules, event))
     return *e;

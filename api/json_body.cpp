@@ -104,8 +104,24 @@ std::optional<api_error> read_source_and_reply_to(const rapidjson::Value& obj,
   return std::nullopt;
 }
 
+api_error not_offered(const soap::contract& k, const std::string& what,
+                      const std::string& field) {
+  return {422, "unsupported_by_usms_api",
+          what + " is not supported by the USMS contract " + k.name
+            + " (it offers " + k.offered_list() + ")",
+          field};
+}
+
+api_error not_carried(const soap::contract& k, const std::string& what,
+                      const std::string& field) {
+  return {422, "unsupported_by_usms_api",
+          what + " is not supported by " + k.name, field};
+}
+
 std::optional<api_error> read_ticket_fields(const rapidjson::Value& obj,
-                                            ticket_type type, bool v1_create,
+                                            ticket_type type,
+                                            const soap::contract& k,
+                                            const soap::operation& op,
                                             ticket_fields& out) {
   if (!obj.IsObject())
     return bad_field("fields", "fields must be an object");
@@ -120,13 +136,8 @@ std::optional<api_error> read_ticket_fields(const rapidjson::Value& obj,
     if (!field_allowed(*def, type))
       return bad_field(path, name + " is not a field of "
                                  + std::string{to_string(type)} + " tickets");
-    if (v1_create) {
-      auto& allowed = soap::create_incident_fields();
-      if (std::find(allowed.begin(), allowed.end(), def->soap_name)
-          == allowed.end())
-        return api_error{422, "unsupported_by_usms_api",
-                         name + " is not supported by USMS API v1", path};
-    }
+    if (!op.carries(static_cast<std::size_t>(def - ticket_field_defs().data())))
+      return not_carried(k, name, path);
     if (m.value.IsNull())
       continue;
     auto text = field_text(*def, m.value, path);

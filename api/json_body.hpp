@@ -15,6 +15,7 @@
 #include <rapidjson/fwd.h>
 
 #include "api/api_error.hpp"
+#include "contract/contract.hpp"
 #include "contract/ticket.hpp"
 
 namespace usms::api {
@@ -50,10 +51,23 @@ std::optional<api_error> read_source_and_reply_to(const rapidjson::Value& obj,
                                                   std::string& reply_to);
 
 /// Reads a `fields` object (snake_case names) into SOAP-named fields of a
-/// `type` ticket, checking each name and value; `v1_create` allows only
-/// the fields of API v1's CreateIncident. A null value is skipped.
+/// `type` ticket, checking each name and value; a field operation `op` of
+/// contract `k` does not carry is refused with 422. A null value is
+/// skipped.
 std::optional<api_error> read_ticket_fields(const rapidjson::Value& obj,
-                                            ticket_type type, bool v1_create,
+                                            ticket_type type,
+                                            const soap::contract& k,
+                                            const soap::operation& op,
                                             ticket_fields& out);
+
+/// 422 `unsupported_by_usms_api`: the contract offers no operation for
+/// `what` ("creating change tickets"); the message lists what it offers.
+api_error not_offered(const soap::contract& k, const std::string& what,
+                      const std::string& field);
+
+/// 422 `unsupported_by_usms_api`: the contract's operation has no element
+/// for `what` (a field, a filter, a work note).
+api_error not_carried(const soap::contract& k, const std::string& what,
+                      const std::string& field);
 
 } // namespace usms::api

@@ -24,13 +24,6 @@ api_error bad_type(std::string_view type) {
           "type"};
 }
 
-api_error v1_refusal(std::string_view what) {
-  return {422, "unsupported_by_usms_api",
-          std::string{what}
-            + " is not supported by USMS API v1 (usms.api_version = 1 "
-              "offers only creating incidents)",
-          ""};
-}
 
 /// The keys every ticket request may carry besides its own.
 std::optional<api_error> read_common(const rapidjson::Value& doc,
@@ -43,13 +36,23 @@ std::optional<api_error> read_common(const rapidjson::Value& doc,
 
 } // namespace
 
+const soap::contract& intake_rules::usms() const {
+  if (contract)
+    return *contract;
+  static const auto fallback = soap::builtin_contract(2);
+  return *fallback;
+}
+
 parsed_request parse_create(std::string_view type_text, std::string_view body,
                             const intake_rules& rules) {
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2 && *type != ticket_type::incident)
-    return v1_refusal("creating a " + std::string{type_text} + " ticket");
+  auto& k = rules.usms();
+  auto op = k.sent(action::create, *type);
+  if (!op)
+    return not_offered(k, "creating " + std::string{type_text} + " tickets",
+                       "");
   rapidjson::Document doc;
   if (auto e = parse_json_object(body, doc))
     return *e;
@@ -62,7 +65,7 @@ parsed_request parse_create(std::string_view type_text, std::string_view body,
   auto f = doc.FindMember("fields");
   if (f == doc.MemberEnd())
     return bad_field("fields.summary", "summary is required");
-  if (auto e = read_ticket_fields(f->value, *type, rules.api_version < 2, req.fields))
+  if (auto e = read_ticket_fields(f->value, *type, k, *op, req.fields))
     return *e;
   if (auto e = read_common(doc, req))
     return *e;
@@ -88,8 +91,11 @@ parsed_request parse_update(std::string_view type_text,
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2)
-    return v1_refusal("updating tickets");
+  auto& k = rules.usms();
+  auto op = k.sent(action::update, *type);
+  if (!op)
+    return not_offered(k, "updating " + std::string{type_text} + " tickets",
+                       "");
   if (ticket_id.empty() || ticket_id.size() > max_text_length)
     return bad_field("id", "the ticket id in the path is empty or too long");
   rapidjson::Document doc;
@@ -105,7 +111,7 @@ parsed_request parse_update(std::string_view type_text,
   if (auto bad = soap::check_xml_text(req.ticket_id); !bad.empty())
     return bad_field("id", bad);
   if (auto f = doc.FindMember("fields"); f != doc.MemberEnd())
-    if (auto e = read_ticket_fields(f->value, *type, false, req.fields))
+    if (auto e = read_ticket_fields(f->value, *type, k, *op, req.fields))
       return *e;
   if (auto w = doc.FindMember("work_note"); w != doc.MemberEnd()) {
     if (!w->value.IsString())
@@ -113,6 +119,8 @@ parsed_request parse_update(std::string_view type_text,
     req.work_note = json_text(w->value);
     if (auto bad = soap::check_xml_text(req.work_note); !bad.empty())
       return bad_field("work_note", "work_note: " + bad);
+    if (!req.work_note.empty() && !op->work_note)
+      return not_carried(k, "work_note", "work_note");
   }
   if (auto e = read_common(doc, req))
     return *e;
@@ -127,8 +135,11 @@ parsed_request parse_query(std::string_view type_text,
   auto type = parse_ticket_type(type_text);
   if (!type)
     return bad_type(type_text);
-  if (rules.api_version < 2)
-    return v1_refusal("querying tickets");
+  auto& k = rules.usms();
+  auto op = k.sent(action::query, *type);
+  if (!op)
+    return not_offered(k, "querying " + std::string{type_text} + " tickets",
+                       "");
   ticket_request req;
   req.act = action::query;
   req.type = *type;
@@ -158,6 +169,9 @@ parsed_request parse_query(std::string_view type_text,
       if (key == "updated_since") {
         if (!is_valid_date_time(value))
           return bad_field(key, "updated_since must be an ISO 8601 date-time");
+        if (!op->filters_by(static_cast<std::size_t>(
+              soap::model_filter_index("UpdatedSince"))))
+          return not_carried(k, "filtering by " + key, key);
         req.filter["UpdatedSince"] = value;
         continue;
       }
@@ -173,6 +187,9 @@ parsed_request parse_query(std::string_view type_text,
     }
     if (auto bad = soap::check_xml_text(value); !bad.empty())
       return bad_field(key, bad);
+    if (!op->filters_by(
+          static_cast<std::size_t>(soap::model_filter_index(def->soap_name))))
+      return not_carried(k, "filtering by " + key, key);
     req.filter[std::string{def->soap_name}] = value;
   }
   if (!req.reply_to.empty() && !http::parse_url(req.reply_to))

@@ -11,14 +11,20 @@
 #include <vector>
 
 #include "api/api_error.hpp"
+#include "contract/contract.hpp"
 #include "messages/request.hpp"
 
 namespace usms::api {
 
 /// What validation needs to know about the deployment.
 struct intake_rules {
-  int api_version = 2;
+  /// What the USMS contract offers: its actions and ticket types, the
+  /// fields each operation carries. Null: the built-in contract of USMS
+  /// API v2. It must outlive the call.
+  const soap::contract* contract = nullptr;
   int query_limit = 100;
+
+  const soap::contract& usms() const;
 };
 
 using parsed_request = std::variant<ticket_request, api_error>;

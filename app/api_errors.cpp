@@ -26,6 +26,13 @@ api::api_error from_error(const caf::error& err) {
         return {503, "shutting_down", "the gateway is stopping", ""};
       case gateway_errc::storage:
         return {500, "storage_failed", "the database could not answer", ""};
+      case gateway_errc::storage_unavailable:
+        // A 503 carries Retry-After: nothing was journaled, the same
+        // request may simply be sent again.
+        return {503, "storage_unavailable",
+                "the database cannot be written now (disk full or "
+                "read-only); nothing was accepted, retry later",
+                ""};
     }
   }
   if (err == caf::sec::request_timeout)

@@ -13,8 +13,9 @@
 namespace usms::app {
 
 /// The error answer for an actor's error: the gateway's own codes (intake
-/// full, not found, conflict, stopping, storage failed) by meaning, a
-/// request that timed out as 503 `busy`, anything else as 500 `internal`.
+/// full, not found, conflict, stopping, storage failed, storage that cannot
+/// be written now) by meaning, a request that timed out as 503 `busy`,
+/// anything else as 500 `internal`.
 api::api_error from_error(const caf::error& err);
 
 /// 405 for `method`; with `allowed` (`GET, PUT`), the message and an

@@ -77,28 +77,24 @@ token_scope_of(std::string_view authorization,
   return found;
 }
 
-request_guard make_auth_guard(std::vector<config::auth_token> tokens,
-                              bool protect_metrics) {
+http::head_guard make_auth_guard(std::vector<config::auth_token> tokens,
+                                 bool protect_metrics) {
   if (tokens.empty())
     return {};
   return [tokens = std::move(tokens), protect_metrics](
-           http::request& req, http::responder& respond) {
+           const http::request& req) -> std::optional<http::response> {
     auto path = http::target_path(req.target);
     auto need = required_scope(req.method, path, protect_metrics);
     if (!need)
-      return false;
+      return std::nullopt;
     auto have = token_scope_of(req.header("Authorization"), tokens);
-    if (!have) {
-      respond(auth_error(401, "unauthorized",
-                         "a valid bearer token is required"));
-      return true;
-    }
-    if (static_cast<int>(*have) < static_cast<int>(*need)) {
-      respond(auth_error(403, "forbidden",
-                         "this token's scope does not allow that"));
-      return true;
-    }
-    return false;
+    if (!have)
+      return auth_error(401, "unauthorized",
+                        "a valid bearer token is required");
+    if (static_cast<int>(*have) < static_cast<int>(*need))
+      return auth_error(403, "forbidden",
+                        "this token's scope does not allow that");
+    return std::nullopt;
   };
 }
 

@@ -3,13 +3,14 @@
 /// Access control: bearer tokens with scopes `read`
 /// (GET), `submit` (GET plus ticket requests) and `admin` (everything).
 /// `/healthz`, `/readyz` and `/metrics` stay open unless `protect_metrics`.
+/// The HTTP server asks it from a request's head, before the body is read.
 
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "app/http_api.hpp"
 #include "config/settings.hpp"
+#include "transport/http_server.hpp"
 
 namespace usms::app {
 
@@ -24,8 +25,9 @@ std::optional<config::token_scope>
 token_scope_of(std::string_view authorization,
                const std::vector<config::auth_token>& tokens);
 
-/// A guard answering 401 / 403; empty (open) when `tokens` is empty.
-request_guard make_auth_guard(std::vector<config::auth_token> tokens,
-                              bool protect_metrics);
+/// A head guard answering 401 / 403 from the method, target and
+/// Authorization header alone; empty (open) when `tokens` is empty.
+http::head_guard make_auth_guard(std::vector<config::auth_token> tokens,
+                                 bool protect_metrics);
 
 } // namespace usms::app

@@ -1,5 +1,6 @@
 #include "app/gateway.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -61,9 +62,37 @@ bool split_listen(const std::string& text, std::string& host, uint16_t& port) {
   return !host.empty();
 }
 
-pipeline_settings pipeline_from(const config::settings& s) {
+/// The contract in force: the contract file's, else the built-in one of
+/// `usms.api_version`.
+std::shared_ptr<const soap::contract>
+contract_in_force(const config::settings& s,
+                  const std::shared_ptr<const soap::contract>& file) {
+  return file ? file : soap::builtin_contract(s.usms.api_version);
+}
+
+/// The names SOAP calls are counted under: every operation of the contract
+/// file, or of both built-in contracts (api_version may change at run
+/// time).
+std::vector<std::string>
+operation_names(const std::shared_ptr<const soap::contract>& file) {
+  std::vector<std::string> out;
+  auto add = [&](const soap::contract& k) {
+    for (auto& op : k.operations)
+      if (std::find(out.begin(), out.end(), op.name) == out.end())
+        out.push_back(op.name);
+  };
+  if (file) {
+    add(*file);
+  } else {
+    add(*soap::builtin_contract(1));
+    add(*soap::builtin_contract(2));
+  }
+  return out;
+}
+
+pipeline_settings pipeline_from(const config::settings& s,
+                                const soap::contract& k) {
   pipeline_settings p;
-  p.api_version = s.usms.api_version;
   p.retries = s.soap.retries;
   p.query_limit = s.soap.query_limit;
   p.backoff_base_ms = s.soap.backoff_base.count();
@@ -71,15 +100,15 @@ pipeline_settings pipeline_from(const config::settings& s) {
   p.max_pending = s.intake.max_pending;
   p.give_up_after_ms = s.soap.give_up_after ? s.soap.give_up_after->count()
                                             : 0;
-  // A lookup by ExternalReference needs the query operation (API v2).
-  p.has_lookup = s.usms.api_version >= 2;
+  p.has_lookup = k.lookup_by_external_reference;
   // Enough supervisors to keep every slot busy while the next ones wait
   // for theirs; the rest of a backlog waits in the journal.
   p.active_window = std::max(16, 2 * s.usms.max_in_flight);
   return p;
 }
 
-dispatcher_settings dispatcher_from(const config::settings& s) {
+dispatcher_settings dispatcher_from(const config::settings& s,
+                                    const soap::contract& k) {
   dispatcher_settings d;
   d.url = s.usms.url;
   d.username = s.soap.username;
@@ -87,12 +116,27 @@ dispatcher_settings dispatcher_from(const config::settings& s) {
   d.max_in_flight = s.usms.max_in_flight;
   d.max_rate = s.usms.max_rate;
   d.request_timeout_ms = s.usms.request_timeout.count();
-  d.api_version = s.usms.api_version;
-  d.probe_by_query = s.usms.api_version >= 2;
   d.breaker_failures = s.usms.breaker_failures;
   d.probe_interval_ms = s.usms.probe_interval.count();
   d.recovery_ramp_ms = s.usms.recovery_ramp.count();
   d.max_retry_after_ms = s.usms.max_retry_after.count();
+  // Probes are queries where the contract has one: of the first ticket
+  // type it can query, by a filter that matches no ticket.
+  d.probe_by_query = false;
+  for (auto t :
+       {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
+    auto query = k.sent(action::query, t);
+    if (!query || d.probe_by_query)
+      continue;
+    d.probe_by_query = true;
+    d.probe_type = t;
+    d.probe_filter.clear();
+    for (auto name : {"ExternalReference", "TicketId"})
+      if (d.probe_filter.empty()
+          && query->filters_by(
+            static_cast<std::size_t>(soap::model_filter_index(name))))
+        d.probe_filter = name;
+  }
   return d;
 }
 
@@ -132,6 +176,9 @@ struct gateway::impl {
   std::mutex cfg_mtx;
   config::loaded cfg;
   std::shared_ptr<client_slot> soap_slot;
+  /// The contract file's contract; null: the built-in one of api_version.
+  std::shared_ptr<const soap::contract> file_contract;
+  std::shared_ptr<contract_slot> contracts;
   /// Clients replaced at run time, stopped at shutdown.
   std::vector<std::shared_ptr<http::client>> retired_clients;
   ops_store_actor ops_store;
@@ -155,6 +202,7 @@ struct gateway::impl {
   intake_actor intake;
   std::string host;
   uint16_t port = 0;
+  bool https = false;
   bool stopped = false;
 
   /// Puts validated settings in force without a restart. Returns "" on
@@ -175,10 +223,13 @@ struct gateway::impl {
       if (auto err = unusable(*fresh, s); !err.empty())
         return err;
     }
-    rules->api_version = s.usms.api_version;
+    auto k = contract_in_force(s, file_contract);
+    if (&contracts->get() != k.get())
+      contracts->set(k);
+    rules->contract = k.get();
     rules->query_limit = s.soap.query_limit;
-    caf::anon_send(intake, settings_atom_v, pipeline_from(s));
-    caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s));
+    caf::anon_send(intake, settings_atom_v, pipeline_from(s, *k));
+    caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
     caf::anon_send(offloader, settings_atom_v, opts);
@@ -216,7 +267,17 @@ std::string gateway::start() {
   auto& s = d.cfg.values;
   if (!split_listen(s.server.listen, d.host, d.port))
     return "server.listen: '" + s.server.listen + "' is not HOST:PORT";
-  d.rules->api_version = s.usms.api_version;
+  if (!s.usms.contract.empty()) {
+    auto loaded = soap::load_contract_file(s.usms.contract);
+    if (!loaded)
+      return "usms.contract: " + loaded.error().message;
+    d.file_contract = std::move(*loaded);
+  }
+  auto k = contract_in_force(s, d.file_contract);
+  d.contracts = std::make_shared<contract_slot>(k);
+  metrics().set_operations(operation_names(d.file_contract));
+  spdlog::info("USMS contract: {} ({})", k->name, k->source);
+  d.rules->contract = k.get();
   d.rules->query_limit = s.soap.query_limit;
   d.sys = std::make_unique<caf::actor_system>(d.caf_cfg);
   http::client_options reply_options;
@@ -260,13 +321,14 @@ std::string gateway::start() {
     return hold_snapshot{board->held(), board->oldest_held_at()};
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
-  d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s),
-                                       make_soap_sender(d.soap_slot),
+  d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
+                                       make_soap_sender(d.soap_slot,
+                                                        d.contracts),
                                        d.usms_view);
   d.intake = spawn_intake(*d.sys,
                           {d.journal, d.reader, d.dispatcher, d.replies,
                            d.routes_configured, d.usms_view},
-                          pipeline_from(s));
+                          pipeline_from(s, *k));
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
@@ -278,7 +340,6 @@ std::string gateway::start() {
   ctx->reader = d.reader;
   ctx->rules = d.rules;
   ctx->board = d.usms_view;
-  ctx->guard = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   ctx->more_routes.push_back(make_service_routes(
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
@@ -308,10 +369,21 @@ std::string gateway::start() {
   so.port = d.port;
   so.max_body = s.server.max_body;
   so.io_threads = 1;
+  so.tls_cert_file = s.server.tls_cert;
+  so.tls_key_file = s.server.tls_key;
+  so.tls_client_ca_file = s.server.tls_client_ca;
+  so.max_connections = static_cast<std::size_t>(
+    std::max(0, s.server.max_connections));
+  so.header_timeout = s.server.header_timeout;
+  so.idle_timeout = s.server.idle_timeout;
+  // Tokens are checked from the request's head: a body without a valid
+  // token is never read.
+  so.on_head = make_auth_guard(s.auth.tokens, s.auth.protect_metrics);
   d.server = std::make_unique<http::server>(so, make_api_handler(ctx));
   if (auto err = d.server->start(); !err.empty())
     return err;
   d.port = d.server->port();
+  d.https = !so.tls_cert_file.empty();
   return {};
 }
 
@@ -319,7 +391,14 @@ std::string gateway::base_url() const {
   auto host = impl_->host.find(':') != std::string::npos
                 ? "[" + impl_->host + "]"
                 : impl_->host;
-  return "http://" + host + ":" + std::to_string(impl_->port);
+  auto scheme = impl_->https ? "https://" : "http://";
+  return scheme + host + ":" + std::to_string(impl_->port);
+}
+
+std::string gateway::reload_tls() {
+  if (!impl_->server)
+    return "the gateway is not running";
+  return impl_->server->reload_tls();
 }
 
 void gateway::stop(std::chrono::milliseconds grace) {

@@ -20,8 +20,13 @@ public:
   /// starts listening. Empty on success, else why it could not start.
   std::string start();
 
-  /// `http://HOST:PORT` with the real port.
+  /// `http://HOST:PORT` (`https://` with TLS) with the real port.
   std::string base_url() const;
+
+  /// Reads the API's TLS certificate, key and client CA files again: new
+  /// connections use them, open ones keep working. Empty on success, else
+  /// why not (then the files in use stay in use).
+  std::string reload_tls();
 
   /// Stops intake (503), lets calls in flight end for up to `grace`, keeps
   /// everything unfinished journaled, and stops every actor and thread.

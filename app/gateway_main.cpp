@@ -1,8 +1,10 @@
 // usms-gateway: the service's entry point. Parses flags, loads the settings
-// (defaults < file < environment < flags < runtime), starts the gateway and
-// stops it cleanly on SIGTERM or SIGINT.
+// (defaults < file < environment < flags < runtime), starts the gateway,
+// reloads its TLS certificate on SIGHUP and stops it cleanly on SIGTERM or
+// SIGINT.
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <csignal>
@@ -25,15 +27,31 @@ extern char** environ;
 
 namespace {
 
-/// Blocks the stop signals in this thread and every thread started after
-/// it, so that only `sigwait` in main sees them.
-sigset_t block_stop_signals() {
+/// Blocks the stop signals and SIGHUP in this thread and every thread
+/// started after it, so that only `sigwait` in main sees them.
+sigset_t block_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+/// Raises the open-files soft limit to the hard limit: every connection is
+/// a file descriptor. Returns the limit now in force (0: unknown).
+rlim_t raise_open_files_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    auto wanted = limit;
+    wanted.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &wanted) == 0)
+      limit = wanted;
+  }
+  return limit.rlim_cur;
 }
 
 /// The --help footer: every setting, where it can come from, and signals.
@@ -51,7 +69,9 @@ std::string settings_help() {
   }
   out += "\nSIGTERM or SIGINT stops it gracefully: the intake answers 503, SOAP "
          "calls in flight\nget their grace period, everything unfinished stays "
-         "journaled and resumes at\nthe next start.";
+         "journaled and resumes at\nthe next start. SIGHUP reads "
+         "server.tls_cert, server.tls_key and\nserver.tls_client_ca again: "
+         "new connections use them, open ones carry on.";
   return out;
 }
 
@@ -60,7 +80,8 @@ std::string settings_help() {
 int main(int argc, char** argv) {
   // First thing: a SIGTERM during start-up must wait for sigwait, not kill
   // the process by default action.
-  auto stop_signals = block_stop_signals();
+  auto signals = block_signals();
+  auto open_files = raise_open_files_limit();
   CLI::App cli{"usms-gateway: turns ticket requests into SOAP calls to USMS, "
                "with retries, a durable journal and a status table."};
   std::string config_file;
@@ -140,6 +161,14 @@ int main(int argc, char** argv) {
   // up to 256 MiB of free heap instead. (A no-op when linked with jemalloc,
   // which decays unused pages on its own schedule.)
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  // Every connection is a file descriptor; the database, the journal and
+  // the SOAP client need some more.
+  auto max_connections = loaded->values.server.max_connections;
+  if (open_files != 0 && open_files != RLIM_INFINITY
+      && static_cast<rlim_t>(max_connections) >= open_files)
+    spdlog::warn("server.max_connections is {} but the open-files limit is "
+                 "{}: running out of descriptors will cap connections first",
+                 max_connections, open_files);
   usms::app::gateway gw{std::move(*loaded)};
   if (auto err = gw.start(); !err.empty()) {
     std::cerr << "usms-gateway: " << err << std::endl;
@@ -151,7 +180,15 @@ int main(int argc, char** argv) {
                gw.base_url());
 
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP)
+      break;
+    if (auto err = gw.reload_tls(); err.empty())
+      spdlog::info("SIGHUP: TLS certificate reloaded for new connections");
+    else
+      spdlog::error("SIGHUP: TLS certificate not reloaded: {}", err);
+  }
   spdlog::info("signal {}: stopping", sig);
   gw.stop(std::chrono::seconds(10));
   spdlog::info("stopped");

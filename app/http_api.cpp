@@ -133,7 +133,7 @@ void handle_tickets(const std::shared_ptr<api_context>& ctx,
                     http::request& req, const std::vector<std::string>& seg,
                     const api::query_params& params,
                     http::responder& respond) {
-  api::intake_rules rules{ctx->rules->api_version.load(),
+  api::intake_rules rules{ctx->rules->contract.load(),
                           ctx->rules->query_limit.load()};
   auto wait = api::parse_wait(params);
   if (auto* e = std::get_if<api::api_error>(&wait)) {
@@ -214,8 +214,6 @@ http::handler make_api_handler(std::shared_ptr<api_context> ctx) {
           {404, "not_found", "no such endpoint: " + std::string{path}, ""}));
       return;
     }
-    if (ctx->guard && ctx->guard(req, respond))
-      return;
     if (seg.size() == 1 && seg[0] == "healthz") {
       respond(json_response(200, R"({"status":"ok"})"));
       return;

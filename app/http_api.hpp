@@ -13,6 +13,7 @@
 
 #include "actors/handles.hpp"
 #include "actors/usms_board.hpp"
+#include "contract/contract.hpp"
 #include "caf/typed_actor.hpp"
 #include "transport/http_server.hpp"
 
@@ -20,7 +21,9 @@ namespace usms::app {
 
 /// Values the API reads on every request and that may change at run time.
 struct live_rules {
-  std::atomic<int> api_version{2};
+  /// The USMS contract in force (what it offers decides what the API
+  /// refuses); null: the built-in contract of USMS API v2.
+  std::atomic<const soap::contract*> contract{nullptr};
   std::atomic<int> query_limit{100};
   /// Set when the gateway is stopping: intake answers 503.
   std::atomic<bool> draining{false};
@@ -28,10 +31,6 @@ struct live_rules {
 
 /// A handler for more routes: returns false when the request is not its.
 using route_handler
-  = std::function<bool(http::request& req, http::responder& respond)>;
-
-/// Runs before any route: answers (e.g. 401/403) and returns true to stop.
-using request_guard
   = std::function<bool(http::request& req, http::responder& respond)>;
 
 struct api_context {
@@ -42,16 +41,15 @@ struct api_context {
   /// Where USMS stands: a request waiting while it may not be called is
   /// shown as held.
   std::shared_ptr<const usms_board> board;
-  /// Access control; empty = open.
-  request_guard guard;
   /// More routes (service endpoints, operator routes, pages), tried in
   /// order after /healthz and the ticket and request routes.
   std::vector<route_handler> more_routes;
 };
 
 /// The handler for the HTTP server: answers 404 for paths the route table
-/// does not list and 405 for methods it does not list, asks `guard`, then
-/// tries the routes.
+/// does not list and 405 for methods it does not list, then tries the
+/// routes. Access control is not its business: the server checks tokens
+/// from the request's head before the body is read (see auth_guard.hpp).
 http::handler make_api_handler(std::shared_ptr<api_context> ctx);
 
 /// Whether USMS may be called now (true when nobody says otherwise).

@@ -26,10 +26,13 @@ http::response readiness(const readiness_inputs& in) {
     w.end_object();
     ready = ready && ok;
   };
-  // The database is writable when the journal's last commit worked and the
-  // storage can still take writes.
+  // The database is writable when the journal's last write worked (while
+  // it fails the journal tries again every second) and the storage can
+  // still take writes.
   auto db_error = m.database_error();
-  if (db_error.empty() && in.storage_problem)
+  if (!db_error.empty())
+    db_error = "the database cannot be written: " + db_error;
+  else if (in.storage_problem)
     db_error = in.storage_problem();
   check("database", db_error.empty(), db_error);
   auto offload_error = m.offload_error();

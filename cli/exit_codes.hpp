@@ -1,6 +1,6 @@
 #pragma once
 
-/// usmsctl's exit codes (SPEC section 7): what a shell script branches on.
+/// usmsctl's exit codes (docs/usmsctl.md): what a shell script branches on.
 
 namespace usms::cli {
 

@@ -5,7 +5,8 @@
 
 namespace usms::cli {
 
-gateway_client::gateway_client(std::string base_url, std::string token)
+gateway_client::gateway_client(std::string base_url, std::string token,
+                               const tls_files& tls)
   : base_url_(std::move(base_url)), token_(std::move(token)) {
   while (!base_url_.empty() && base_url_.back() == '/')
     base_url_.pop_back();
@@ -13,6 +14,9 @@ gateway_client::gateway_client(std::string base_url, std::string token)
   opts.connect_timeout = std::chrono::seconds(5);
   opts.max_connections_per_host = 2;
   opts.io_threads = 1;
+  opts.ca_file = tls.ca_file;
+  opts.client_cert_file = tls.cert_file;
+  opts.client_key_file = tls.key_file.empty() ? tls.cert_file : tls.key_file;
   client_ = std::make_unique<http::client>(opts);
 }
 

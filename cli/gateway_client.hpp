@@ -11,6 +11,14 @@
 
 namespace usms::cli {
 
+/// Files for https: whom to trust, and the client certificate a gateway
+/// with mTLS asks for. All optional.
+struct tls_files {
+  std::string ca_file;   ///< PEM CA certificates; empty: the system store
+  std::string cert_file; ///< PEM client certificate (chain)
+  std::string key_file;  ///< its PEM key; empty: inside `cert_file`
+};
+
 /// What one call brought back.
 struct gateway_reply {
   bool reached = false; ///< false: no HTTP answer (see `error`)
@@ -21,9 +29,10 @@ struct gateway_reply {
 
 class gateway_client {
 public:
-  /// `base_url` like `http://127.0.0.1:8080` (a trailing `/` is dropped);
-  /// `token` empty: no Authorization header.
-  gateway_client(std::string base_url, std::string token);
+  /// `base_url` like `http://127.0.0.1:8080` or `https://…` (a trailing
+  /// `/` is dropped); `token` empty: no Authorization header.
+  gateway_client(std::string base_url, std::string token,
+                 const tls_files& tls = {});
   ~gateway_client();
   gateway_client(const gateway_client&) = delete;
   gateway_client& operator=(const gateway_client&) = delete;

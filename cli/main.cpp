@@ -1,4 +1,4 @@
-// usmsctl: the gateway's client for automation scripts (SPEC section 7).
+// usmsctl: the gateway's client for automation scripts (docs/usmsctl.md).
 // Sends create, update, query and get requests, waits when asked, prints
 // the gateway's JSON answer and exits with a code a script can branch on.
 
@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/contract_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/field_args.hpp"
 #include "cli/gateway_client.hpp"
@@ -27,7 +28,8 @@ const char* exit_code_help =
   "  3  the gateway was unreachable or refused the request (4xx/5xx)\n"
   "  4  still unfinished when the wait ran out (or no --wait given)\n"
   "Environment: USMS_GATEWAY_URL (default http://127.0.0.1:8080), "
-  "USMS_GATEWAY_TOKEN.";
+  "USMS_GATEWAY_TOKEN,\n"
+  "USMS_GATEWAY_CACERT, USMS_GATEWAY_CERT, USMS_GATEWAY_KEY.";
 
 const std::vector<std::string> ticket_types{"incident", "change", "problem"};
 
@@ -78,6 +80,19 @@ int main(int argc, char** argv) {
   app.add_option("--token", token, "API token (Authorization: Bearer)")
     ->envname("USMS_GATEWAY_TOKEN");
   app.add_flag("--pretty", pretty, "indent the JSON output");
+  tls_files tls;
+  app.add_option("--cacert", tls.ca_file,
+                 "PEM CA certificate(s) to trust for an https gateway "
+                 "(default: the system's)")
+    ->envname("USMS_GATEWAY_CACERT");
+  auto* cert = app.add_option("--cert", tls.cert_file,
+                 "PEM client certificate, for a gateway that asks for one "
+                 "(mTLS)")
+    ->envname("USMS_GATEWAY_CERT");
+  app.add_option("--key", tls.key_file,
+                 "PEM key of --cert (default: inside the --cert file)")
+    ->envname("USMS_GATEWAY_KEY")
+    ->needs(cert);
 
   ticket_options t;
   std::optional<double> wait;
@@ -139,6 +154,18 @@ int main(int argc, char** argv) {
   auto* health = app.add_subcommand(
     "health", "check that the gateway answers /healthz (exit 0 or 3)");
 
+  auto* contract = app.add_subcommand(
+    "contract", "work with USMS contract files (docs/contract-file.md)");
+  contract->require_subcommand(1);
+  std::string wsdl_file, draft_out;
+  auto* from_wsdl = contract->add_subcommand(
+    "from-wsdl", "draft a contract file from an operator's document/literal "
+                 "WSDL: a starting point whose TODO lines a person settles");
+  from_wsdl->add_option("WSDL", wsdl_file, "the WSDL file (schemas inline)")
+    ->required();
+  from_wsdl->add_option("--out,-o", draft_out,
+                        "write the draft to this new file (default: stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -182,7 +209,7 @@ int main(int argc, char** argv) {
   w.pretty = pretty;
   w.idempotency_key = idempotency_key;
 
-  gateway_client gw{gateway, token};
+  gateway_client gw{gateway, token, tls};
   command_result res;
   if (create->parsed()) {
     // --summary is the one field every create needs; it goes first.
@@ -198,6 +225,8 @@ int main(int argc, char** argv) {
     res = get_request(gw, t.request_id, w);
   } else if (health->parsed()) {
     res = check_health(gw, pretty);
+  } else if (from_wsdl->parsed()) {
+    res = draft_contract_file(wsdl_file, draft_out);
   }
   std::cout << res.out << std::flush;
   std::cerr << res.err << std::flush;

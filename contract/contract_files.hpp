@@ -4,11 +4,8 @@
 
 namespace usms::contract_files {
 
-/// The WSDL the simulator serves at `/usms?wsdl` (self-contained: its types
-/// section holds the schema) for API version 1 or 2.
-std::string_view wsdl(int api_version);
-
-/// The standalone XSD of API version 1 or 2 (the same schema).
-std::string_view xsd(int api_version);
+/// The text of the built-in contract file of USMS API version 1 or 2
+/// (contract/usms-v1.toml, usms-v2.toml), compiled in.
+std::string_view builtin_toml(int api_version);
 
 } // namespace usms::contract_files

@@ -1,15 +1,13 @@
-# Writes contract_files.cpp with the WSDL and XSD files as string literals.
-set(out "// Generated from contract/*.wsdl and *.xsd by embed_files.cmake.\n")
+# Writes contract_files.cpp with the built-in contract files as string
+# literals, so the executables need no data directory.
+set(out "// Generated from contract/usms-v*.toml by embed_files.cmake.\n")
 string(APPEND out "#include \"contract/contract_files.hpp\"\n\n")
 string(APPEND out "namespace usms::contract_files {\nnamespace {\n")
 foreach(v 1 2)
-  foreach(kind wsdl xsd)
-    file(READ "${SRC}/usms-v${v}.${kind}" text)
-    string(APPEND out "constexpr std::string_view ${kind}_v${v} = R\"usmsxml(${text})usmsxml\";\n")
-  endforeach()
+  file(READ "${SRC}/usms-v${v}.toml" text)
+  string(APPEND out "constexpr std::string_view toml_v${v} = R\"usmstoml(${text})usmstoml\";\n")
 endforeach()
 string(APPEND out "} // namespace\n\n")
-string(APPEND out "std::string_view wsdl(int v) { return v == 1 ? wsdl_v1 : wsdl_v2; }\n")
-string(APPEND out "std::string_view xsd(int v) { return v == 1 ? xsd_v1 : xsd_v2; }\n")
+string(APPEND out "std::string_view builtin_toml(int v) { return v == 1 ? toml_v1 : toml_v2; }\n")
 string(APPEND out "} // namespace usms::contract_files\n")
 file(WRITE "${OUT}" "${out}")

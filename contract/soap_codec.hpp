@@ -1,8 +1,8 @@
 #pragma once
 
-/// The one place that knows the USMS wire format (the WSDL and XSD in this
-/// folder): it builds and parses SOAP 1.1 envelopes for both sides, the
-/// gateway (client) and the simulator (server). Nothing else in the project
+/// The one place that knows the USMS wire format: it builds and parses SOAP
+/// 1.1 envelopes for both sides, the gateway (client) and the simulator
+/// (server), for any contract (contract.hpp). Nothing else in the project
 /// writes or reads SOAP XML.
 
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "contract/contract.hpp"
 #include "contract/result.hpp"
 #include "contract/ticket.hpp"
 
@@ -22,37 +23,25 @@ inline constexpr std::string_view wsse_ns
   = "http://docs.oasis-open.org/wss/2004/01/"
     "oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
-/// `urn:usms:ticket:v1` or `urn:usms:ticket:v2`.
-std::string_view contract_ns(int api_version);
-
-enum class operation : uint8_t {
-  create_incident, ///< v1 and v2
-  create_ticket,   ///< v2
-  update_ticket,   ///< v2
-  query_tickets,   ///< v2
-};
-
-/// `CreateIncident`, `CreateTicket`, `UpdateTicket`, `QueryTickets`.
-std::string_view operation_name(operation op);
-std::optional<operation> parse_operation_name(std::string_view name);
-
-/// WS-Security UsernameToken. No header at all when `username` is empty; no
-/// Password element when `password` is empty.
+/// WS-Security UsernameToken. No header at all when `username` is empty (or
+/// the contract has WS-Security off); no Password element when `password`
+/// is empty.
 struct credentials {
   std::string username;
   std::string password;
 };
 
-/// One SOAP call, as the gateway makes it and the simulator receives it.
+/// One SOAP call: what to do, in the ticket model's terms (SOAP names of
+/// section 3: `Summary`, `ConfigurationItem`, ...). The contract decides how:
+/// which operation, which elements, which spellings.
 struct call {
-  operation op = operation::create_ticket;
-  int api_version = 2;
-  ticket_type type = ticket_type::incident; ///< CreateIncident: incident
-  std::string ticket_id;    ///< UpdateTicket
-  ticket_fields fields;     ///< Create*: the new ticket; Update: changes
-  std::string work_note;    ///< UpdateTicket, optional
-  ticket_fields filter;     ///< QueryTickets `Filter` elements
-  int max_results = 0;      ///< QueryTickets
+  action act = action::create;
+  ticket_type type = ticket_type::incident;
+  std::string ticket_id; ///< update
+  ticket_fields fields;  ///< create: the new ticket; update: the changes
+  std::string work_note; ///< update, optional
+  ticket_fields filter;  ///< query: the filter elements
+  int max_results = 0;   ///< query
 };
 
 /// A SOAP 1.1 fault. `server` is true for `soapenv:Server` faults.
@@ -88,17 +77,29 @@ struct parse_limits {
 
 // -- gateway side -----------------------------------------------------------
 
-/// The envelope for `c`. Fails (code `VALIDATION`, message naming the
-/// field) when a value holds characters XML 1.0 does not allow, a field does
-/// not belong to the ticket type or operation, is read-only or has a bad
-/// value, or Summary is missing on a create; code `UNSUPPORTED` when `c.op`
-/// is not offered by `c.api_version`. Only valid envelopes leave.
-result<std::string> build_request(const call& c, const credentials& creds);
+/// The envelope for `c` in contract `k`. Fails (code `VALIDATION`, message
+/// naming the field) when a value holds characters XML 1.0 does not allow,
+/// a field does not belong to the ticket type or the operation, is
+/// read-only or has a bad value, or Summary is missing on a create; code
+/// `UNSUPPORTED` when `k` offers no operation for the call's action and
+/// type. Only valid envelopes leave.
+result<std::string> build_request(const contract& k, const call& c,
+                                  const credentials& creds);
 
-/// Parses USMS's answer to an `op` call (HTTP body, any status).
+/// The same on a given operation of `k`, also one the gateway does not
+/// send (v2's CreateIncident): for clients that pick the operation.
+result<std::string> build_request(const contract& k, const operation& op,
+                                  const call& c, const credentials& creds);
+
+/// "query incident is not offered by USMS API v1 (it offers create
+/// incident)".
+std::string not_offered_message(const contract& k, action a, ticket_type t);
+
+/// Parses USMS's answer to a call of `a` on `t` (HTTP body, any status).
 ///
-/// A fault is a successful parse (`reply::fault_info`). Failures carry a
-/// sentence for people and a code for branching:
+/// A fault is a successful parse (`reply::fault_info`), its ErrorCode
+/// already mapped to ours. Failures carry a sentence for people and a code
+/// for branching:
 /// - `empty_body`: "USMS answered with an empty body"
 /// - `html`: "USMS answered with an HTML page, not SOAP: <title>"
 /// - `not_xml`: text that does not start like XML (quoted in the message)
@@ -109,9 +110,14 @@ result<std::string> build_request(const call& c, const credentials& creds);
 /// - `malformed`: truncated or not well-formed XML, invalid characters
 /// - `not_soap`: well-formed but not the contract (no Envelope or Body,
 ///   wrong namespace, wrong or missing element)
-/// - `UNSUPPORTED`: `op` is not offered by `api_version`
-result<reply> parse_response(operation op, int api_version,
+/// - `UNSUPPORTED`: `k` offers no operation for `a` on `t`
+result<reply> parse_response(const contract& k, action a, ticket_type t,
                              std::string_view body,
+                             const parse_limits& limits = {});
+
+/// The same for an answer to operation `op` of `k` about `t` tickets.
+result<reply> parse_response(const contract& k, const operation& op,
+                             ticket_type t, std::string_view body,
                              const parse_limits& limits = {});
 
 // -- simulator side ---------------------------------------------------------
@@ -119,21 +125,24 @@ result<reply> parse_response(operation op, int api_version,
 /// A request as the simulator received it.
 struct incoming {
   call request;
+  const operation* op = nullptr;    ///< in the contract it was parsed with
   std::optional<credentials> creds; ///< present when a UsernameToken came
   bool has_password = false;        ///< a Password element was present
 };
 
-/// Parses a request envelope. On failure, `failure.code` is the ErrorCode
-/// the simulator answers with (`VALIDATION`, `UNSUPPORTED`) and `message`
-/// the ErrorMessage.
-result<incoming> parse_request(std::string_view body, int served_api_version,
+/// Parses a request envelope of any operation of `k`. On failure,
+/// `failure.code` is the ErrorCode the simulator answers with
+/// (`VALIDATION`, `UNSUPPORTED`) and `message` the ErrorMessage.
+result<incoming> parse_request(const contract& k, std::string_view body,
                                const parse_limits& limits = {});
 
-/// The response envelope for a successful `c`.
-std::string build_response(const call& c, const answer& a);
+/// The response envelope of `op` for a successful call `c`.
+std::string build_response(const contract& k, const operation& op,
+                           const call& c, const answer& a);
 
-/// A fault envelope (to be sent with HTTP 500).
-std::string build_fault(int api_version, const fault& f);
+/// A fault envelope (to be sent with HTTP 500); `f.error_code` is ours and
+/// goes out as the contract's code for it.
+std::string build_fault(const contract& k, const fault& f);
 
 // -- shared helpers ---------------------------------------------------------
 

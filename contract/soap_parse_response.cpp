@@ -1,10 +1,10 @@
-// The gateway's reader (declared in soap_codec.hpp): USMS answers and faults.
+// The gateway's reader (declared in soap_codec.hpp): USMS answers and faults,
+// read as the contract describes them and turned into the ticket model.
 
 #include <string>
 
 #include "contract/soap_codec.hpp"
 #include "contract/soap_parse_envelope.hpp"
-#include "contract/soap_rules.hpp"
 #include "contract/ticket_fields.hpp"
 #include "contract/xml_text.hpp"
 
@@ -27,7 +27,7 @@ const node* fault_child(const node* fault, std::string_view local) {
   return nullptr;
 }
 
-fault read_fault(const node* f, std::string_view contract) {
+fault read_fault(const node* f, const fault_layout& layout) {
   fault out;
   if (auto code = fault_child(f, "faultcode")) {
     auto text = xml::text(code);
@@ -42,12 +42,13 @@ fault read_fault(const node* f, std::string_view contract) {
   if (auto s = fault_child(f, "faultstring"))
     out.faultstring = sanitize_text(xml::text(s));
   if (auto detail = fault_child(f, "detail")) {
-    // ErrorCode/ErrorMessage directly under detail, or in a wrapper element
-    // (our FaultDetail) one level down.
+    // The code and message directly under detail, or in a wrapper element
+    // (ours is FaultDetail) one level down.
     auto take = [&](const node* n) {
-      if (xml::is(n, contract, "ErrorCode"))
-        out.error_code = sanitize_text(trim_xml_space(xml::text(n)));
-      else if (xml::is(n, contract, "ErrorMessage"))
+      if (xml::is(n, layout.ns, layout.code))
+        out.error_code = std::string{
+          layout.ours(sanitize_text(trim_xml_space(xml::text(n))))};
+      else if (xml::is(n, layout.ns, layout.message))
         out.error_message = sanitize_text(xml::text(n));
     };
     for (auto c = xml::first_element(detail); c; c = xml::next_element(c)) {
@@ -59,110 +60,127 @@ fault read_fault(const node* f, std::string_view contract) {
   return out;
 }
 
-// A Ticket in an answer: known fields are kept; anything else is ignored so
-// a USMS that adds fields does not break the gateway.
-// Values must be XML 1.0 text: RapidXML decodes `&#1;` and passes bytes
-// through without checking their encoding.
-std::string read_answer_ticket(const node* t, std::string_view contract,
+// A ticket in an answer: fields the contract maps are kept, in the model's
+// names and spellings; anything else is ignored so a USMS that adds fields
+// does not break the gateway. A value the contract does not spell stays as
+// it came. Values must be XML 1.0 text: RapidXML decodes `&#1;` and passes
+// bytes through without checking their encoding.
+std::string read_answer_ticket(const node* t, const contract& k,
+                               const operation& op, ticket_type type,
                                ticket_fields& out) {
+  auto& defs = ticket_field_defs();
   for (auto c = xml::first_element(t); c; c = xml::next_element(c)) {
     auto local = xml::local_name(c);
-    auto def = field_by_soap_name(local);
-    if (!def)
+    auto i = k.field_of_element(local);
+    if (i < 0)
       continue;
     auto ns = xml::namespace_of(c);
-    if (!ns || *ns != contract)
+    if (!ns || *ns != op.ns)
       continue;
     auto value = xml::text(c);
     if (auto p = check_xml_text(value); !p.empty())
-      return "USMS answer has a Ticket whose " + std::string{local}
+      return "USMS answer has a " + op.answer_ticket.name + " whose "
+             + std::string{local}
              + " holds " + p;
-    out[std::string{local}] = std::move(value);
+    auto& def = defs[static_cast<std::size_t>(i)];
+    if (auto map = k.values_for(def.kind, type))
+      if (auto model = map->to_model(trim_xml_space(value)))
+        value = std::string{*model};
+    out[std::string{def.soap_name}] = std::move(value);
   }
   return {};
 }
 
 } // namespace
 
-result<reply> parse_response(operation op, int api_version,
+result<reply> parse_response(const contract& k, action a, ticket_type type,
                              std::string_view body,
                              const parse_limits& limits) {
-  if (api_version != 1 && api_version != 2)
-    return parse_failure("UNSUPPORTED",
-                         "USMS API version must be 1 or 2, not "
-                           + std::to_string(api_version));
-  if (!offered(op, api_version))
-    return parse_failure("UNSUPPORTED", not_offered_message(op, api_version));
+  auto op = k.sent(a, type);
+  if (!op)
+    return parse_failure("UNSUPPORTED", not_offered_message(k, a, type));
+  return parse_response(k, *op, type, body, limits);
+}
+
+result<reply> parse_response(const contract& k, const operation& o,
+                             ticket_type type, std::string_view body,
+                             const parse_limits& limits) {
+  auto op = &o;
+  auto a = op->act;
   xml::document doc;
   auto parts = read_envelope(doc, body, limits,
                              parse_subject{"USMS answer", "malformed", true});
   if (!parts)
     return parts.error();
-  auto contract = contract_ns(api_version);
   auto top = parts->body_child;
   reply out;
   if (xml::is(top, envelope_ns, "Fault")) {
-    out.fault_info = read_fault(top, contract);
+    out.fault_info = read_fault(top, k.faults);
     return out;
   }
-  std::string expected{operation_name(op)};
-  expected += "Response";
+  auto& expected = op->answer.name;
+  auto& ns = op->ns;
   if (xml::local_name(top) != expected)
     return parse_failure("not_soap", "USMS answer has "
                                        + xml::display_name(top) + " where "
                                        + expected + " was expected");
-  if (auto ns = xml::namespace_of(top); !ns || *ns != contract)
+  if (auto got = xml::namespace_of(top); !got || *got != ns)
     return parse_failure(
       "not_soap",
       "USMS answer has " + expected + " in namespace '"
-        + (ns ? std::string{*ns} : std::string{"(unbound prefix)"})
-        + "', expected '" + std::string{contract} + "'");
+        + (got ? std::string{*got} : std::string{"(unbound prefix)"})
+        + "', expected '" + ns + "'");
   auto missing = [&](std::string_view what) {
     return parse_failure("not_soap", "USMS answer " + expected + " has no "
                                        + std::string{what});
   };
-  switch (op) {
-    case operation::create_incident:
-    case operation::create_ticket: {
-      auto id = xml::find_child(top, contract, "TicketId");
+  switch (a) {
+    case action::create: {
+      auto& name = op->answer_ticket_id.name;
+      auto id = xml::find_child(top, ns, name);
       if (!id || has_child_elements(id))
-        return missing("TicketId");
+        return missing(name);
       out.ok.ticket_id = std::string{trim_xml_space(xml::text(id))};
       if (out.ok.ticket_id.empty())
         return parse_failure("not_soap", "USMS answer " + expected
-                                           + " has an empty TicketId");
+                                           + " has an empty " + name);
       if (auto p = check_xml_text(out.ok.ticket_id); !p.empty())
-        return parse_failure("malformed",
-                             "USMS answer has a TicketId that holds " + p);
+        return parse_failure("malformed", "USMS answer has a " + name
+                                            + " that holds " + p);
       break;
     }
-    case operation::update_ticket: {
-      auto t = xml::find_child(top, contract, "Ticket");
+    case action::update: {
+      auto t = xml::find_child(top, ns, op->answer_ticket.name);
       if (!t)
-        return missing("Ticket");
+        return missing(op->answer_ticket.name);
       out.ok.tickets.emplace_back();
-      if (auto e = read_answer_ticket(t, contract, out.ok.tickets.back());
+      if (auto e = read_answer_ticket(t, k, *op, type, out.ok.tickets.back());
           !e.empty())
         return parse_failure("malformed", std::move(e));
       break;
     }
-    case operation::query_tickets: {
-      auto total = xml::find_child(top, contract, "TotalCount");
-      if (!total)
-        return missing("TotalCount");
-      auto n = parse_count(xml::text(total));
-      if (n < 0)
-        return parse_failure("not_soap",
-                             "USMS answer QueryTicketsResponse has a "
-                             "TotalCount that is not a count");
-      out.ok.total_count = static_cast<int>(n);
+    case action::query: {
       for (auto c = xml::first_element(top); c; c = xml::next_element(c)) {
-        if (!xml::is(c, contract, "Ticket"))
+        if (!xml::is(c, ns, op->answer_ticket.name))
           continue;
         out.ok.tickets.emplace_back();
-        if (auto e = read_answer_ticket(c, contract, out.ok.tickets.back());
+        if (auto e = read_answer_ticket(c, k, *op, type,
+                                        out.ok.tickets.back());
             !e.empty())
           return parse_failure("malformed", std::move(e));
+      }
+      out.ok.total_count = static_cast<int>(out.ok.tickets.size());
+      if (op->answer_total) {
+        auto& name = op->answer_total.name;
+        auto total = xml::find_child(top, ns, name);
+        if (!total)
+          return missing(name);
+        auto n = parse_count(xml::text(total));
+        if (n < 0)
+          return parse_failure("not_soap", "USMS answer " + expected
+                                             + " has a " + name
+                                             + " that is not a count");
+        out.ok.total_count = static_cast<int>(n);
       }
       break;
     }

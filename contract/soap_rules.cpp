@@ -1,7 +1,5 @@
 #include "contract/soap_rules.hpp"
 
-#include <algorithm>
-
 namespace usms::soap {
 
 namespace {
@@ -19,61 +17,42 @@ std::string check_summary(const ticket_fields& fields) {
 
 } // namespace
 
-bool offered(operation op, int api_version) {
-  return api_version == 2 || (api_version == 1 && op == operation::create_incident);
-}
-
-std::string not_offered_message(operation op, int api_version) {
-  return std::string{operation_name(op)} + " is not offered by USMS API v"
-         + std::to_string(api_version);
-}
-
-const std::vector<std::string_view>& create_incident_fields() {
-  static const std::vector<std::string_view> fields{
-    "Summary",           "Description",       "Priority",
-    "Category",          "AssignmentGroup",   "ConfigurationItem",
-    "ExternalReference", "ReportedBy"};
-  return fields;
-}
-
-std::string check_create_incident(const ticket_fields& fields) {
-  auto& allowed = create_incident_fields();
+std::string check_fields(const operation& op, ticket_type type,
+                         const ticket_fields& fields, bool create) {
+  auto& defs = ticket_field_defs();
+  // Fields directly in the request element are that element's children;
+  // fields in a wrapper are the flat Ticket type's.
+  bool direct = !op.ticket;
   for (auto& [name, value] : fields) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      return name + " is not an element of CreateIncidentRequest";
-    auto problem = check_field_value(*field_by_soap_name(name),
-                                     ticket_type::incident, value);
-    if (!problem.empty())
-      return problem;
-  }
-  return check_summary(fields);
-}
-
-std::string check_ticket(const ticket_fields& fields, ticket_type type,
-                         bool create) {
-  for (auto& [name, value] : fields) {
-    auto def = field_by_soap_name(name);
-    if (!def)
+    auto i = model_field_index(name);
+    if (direct && (i < 0 || !op.carries(static_cast<std::size_t>(i))))
+      return name + " is not an element of " + op.request.name;
+    if (i < 0)
       return name + " is not a Ticket field";
-    if (!field_allowed(*def, type))
+    auto& def = defs[static_cast<std::size_t>(i)];
+    if (!field_allowed(def, type))
       return name + " is not a field of " + std::string{soap_name(type)}
              + " tickets";
-    if (def->read_only)
+    if (def.read_only)
       return name + " is read-only (set by USMS)";
-    auto problem = check_field_value(*def, type, value);
-    if (!problem.empty())
+    if (!op.carries(static_cast<std::size_t>(i)))
+      return name + " is not carried by " + op.request.name;
+    if (auto problem = check_field_value(def, type, value); !problem.empty())
       return problem;
   }
   return create ? check_summary(fields) : std::string{};
 }
 
-std::string check_filter(const ticket_fields& filter, ticket_type type) {
-  auto& allowed = query_filter_fields();
+std::string check_filter(const operation& op, ticket_type type,
+                         const ticket_fields& filter) {
   for (auto& [name, value] : filter) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+    auto i = model_filter_index(name);
+    if (i < 0)
       return name + " is not a Filter element (TicketId, Status, "
                     "ExternalReference, ConfigurationItem, AssignmentGroup, "
                     "UpdatedSince)";
+    if (!op.filters_by(static_cast<std::size_t>(i)))
+      return name + " is not a filter of " + op.request.name;
     std::string problem;
     if (name == "UpdatedSince") {
       problem = check_xml_text(value);
@@ -91,27 +70,27 @@ std::string check_filter(const ticket_fields& filter, ticket_type type) {
   return {};
 }
 
-std::string check_call(const call& c) {
-  switch (c.op) {
-    case operation::create_incident:
-      return check_create_incident(c.fields);
-    case operation::create_ticket:
-      return check_ticket(c.fields, c.type, true);
-    case operation::update_ticket: {
+std::string check_call(const operation& op, const call& c) {
+  switch (c.act) {
+    case action::create:
+      return check_fields(op, c.type, c.fields, true);
+    case action::update: {
       if (blank(c.ticket_id))
         return "TicketId is required";
       if (auto p = check_xml_text(c.ticket_id); !p.empty())
         return "TicketId holds " + p;
       if (auto p = check_xml_text(c.work_note); !p.empty())
         return "WorkNote holds " + p;
-      return check_ticket(c.fields, c.type, false);
+      if (!c.work_note.empty() && !op.work_note)
+        return op.request.name + " carries no work note";
+      return check_fields(op, c.type, c.fields, false);
     }
-    case operation::query_tickets:
+    case action::query:
       if (c.max_results < 0)
         return "MaxResults must not be negative";
-      return check_filter(c.filter, c.type);
+      return check_filter(op, c.type, c.filter);
   }
-  return "unknown operation";
+  return "unknown action";
 }
 
 } // namespace usms::soap

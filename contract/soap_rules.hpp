@@ -2,39 +2,28 @@
 
 /// The contract's rules on a call's content, shared by the writer (the
 /// gateway checks before sending) and the reader (the simulator answers a
-/// Client fault): which fields an operation and ticket type accept, which
-/// are read-only, what values are valid. Each returns an empty string when
-/// the content is valid, else one sentence naming the field.
+/// Client fault): which fields an operation and ticket type carry, which
+/// are read-only, what values are valid. Values are the model's (already
+/// mapped from the wire's spellings). Each returns an empty string when the
+/// content is valid, else one sentence naming the field.
 
 #include <string>
-#include <string_view>
 
+#include "contract/contract.hpp"
 #include "contract/soap_codec.hpp"
-#include "contract/ticket_fields.hpp"
 
 namespace usms::soap {
 
-/// Whether `op` is offered by API version `v`.
-bool offered(operation op, int api_version);
+/// The fields of a create (`create` true: Summary required) or an update
+/// on `op` for tickets of `type`.
+std::string check_fields(const operation& op, ticket_type type,
+                         const ticket_fields& fields, bool create);
 
-/// "CreateTicket is not offered by USMS API v1".
-std::string not_offered_message(operation op, int api_version);
+/// A query's filter on `op`.
+std::string check_filter(const operation& op, ticket_type type,
+                         const ticket_fields& filter);
 
-/// The flat children of `CreateIncidentRequest`, in schema order.
-const std::vector<std::string_view>& create_incident_fields();
-
-/// Fields of a `CreateIncidentRequest` (Summary required).
-std::string check_create_incident(const ticket_fields& fields);
-
-/// The `Ticket` of a CreateTicket (`create` true: Summary required) or of an
-/// UpdateTicket: known fields of the type, none read-only, valid values.
-std::string check_ticket(const ticket_fields& fields, ticket_type type,
-                         bool create);
-
-/// A QueryTickets `Filter`.
-std::string check_filter(const ticket_fields& filter, ticket_type type);
-
-/// A whole call as `build_request` sends it.
-std::string check_call(const call& c);
+/// A whole call as `build_request` sends it on `op`.
+std::string check_call(const operation& op, const call& c);
 
 } // namespace usms::soap

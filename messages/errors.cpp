@@ -14,6 +14,8 @@ std::string to_string(gateway_errc x) {
       return "storage";
     case gateway_errc::shutting_down:
       return "shutting_down";
+    case gateway_errc::storage_unavailable:
+      return "storage_unavailable";
   }
   return "unknown";
 }

@@ -14,6 +14,9 @@ enum class gateway_errc : uint8_t {
   conflict,        ///< not possible in the request's state: 409
   storage,         ///< the database failed: 500
   shutting_down,   ///< the gateway is stopping: 503
+  /// The database cannot be written now (disk full, read-only): 503, and
+  /// nothing was journaled.
+  storage_unavailable,
 };
 
 std::string to_string(gateway_errc x);

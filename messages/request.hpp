@@ -13,7 +13,7 @@
 
 namespace usms {
 
-/// Where a request stands (SPEC section 4).
+/// Where a request stands (the six states of the HTTP API).
 enum class request_state : uint8_t {
   queued,
   in_flight,

@@ -5,11 +5,12 @@
 #include <cstdint>
 #include <string>
 
+#include "contract/ticket.hpp"
+
 namespace usms {
 
 /// What a request supervisor needs to know; immutable per request.
 struct pipeline_settings {
-  int32_t api_version = 2;
   int32_t retries = 3;
   int32_t query_limit = 100;
   int64_t backoff_base_ms = 500;
@@ -40,10 +41,15 @@ struct dispatcher_settings {
   int64_t probe_interval_ms = 5000;
   int64_t recovery_ramp_ms = 30000;
   int64_t max_retry_after_ms = 300000;
-  /// The contract's query operation and API version for probes; without a
-  /// query the probe is the oldest held request, sent alone.
+  /// The contract has a query operation: probes are queries (of
+  /// `probe_type` tickets, by the `probe_filter` element when it has one)
+  /// that match nothing. Without a query the probe is the oldest held
+  /// request, sent alone.
   bool probe_by_query = true;
-  int32_t api_version = 2;
+  ticket_type probe_type = ticket_type::incident;
+  /// The filter element the probe query sets (a SOAP name such as
+  /// `ExternalReference`); empty: the probe query has no filter.
+  std::string probe_filter = "ExternalReference";
 };
 
 } // namespace usms

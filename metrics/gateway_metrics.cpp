@@ -1,5 +1,6 @@
 #include "metrics/gateway_metrics.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -15,8 +16,6 @@ constexpr const char* type_names[] = {"incident", "change", "problem"};
 // Final request states, as request_state numbers 3..5.
 constexpr const char* outcome_names[] = {"succeeded", "failed", "cancelled"};
 constexpr const char* slot_names[] = {"queued", "in_flight", "waiting_retry"};
-constexpr const char* operation_names[] = {"CreateIncident", "CreateTicket",
-                                           "UpdateTicket", "QueryTickets"};
 constexpr const char* result_names[] = {"answer", "fault", "transport",
                                         "malformed"};
 
@@ -97,13 +96,22 @@ void gateway_metrics::soap_started() {
   soap_in_flight_++;
 }
 
-void gateway_metrics::soap_finished(uint8_t op, uint8_t result_kind,
-                                    double seconds, bool answered) {
+void gateway_metrics::set_operations(const std::vector<std::string>& names) {
+  operation_count_ = std::min(names.size(), max_operations);
+  for (std::size_t i = 0; i < operation_count_; ++i)
+    operations_[i] = names[i];
+}
+
+void gateway_metrics::soap_finished(std::string_view operation,
+                                    uint8_t result_kind, double seconds,
+                                    bool answered) {
   soap_in_flight_--;
-  if (op < 4 && result_kind < 4) {
-    soap_calls_[op * 4u + result_kind]++;
-    soap_latency_[op].observe(seconds);
-  }
+  for (std::size_t op = 0; op < operation_count_; ++op)
+    if (operations_[op] == operation && result_kind < 4) {
+      soap_calls_[op * 4u + result_kind]++;
+      soap_latency_[op].observe(seconds);
+      break;
+    }
   if (answered)
     last_usms_answer_ms_.store(unix_ms());
 }
@@ -156,12 +164,15 @@ void gateway_metrics::set_offload_source(
   offload_source_ = std::move(source);
 }
 
-void gateway_metrics::database_failed(const std::string& why) {
+void gateway_metrics::database_write_failed(const std::string& why) {
+  database_write_failures_.fetch_add(1);
+  database_writable_.store(false);
   std::lock_guard<std::mutex> guard{text_mtx_};
   database_error_ = why;
 }
 
 void gateway_metrics::database_ok() {
+  database_writable_.store(true);
   std::lock_guard<std::mutex> guard{text_mtx_};
   database_error_.clear();
 }
@@ -245,17 +256,17 @@ std::string gateway_metrics::render_prometheus() const {
   sample(out, "usms_gateway_soap_in_flight", "", soap_in_flight_.load());
   header(out, "usms_gateway_soap_calls_total", "counter",
          "SOAP calls by operation and result.");
-  for (size_t op = 0; op < 4; ++op)
+  for (size_t op = 0; op < operation_count_; ++op)
     for (size_t r = 0; r < 4; ++r)
       sample(out, "usms_gateway_soap_calls_total",
-             std::string{"operation=\""} + operation_names[op]
+             std::string{"operation=\""} + operations_[op]
                + "\",result=\"" + result_names[r] + "\"",
              soap_calls_[op * 4 + r].load());
   header(out, "usms_gateway_soap_call_duration_seconds", "histogram",
          "SOAP call latency by operation.");
-  for (size_t op = 0; op < 4; ++op)
+  for (size_t op = 0; op < operation_count_; ++op)
     soap_latency_[op].render(out, "usms_gateway_soap_call_duration_seconds",
-                             std::string{"operation=\""} + operation_names[op]
+                             std::string{"operation=\""} + operations_[op]
                                + "\"");
   header(out, "usms_gateway_reply_deliveries_total", "counter",
          "Reply webhook deliveries by outcome.");
@@ -279,6 +290,15 @@ std::string gateway_metrics::render_prometheus() const {
          "Offload files deleted by the retention janitor.");
   sample(out, "usms_gateway_offload_files_removed_total", "",
          off.files_removed);
+  header(out, "usms_gateway_database_writable", "gauge",
+         "1 while the journal's database takes writes, 0 while it refuses "
+         "them (disk full, read-only): new requests then get 503.");
+  sample(out, "usms_gateway_database_writable", "",
+         database_writable_.load() ? 1 : 0);
+  header(out, "usms_gateway_database_write_failures_total", "counter",
+         "Journal writes and commits the database refused.");
+  sample(out, "usms_gateway_database_write_failures_total", "",
+         database_write_failures_.load());
   header(out, "usms_gateway_usms_last_answer_timestamp_seconds", "gauge",
          "When USMS last answered a SOAP call (unix time).");
   sample(out, "usms_gateway_usms_last_answer_timestamp_seconds", "",

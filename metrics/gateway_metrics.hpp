@@ -11,6 +11,8 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "contract/ticket.hpp"
 
@@ -72,10 +74,18 @@ public:
   }
 
   // -- SOAP --
+  /// The most operations SOAP calls are counted under.
+  static constexpr std::size_t max_operations = 16;
+  /// The operation names SOAP calls are counted under: the contract's (at
+  /// most `max_operations`), set at start before any call. Until then, the
+  /// built-in contracts' CreateIncident, CreateTicket, UpdateTicket and
+  /// QueryTickets.
+  void set_operations(const std::vector<std::string>& names);
   void soap_started();
-  /// `op` and `result_kind` are the codec's/dispatcher's enums as numbers.
-  void soap_finished(uint8_t op, uint8_t result_kind, double seconds,
-                     bool answered);
+  /// `operation` is the contract's name of it (calls of other names are not
+  /// counted by operation); `result_kind` the call_result_kind as a number.
+  void soap_finished(std::string_view operation, uint8_t result_kind,
+                     double seconds, bool answered);
   int64_t last_usms_answer_ms() const { return last_usms_answer_ms_.load(); }
   int64_t soap_in_flight() const { return soap_in_flight_.load(); }
 
@@ -110,8 +120,12 @@ public:
   void set_offload_source(std::function<offload_snapshot()> source);
 
   // -- database --
-  void database_failed(const std::string& why);
+  /// A journal write or commit the database refused (`why`): counted, and
+  /// the database shows as not writable until database_ok().
+  void database_write_failed(const std::string& why);
+  /// The database took a write again.
   void database_ok();
+  /// Why the database cannot be written; empty while it can.
   std::string database_error() const;
 
   // -- build --
@@ -131,8 +145,11 @@ private:
   std::atomic<uint64_t> lookups_{0};
   std::array<std::atomic<int64_t>, 3> queue_{};
   std::atomic<int64_t> soap_in_flight_{0};
-  std::array<std::atomic<uint64_t>, 16> soap_calls_{};
-  std::array<latency_histogram, 4> soap_latency_{};
+  std::array<std::string, max_operations> operations_{
+    "CreateIncident", "CreateTicket", "UpdateTicket", "QueryTickets"};
+  std::size_t operation_count_ = 4;
+  std::array<std::atomic<uint64_t>, max_operations * 4> soap_calls_{};
+  std::array<latency_histogram, max_operations> soap_latency_{};
   std::atomic<int64_t> last_usms_answer_ms_{0};
   std::atomic<uint8_t> usms_state_{0};
   std::array<std::atomic<uint64_t>, 6> usms_transitions_{};
@@ -146,6 +163,8 @@ private:
   std::atomic<uint64_t> offload_files_{0};
   std::atomic<uint64_t> offload_failures_{0};
   std::atomic<uint64_t> files_removed_{0};
+  std::atomic<uint64_t> database_write_failures_{0};
+  std::atomic<bool> database_writable_{true};
   mutable std::mutex text_mtx_;
   std::string offload_error_;
   std::function<offload_snapshot()> offload_source_;

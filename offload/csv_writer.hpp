@@ -1,6 +1,6 @@
 #pragma once
 
-/// The CSV form of status rows (SPEC section 6): one header line per file,
+/// The CSV form of status rows (docs/offload.md): one header line per file,
 /// the status API's row fields in order, RFC 4180 quoting with CRLF line
 /// ends, times in ISO 8601 with offset, and the optional formula guard.
 

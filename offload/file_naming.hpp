@@ -1,6 +1,6 @@
 #pragma once
 
-/// Offload file and folder names (SPEC section 6):
+/// Offload file and folder names (docs/offload.md):
 /// `<path>/yyyy_MM_dd/Offload_<HH>_<N>h.csv`, HH the two-digit start hour of
 /// the N-hour window in the offload time zone. Also the ISO 8601 times
 /// written into the files, and the parsers the janitor uses to recognise

@@ -19,6 +19,14 @@ struct journal_db::statements {
   statement requeue;
   statement load_one;
   statement reply_state;
+  // The group transaction and the savepoint around each of its writes,
+  // prepared once: they run for every request.
+  statement begin_group;
+  statement commit_group;
+  statement rollback_group;
+  statement begin_write;
+  statement end_write;
+  statement undo_write;
 };
 
 namespace {
@@ -65,13 +73,19 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare(select_request_by_id()),
     db_.prepare("UPDATE requests SET reply_state = ?2, reply_attempts = ?3, "
                 "reply_error = ?4 WHERE id = ?1"),
+    db_.prepare("BEGIN IMMEDIATE"),
+    db_.prepare("COMMIT"),
+    db_.prepare("ROLLBACK"),
+    db_.prepare("SAVEPOINT journal_write"),
+    db_.prepare("RELEASE journal_write"),
+    db_.prepare("ROLLBACK TO journal_write"),
   });
 }
 
 journal_db::~journal_db() {
-  if (in_tx_) {
+  if (db_.in_transaction()) {
     try {
-      db_.exec("ROLLBACK");
+      st_->rollback_group.reset().run();
     } catch (...) {
       // closing anyway
     }
@@ -79,24 +93,58 @@ journal_db::~journal_db() {
 }
 
 void journal_db::begin() {
-  if (!in_tx_) {
-    db_.exec("BEGIN IMMEDIATE");
-    in_tx_ = true;
+  if (!db_.in_transaction()) {
+    st_->begin_group.reset().run();
+    in_group_ = true;
   }
 }
 
 void journal_db::commit() {
-  if (in_tx_) {
-    in_tx_ = false;
-    db_.exec("COMMIT");
-  }
+  if (!in_group_)
+    return;
+  in_group_ = false;
+  // A failure inside the group may have made SQLite roll all of it back:
+  // committing nothing must not pass for committing the group.
+  if (!db_.in_transaction())
+    throw sqlite_error("the group's transaction was rolled back after a "
+                       "failed write");
+  st_->commit_group.reset().run();
 }
 
 void journal_db::rollback() {
-  if (in_tx_) {
-    in_tx_ = false;
-    db_.exec("ROLLBACK");
-  }
+  in_group_ = false;
+  // After a failed COMMIT SQLite may have rolled back already.
+  if (db_.in_transaction())
+    st_->rollback_group.reset().run();
+}
+
+void journal_db::begin_write() {
+  begin();
+  st_->begin_write.reset().run();
+}
+
+void journal_db::end_write() {
+  st_->end_write.reset().run();
+}
+
+bool journal_db::undo_write() {
+  if (!db_.in_transaction())
+    return false;
+  st_->undo_write.reset().run();
+  st_->end_write.reset().run();
+  return true;
+}
+
+void journal_db::check_writable() {
+  // The schema version lives in its own table: user_version is free, and
+  // writing back its own value changes nothing yet needs a page written
+  // and synced, like any commit.
+  db::in_transaction(db_, [&] {
+    auto q = db_.prepare("PRAGMA user_version");
+    auto version = q.step() ? q.int64(0) : 0;
+    q.reset();
+    db_.exec("PRAGMA user_version = " + std::to_string(version));
+  });
 }
 
 journal_db::append_result journal_db::append(const ticket_request& req) {
@@ -132,7 +180,7 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
   return {req.id, false, db_.last_insert_rowid()};
 }
 
-void journal_db::update_progress(const std::string& id,
+bool journal_db::update_progress(const std::string& id,
                                  const request_progress& p) {
   auto& s = st_->progress.reset();
   s.bind(1, id)
@@ -144,11 +192,12 @@ void journal_db::update_progress(const std::string& id,
     .bind_int(7, p.lookup_first ? 1 : 0)
     .bind(8, now_ms());
   s.run();
+  return true;
 }
 
-status_row journal_db::finish(const ticket_request& req,
-                              const request_outcome& out,
-                              const std::string& reply_state) {
+std::optional<status_row> journal_db::finish(const ticket_request& req,
+                                             const request_outcome& out,
+                                             const std::string& reply_state) {
   auto& s = st_->finish.reset();
   s.bind(1, req.id)
     .bind(2, to_string(out.state))

@@ -30,13 +30,20 @@ public:
   void begin() override;
   void commit() override;
   void rollback() override;
-  bool in_transaction() const override { return in_tx_; }
+  bool in_transaction() const override { return db_.in_transaction(); }
+  void begin_write() override;
+  void end_write() override;
+  bool undo_write() override;
+  void check_writable() override;
 
+  /// A SQLite file has one instance: nothing to fence.
+  void set_owner(const std::string&, int64_t) override {}
   append_result append(const ticket_request& req) override;
-  void update_progress(const std::string& id,
+  bool update_progress(const std::string& id,
                        const request_progress& p) override;
-  status_row finish(const ticket_request& req, const request_outcome& out,
-                    const std::string& reply_state) override;
+  std::optional<status_row> finish(const ticket_request& req,
+                                   const request_outcome& out,
+                                   const std::string& reply_state) override;
   int64_t confirmed_creates(const std::string& external_reference) override;
   std::optional<index_row> requeue(const std::string& id) override;
   std::vector<index_row> requeue_failed(const status_filter& f) override;
@@ -51,7 +58,8 @@ public:
 
 private:
   database db_;
-  bool in_tx_ = false;
+  /// begin() opened a group that commit() or rollback() has not ended.
+  bool in_group_ = false;
   struct statements;
   std::unique_ptr<statements> st_;
 };

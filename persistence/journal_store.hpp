@@ -21,11 +21,29 @@ public:
   virtual ~journal_store() = default;
 
   /// Group commit: writes between begin() and commit() land together, and
-  /// commit() returns once they are durable.
+  /// commit() returns once they are durable. rollback() drops the open
+  /// group (if the database has not dropped it already).
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  /// True while a group is open. False again once the database rolled the
+  /// whole group back by itself (some failures do, a full disk among them).
   virtual bool in_transaction() const = 0;
+
+  /// One write of a group, atomic on its own: begin_write() opens the
+  /// group when none is open and marks where this write starts;
+  /// end_write() keeps what it did in the group; undo_write() takes back
+  /// all of it and leaves the group's earlier writes as they were. After
+  /// a write that failed, undo_write() returns false when the group itself
+  /// is gone: its earlier writes are lost with it.
+  virtual void begin_write() = 0;
+  virtual void end_write() = 0;
+  virtual bool undo_write() = 0;
+
+  /// Writes and commits a change that means nothing (outside any group):
+  /// returns once the database has shown that it can be written again;
+  /// throws storage_error when it still cannot.
+  virtual void check_writable() = 0;
 
   struct append_result {
     std::string id;       ///< the journaled request's id
@@ -33,21 +51,29 @@ public:
     int64_t seq = 0;      ///< its place in the journal's order
   };
 
+  /// Which instance writes through this connection, under which fencing
+  /// token (see cluster_store): new requests are owned by it, and a
+  /// progress or finish of a request it no longer owns writes nothing. On
+  /// storage that only one instance uses nothing is fenced.
+  virtual void set_owner(const std::string& instance_id, int64_t token) = 0;
+
   /// Journals a new request (state queued). With an idempotency key that is
   /// already known, journals nothing and returns the existing id.
   virtual append_result append(const ticket_request& req) = 0;
 
-  /// Records where an unfinished request stands.
-  virtual void update_progress(const std::string& id,
+  /// Records where an unfinished request stands; false (nothing written)
+  /// when this instance no longer owns it.
+  virtual bool update_progress(const std::string& id,
                                const request_progress& p)
     = 0;
 
   /// Finishes a request: its final state and result, one status-table row,
   /// and, for a succeeded create, one more confirmed create for its
   /// ExternalReference. `reply_state` is "pending" when a reply is due.
-  virtual status_row finish(const ticket_request& req,
-                            const request_outcome& out,
-                            const std::string& reply_state)
+  /// nullopt (nothing written) when this instance no longer owns it.
+  virtual std::optional<status_row> finish(const ticket_request& req,
+                                           const request_outcome& out,
+                                           const std::string& reply_state)
     = 0;
 
   /// Creates the gateway confirmed for `external_reference`.

@@ -71,6 +71,15 @@ bool storable_text(std::string_view s) {
   return true;
 }
 
+void check_storable(const std::vector<value>& args, const std::string& sql) {
+  for (const auto& a : args)
+    if (a.text && !storable_text(*a.text))
+      throw pg_error("a text value is not valid UTF-8 or holds a NUL byte "
+                     "(in: "
+                         + sql_head(sql) + ")",
+                     "22021");
+}
+
 namespace {
 
 /// libpq's parameter arrays for `args`.
@@ -78,15 +87,10 @@ struct param_arrays {
   std::vector<const char*> values;
 
   param_arrays(const std::vector<value>& args, const std::string& sql) {
+    check_storable(args, sql);
     values.reserve(args.size());
-    for (const auto& a : args) {
-      if (a.text && !storable_text(*a.text))
-        throw pg_error("a text value is not valid UTF-8 or holds a NUL "
-                       "byte (in: "
-                           + sql_head(sql) + ")",
-                       "22021");
+    for (const auto& a : args)
       values.push_back(a.text ? a.text->c_str() : nullptr);
-    }
   }
   int count() const { return static_cast<int>(values.size()); }
   const char* const* data() const { return values.data(); }
@@ -157,7 +161,9 @@ void connection::connect() {
   PQfinish(conn_);
   conn_ = nullptr;
   health_->failed("cannot connect to the database: " + why);
-  throw pg_error("cannot connect to PostgreSQL at " + shown_url_ + ": " + why);
+  // 08001: the server could not be reached; it may be later.
+  throw pg_error("cannot connect to PostgreSQL at " + shown_url_ + ": " + why,
+                 "08001");
 }
 
 void connection::ready_session() {
@@ -209,6 +215,10 @@ void connection::fail(const std::string& what, pg_result* r) {
   PQclear(r);
   why = masked(why);
   bool lost = PQstatus(conn_) != CONNECTION_OK;
+  if (lost && state.empty())
+    state = "08006"; // connection failure: the write may work later
+  if (pipeline_ && (lost || r))
+    pipeline_failed_ = true;
   if (lost) {
     // The next call reconnects; nothing queued survives.
     pipeline_ = false;
@@ -273,6 +283,7 @@ void connection::enter_pipeline() {
   if (!PQenterPipelineMode(conn_))
     fail("PostgreSQL pipeline mode");
   pipeline_ = true;
+  pipeline_failed_ = false;
 }
 
 void connection::leave_pipeline() {
@@ -361,6 +372,7 @@ result connection::drain_to_sync() {
       fail("PostgreSQL pipeline");
   }
   if (!first_error.empty()) {
+    pipeline_failed_ = true;
     if (is_availability_problem(first_state))
       health_->failed(first_error);
     throw pg_error("PostgreSQL: " + first_error, first_state);

@@ -23,11 +23,16 @@ struct pg_result;
 
 namespace usms::pg {
 
-/// Thrown by this layer, its message free of the URL's password.
+/// Thrown by this layer, its message free of the URL's password. A
+/// SQLSTATE that says the database cannot take writes now (see
+/// is_availability_problem) makes it an `unwritable` fault.
 class pg_error : public storage::storage_error {
 public:
   pg_error(const std::string& what, std::string sqlstate = {})
-      : storage_error(what), sqlstate_(std::move(sqlstate)) {}
+      : storage_error(what, is_availability_problem(sqlstate)
+                                ? storage::storage_fault::unwritable
+                                : storage::storage_fault::failed),
+        sqlstate_(std::move(sqlstate)) {}
 
   /// The server's SQLSTATE (`23505`, `08006`), or "" when it gave none.
   const std::string& sqlstate() const { return sqlstate_; }
@@ -53,6 +58,10 @@ struct value {
 /// take anything; here a bad value fails its own statement before it is
 /// sent, not the whole group it would have joined.
 bool storable_text(std::string_view s);
+
+/// Throws pg_error (SQLSTATE 22021) when a text among `args` is not
+/// storable_text: a write checks all its values before it sends anything.
+void check_storable(const std::vector<value>& args, const std::string& sql);
 
 /// A statement's rows, in text format.
 class result {
@@ -113,6 +122,9 @@ public:
   /// Reads every answer due and leaves pipeline mode.
   void leave_pipeline();
   bool in_pipeline() const { return pipeline_; }
+  /// Since enter_pipeline(), the server refused a statement or the
+  /// connection was lost: the transaction the pipeline runs in is gone.
+  bool pipeline_failed() const { return pipeline_failed_; }
 
   /// Queues one statement in pipeline mode; its answer is checked with the
   /// next ones read (every few hundred statements they are read on the
@@ -159,6 +171,7 @@ private:
   pg_conn* conn_ = nullptr;
   std::map<std::string, std::string> prepared_;
   bool pipeline_ = false;
+  bool pipeline_failed_ = false;
   std::deque<pending> pending_;
   int queued_since_sync_ = 0;
 };

@@ -59,6 +59,22 @@ void row_batch::queue_on(connection& c) {
   c.queue(sql_, args);
 }
 
+row_batch::position row_batch::mark() const {
+  position at{rows_, {}};
+  at.lengths.reserve(arrays_.size());
+  for (const auto& a : arrays_)
+    at.lengths.push_back(a.size());
+  return at;
+}
+
+void row_batch::truncate(const position& at) {
+  if (at.rows >= rows_ || at.lengths.size() != arrays_.size())
+    return;
+  for (size_t i = 0; i < arrays_.size(); ++i)
+    arrays_[i].resize(at.lengths[i]);
+  rows_ = at.rows;
+}
+
 void row_batch::clear() {
   for (auto& a : arrays_)
     a = "{";

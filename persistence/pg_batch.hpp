@@ -30,6 +30,15 @@ public:
   size_t size() const { return rows_; }
   bool empty() const { return rows_ == 0; }
 
+  /// Where the rows gathered so far end, to go back to with truncate().
+  struct position {
+    size_t rows = 0;
+    std::vector<size_t> lengths;
+  };
+  position mark() const;
+  /// Drops the rows added after `at` (a write taken back).
+  void truncate(const position& at);
+
   /// Queues the rows' INSERT on `c` (in pipeline mode) and starts over.
   void queue_on(connection& c);
 

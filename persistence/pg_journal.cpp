@@ -143,6 +143,47 @@ void pg_journal::rollback() {
   end_group();
 }
 
+void pg_journal::begin_write() {
+  begin();
+  // A full batch is written before the next write begins, so that a write
+  // never sends rows of the writes before it as its own.
+  if (new_requests_.size() >= max_batch_rows)
+    flush_requests();
+  if (new_status_rows_.size() >= max_batch_rows)
+    new_status_rows_.queue_on(c_);
+  write_sent_ = false;
+  requests_at_ = new_requests_.mark();
+  status_rows_at_ = new_status_rows_.mark();
+}
+
+void pg_journal::end_write() {
+  write_sent_ = false;
+}
+
+bool pg_journal::undo_write() {
+  if (!in_tx_)
+    return false;
+  // What reached the server stays in the group; so the group is kept only
+  // when the write sent nothing and nothing failed there.
+  if (write_sent_ || !c_.in_pipeline() || c_.pipeline_failed())
+    return false;
+  new_requests_.truncate(requests_at_);
+  new_status_rows_.truncate(status_rows_at_);
+  return true;
+}
+
+void pg_journal::check_writable() {
+  // A transaction id makes COMMIT write and flush a commit record, as any
+  // write would; a standby refuses to assign one.
+  pg::in_transaction(c_, [&] { c_.run("SELECT pg_current_xact_id()"); });
+  c_.status()->ok();
+}
+
+void pg_journal::set_owner(const std::string& instance_id, int64_t token) {
+  owner_ = instance_id;
+  owner_token_ = token;
+}
+
 void pg_journal::end_group() {
   // A group that took no number at all (progress only) says nothing about
   // the next one's mix.
@@ -158,16 +199,20 @@ void pg_journal::flush_requests() {
 }
 
 void pg_journal::queue(const std::string& sql, const std::vector<value>& args) {
+  check_storable(args, sql);
   // A statement queued now may touch a request gathered before it.
   flush_requests();
+  write_sent_ = true;
   c_.queue(sql, args);
 }
 
 result pg_journal::run(const std::string& sql, const std::vector<value>& args) {
+  check_storable(args, sql);
   if (c_.in_pipeline()) {
     flush_requests();
     new_status_rows_.queue_on(c_);
   }
+  write_sent_ = true;
   return c_.run(sql, args);
 }
 
@@ -176,7 +221,8 @@ void pg_journal::check_group() const {
   // far are gone, and so must be the ones still to come (a reconnect would
   // run them outside any transaction).
   if (!c_.in_pipeline())
-    throw pg_error("PostgreSQL: the group commit's connection was lost");
+    throw pg_error("PostgreSQL: the group commit's connection was lost",
+                   "08003");
 }
 
 template <class F>
@@ -230,8 +276,6 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
     auto seq = next_seq();
     if (req.idempotency_key.empty()) {
       new_requests_.add(request_values(seq, req));
-      if (new_requests_.size() >= max_batch_rows)
-        flush_requests();
       return {req.id, false, seq};
     }
     // The unique index decides, also against another gateway journaling
@@ -254,21 +298,28 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
   });
 }
 
-void pg_journal::update_progress(const std::string& id,
+bool pg_journal::update_progress(const std::string& id,
                                  const request_progress& p) {
-  alone_or_in_group([&] {
+  return alone_or_in_group([&] {
     queue("UPDATE requests SET state = $2, attempts = $3, "
           "next_attempt_at = $4, last_error = $5, sending = $6, "
           "lookup_first = $7, updated_at = $8 WHERE id = $1",
           {id, to_string(p.state), p.attempts, p.next_attempt_at, p.last_error,
            p.sending ? 1 : 0, p.lookup_first ? 1 : 0, now_ms()});
+    return true;
   });
 }
 
-status_row pg_journal::finish(const ticket_request& req,
-                              const request_outcome& out,
-                              const std::string& reply_state) {
-  return alone_or_in_group([&] {
+std::optional<status_row>
+pg_journal::finish(const ticket_request& req, const request_outcome& out,
+                   const std::string& reply_state) {
+  return alone_or_in_group([&]() -> std::optional<status_row> {
+    auto row = db::finished_row(req, out);
+    row.row_id = next_row_id();
+    auto row_values = status_values(row);
+    // Checked before anything is sent: a value PostgreSQL cannot hold
+    // fails this write alone.
+    check_storable(row_values, "status row");
     queue("UPDATE requests SET state = $2, attempts = $3, "
           "next_attempt_at = 0, sending = 0, lookup_first = 0, "
           "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
@@ -276,11 +327,7 @@ status_row pg_journal::finish(const ticket_request& req,
           "WHERE id = $1",
           {req.id, to_string(out.state), out.attempts, out.finished_at,
            db::encode_result(out), out.reason, reply_state});
-    auto row = db::finished_row(req, out);
-    row.row_id = next_row_id();
-    new_status_rows_.add(status_values(row));
-    if (new_status_rows_.size() >= max_batch_rows)
-      new_status_rows_.queue_on(c_);
+    new_status_rows_.add(row_values);
     if (req.act == action::create && out.state == request_state::succeeded
         && !req.external_reference.empty())
       queue("INSERT INTO external_references (external_reference, "

@@ -54,13 +54,23 @@ public:
   void begin() override;
   void commit() override;
   void rollback() override;
-  bool in_transaction() const override { return in_tx_; }
+  /// False once the connection was lost: the group went with it.
+  bool in_transaction() const override { return in_tx_ && c_.in_pipeline(); }
+  /// A write is taken back on its own only while it sent nothing to the
+  /// database: PostgreSQL's savepoints would cost a subtransaction per
+  /// write, and a statement the server refused ends the group anyway.
+  void begin_write() override;
+  void end_write() override;
+  bool undo_write() override;
+  void check_writable() override;
 
+  void set_owner(const std::string& instance_id, int64_t token) override;
   append_result append(const ticket_request& req) override;
-  void update_progress(const std::string& id,
+  bool update_progress(const std::string& id,
                        const request_progress& p) override;
-  status_row finish(const ticket_request& req, const request_outcome& out,
-                    const std::string& reply_state) override;
+  std::optional<status_row> finish(const ticket_request& req,
+                                   const request_outcome& out,
+                                   const std::string& reply_state) override;
   int64_t confirmed_creates(const std::string& external_reference) override;
   std::optional<index_row> requeue(const std::string& id) override;
   std::vector<index_row> requeue_failed(const status_filter& f) override;
@@ -87,6 +97,14 @@ private:
 
   connection c_;
   bool in_tx_ = false;
+  std::string owner_;
+  int64_t owner_token_ = 0;
+  /// The write under way (begin_write() to end_write() or undo_write()):
+  /// whether a statement of its own reached the database, and where the
+  /// gathered rows stood when it began.
+  bool write_sent_ = false;
+  row_batch::position requests_at_;
+  row_batch::position status_rows_at_;
   id_block seqs_;
   id_block row_ids_;
   row_batch new_requests_;

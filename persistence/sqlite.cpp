@@ -12,10 +12,30 @@ namespace {
   std::string msg{what};
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : "out of memory";
-  throw sqlite_error(msg);
+  throw sqlite_error(msg, db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM);
 }
 
 } // namespace
+
+bool is_unwritable(int code) {
+  switch (code & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+      return true;
+    case SQLITE_IOERR:
+      // A read that failed is the database failing, not its disk refusing
+      // writes.
+      return code != SQLITE_IOERR_READ && code != SQLITE_IOERR_SHORT_READ
+             && code != SQLITE_IOERR_NOMEM;
+    default:
+      return false;
+  }
+}
 
 database::database(const std::string& path, bool read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY
@@ -25,9 +45,10 @@ database::database(const std::string& path, bool read_only) {
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = "cannot open database " + path + ": "
                       + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    auto code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
     sqlite3_close(db_);
     db_ = nullptr;
-    throw sqlite_error(msg);
+    throw sqlite_error(msg, code);
   }
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
@@ -54,10 +75,11 @@ database& database::operator=(database&& other) noexcept {
 void database::exec(std::string_view sql) {
   std::string text{sql};
   char* err = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  auto rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    throw sqlite_error(msg + " (in: " + text.substr(0, 80) + ")");
+    throw sqlite_error(msg + " (in: " + text.substr(0, 80) + ")", rc);
   }
 }
 
@@ -76,6 +98,10 @@ int64_t database::last_insert_rowid() const {
 
 int database::changes() const {
   return sqlite3_changes(db_);
+}
+
+bool database::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
 }
 
 checkpoint_result database::checkpoint(checkpoint_mode mode) {
@@ -155,8 +181,15 @@ bool statement::step() {
       return true;
     case SQLITE_DONE:
       return false;
-    default:
-      fail(db_, "step");
+    default: {
+      std::string msg = std::string{"step: "} + sqlite3_errmsg(db_);
+      auto code = sqlite3_extended_errcode(db_);
+      // A statement that failed with SQLITE_BUSY is left running (to be
+      // stepped again); left so, it would make the next COMMIT fail with
+      // "SQL statements in progress".
+      sqlite3_reset(stmt_);
+      throw sqlite_error(msg, code);
+    }
   }
 }
 

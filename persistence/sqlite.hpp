@@ -15,11 +15,26 @@ struct sqlite3_stmt;
 
 namespace usms::db {
 
+/// Whether SQLite's (extended) result `code` says the database cannot be
+/// written now rather than that it failed: full, read-only, an I/O error
+/// other than a failed read, a file it cannot open, a lock held too long.
+bool is_unwritable(int code);
+
 /// Thrown by this layer; caught at the actor boundary and turned into an
-/// error value.
+/// error value. Carries SQLite's extended result code (0 when the error is
+/// the layer's own).
 class sqlite_error : public storage::storage_error {
 public:
-  using storage::storage_error::storage_error;
+  explicit sqlite_error(const std::string& what, int code = 0)
+    : storage::storage_error(what, is_unwritable(code)
+                                     ? storage::storage_fault::unwritable
+                                     : storage::storage_fault::failed),
+      code_(code) {}
+
+  int code() const { return code_; }
+
+private:
+  int code_;
 };
 
 class statement;
@@ -55,6 +70,11 @@ public:
 
   int64_t last_insert_rowid() const;
   int changes() const;
+
+  /// True while a transaction is open. Some failures (a full disk, an I/O
+  /// error) make SQLite roll the whole transaction back by itself: this
+  /// then says false.
+  bool in_transaction() const;
 
   /// Checkpoints the WAL. A truncating checkpoint gives up at once (busy)
   /// instead of waiting when a writer is active. Throws sqlite_error when
@@ -99,17 +119,20 @@ private:
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// Runs `fn` inside BEGIN IMMEDIATE / COMMIT, rolling back on exceptions.
+/// Runs `fn` inside BEGIN IMMEDIATE / COMMIT, rolling back on exceptions
+/// (`fn`'s or COMMIT's; the exception goes on to the caller).
 template <class F>
 void in_transaction(database& db, F&& fn) {
   db.exec("BEGIN IMMEDIATE");
   try {
     fn();
+    db.exec("COMMIT");
   } catch (...) {
-    db.exec("ROLLBACK");
+    // SQLite may have rolled back by itself (a full disk, an I/O error).
+    if (db.in_transaction())
+      db.exec("ROLLBACK");
     throw;
   }
-  db.exec("COMMIT");
 }
 
 } // namespace usms::db

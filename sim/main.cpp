@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "usms-sim " USMS_VERSION);
   std::string listen = "127.0.0.1:8081";
   int api_version = 2;
+  std::string contract_file;
   std::string user;
   std::string password;
   std::string tls_cert;
@@ -57,9 +58,13 @@ int main(int argc, char** argv) {
 
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any)")
     ->capture_default_str();
-  app.add_option("--api-version", api_version, "contract version served")
+  app.add_option("--api-version", api_version,
+                 "built-in contract served: USMS API v1 or v2")
     ->check(CLI::IsMember({1, 2}))
     ->capture_default_str();
+  app.add_option("--contract", contract_file,
+                 "contract file to serve (docs/contract-file.md); wins over "
+                 "--api-version");
   app.add_option("--user", user,
                  "require a WS-Security UsernameToken with this Username");
   app.add_option("--password", password,
@@ -137,6 +142,20 @@ int main(int argc, char** argv) {
     std::cerr << "usms-sim: --listen wants HOST:PORT, got " << listen << "\n";
     return 2;
   }
+  auto contract = usms::soap::builtin_contract(api_version);
+  if (!contract_file.empty()) {
+    auto loaded = usms::soap::load_contract_file(contract_file);
+    if (!loaded) {
+      std::cerr << "usms-sim: " << loaded.error().message << "\n";
+      return 2;
+    }
+    contract = std::move(*loaded);
+  }
+  if (!user.empty() && !contract->ws_security) {
+    std::cerr << "usms-sim: --user needs a contract with WS-Security ("
+              << contract->source << " has ws_security = false)\n";
+    return 2;
+  }
   faults.latency_ms = to_ms(latency);
   faults.latency_jitter_ms = to_ms(latency_jitter);
   faults.hang_for_s = to_ms(hang_for) / 1e3;
@@ -153,7 +172,7 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   usms::sim::service_options opts;
-  opts.api_version = api_version;
+  opts.contract = contract;
   opts.user = user;
   opts.password = password;
   opts.tls = !tls_cert.empty();

@@ -3,8 +3,8 @@
 #include <cctype>
 
 #include "common/ascii.hpp"
-#include "contract/contract_files.hpp"
 #include "contract/ticket_fields.hpp"
+#include "contract/wsdl_writer.hpp"
 #include "sim/admin_json.hpp"
 #include "transport/url.hpp"
 
@@ -50,6 +50,16 @@ std::string check_fields(ticket_type type, const ticket_fields& fields) {
   }
   return {};
 }
+
+// The options with the contract to serve filled in.
+service_options with_contract(service_options o) {
+  if (!o.contract)
+    o.contract = soap::builtin_contract(2);
+  return o;
+}
+
+/// Names of operations outside the contract kept apart in the statistics.
+constexpr std::size_t max_other_names = 32;
 
 std::string strip_quotes(std::string_view v) {
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
@@ -106,7 +116,13 @@ std::string rewrite_wsdl_address(std::string_view wsdl,
 
 sim_service::sim_service(service_options options, fault_settings faults,
                          uint64_t seed)
-  : options_(std::move(options)), faults_(faults, seed) {
+  : options_(with_contract(std::move(options))),
+    contract_(*options_.contract),
+    wsdl_(soap::generate_wsdl(contract_)),
+    faults_(faults, seed),
+    calls_(new std::atomic<uint64_t>[contract_.operations.size()]) {
+  for (std::size_t i = 0; i < contract_.operations.size(); ++i)
+    calls_[i] = 0;
 }
 
 sim_service::~sim_service() {
@@ -166,20 +182,19 @@ http::response sim_service::wsdl_response(const http::request& req) const {
                          + authority + "/usms";
   http::response r;
   r.content_type = xml_type;
-  r.body = rewrite_wsdl_address(contract_files::wsdl(options_.api_version),
-                                location);
+  r.body = rewrite_wsdl_address(wsdl_, location);
   return r;
 }
 
 http::response sim_service::stats_response() const {
   stats_snapshot s;
-  for (auto op : {soap::operation::create_incident,
-                  soap::operation::create_ticket,
-                  soap::operation::update_ticket,
-                  soap::operation::query_tickets}) {
-    auto n = calls_[static_cast<std::size_t>(op)].load();
-    if (n > 0)
-      s.calls[std::string(soap::operation_name(op))] = n;
+  for (std::size_t i = 0; i < contract_.operations.size(); ++i)
+    if (auto n = calls_[i].load(); n > 0)
+      s.calls[contract_.operations[i].name] = n;
+  {
+    std::lock_guard<std::mutex> guard(other_mtx_);
+    for (auto& [name, n] : other_calls_)
+      s.calls[name] += n;
   }
   if (auto n = invalid_calls_.load(); n > 0)
     s.calls["invalid"] = n;
@@ -203,19 +218,42 @@ http::response sim_service::faults_response(const http::request& req) {
 
 void sim_service::reset_stats() {
   store_.clear();
-  for (auto& n : calls_)
-    n = 0;
+  for (std::size_t i = 0; i < contract_.operations.size(); ++i)
+    calls_[i] = 0;
   invalid_calls_ = 0;
+  {
+    std::lock_guard<std::mutex> guard(other_mtx_);
+    other_calls_.clear();
+  }
   faults_.reset_counts();
 }
 
-void sim_service::count_call(std::string_view op_name) {
-  auto op = soap::parse_operation_name(op_name);
-  if (op)
-    calls_[static_cast<std::size_t>(*op)].fetch_add(1,
-                                                    std::memory_order_relaxed);
-  else
-    invalid_calls_.fetch_add(1, std::memory_order_relaxed);
+void sim_service::count_call(const soap::operation* op,
+                             const std::string& action) {
+  if (!op)
+    for (auto& o : contract_.operations)
+      if (!action.empty()
+          && (soap_action_matches(action, o.soap_action)
+              || soap_action_matches(action, o.name)))
+        op = &o;
+  if (op) {
+    calls_[static_cast<std::size_t>(op - contract_.operations.data())]
+      .fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (!action.empty()) {
+    std::lock_guard<std::mutex> guard(other_mtx_);
+    auto it = other_calls_.find(action);
+    if (it != other_calls_.end()) {
+      ++it->second;
+      return;
+    }
+    if (other_calls_.size() < max_other_names) {
+      other_calls_.emplace(action, 1);
+      return;
+    }
+  }
+  invalid_calls_.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool sim_service::authorized(const soap::incoming& in) const {
@@ -228,11 +266,11 @@ bool sim_service::authorized(const soap::incoming& in) const {
   return in.has_password && in.creds->password == options_.password;
 }
 
-result<soap::answer> sim_service::process(const soap::call& c) {
+result<soap::answer> sim_service::process(const soap::incoming& in) {
+  const auto& c = in.request;
   soap::answer a;
-  switch (c.op) {
-    case soap::operation::create_incident:
-    case soap::operation::create_ticket: {
+  switch (c.act) {
+    case action::create: {
       auto summary = c.fields.find("Summary");
       if (summary == c.fields.end() || blank(summary->second))
         return client_error("Summary is required");
@@ -241,7 +279,7 @@ result<soap::answer> sim_service::process(const soap::call& c) {
       a.ticket_id = store_.create(c.type, c.fields);
       return a;
     }
-    case soap::operation::update_ticket: {
+    case action::update: {
       if (c.ticket_id.empty())
         return client_error("TicketId is required");
       ticket_fields changes = c.fields;
@@ -262,9 +300,9 @@ result<soap::answer> sim_service::process(const soap::call& c) {
       a.tickets.push_back(std::move(*updated));
       return a;
     }
-    case soap::operation::query_tickets: {
-      if (c.max_results <= 0)
-        return client_error("MaxResults must be at least 1");
+    case action::query: {
+      if (in.op->limit && c.max_results <= 0)
+        return client_error(in.op->limit.name + " must be at least 1");
       std::optional<int64_t> since;
       const auto& allowed = query_filter_fields();
       for (const auto& [name, value] : c.filter) {
@@ -297,15 +335,10 @@ result<soap::answer> sim_service::process(const soap::call& c) {
 
 void sim_service::handle_soap(const http::request& req,
                               const http::responder& respond) {
-  auto parsed = soap::parse_request(req.body, options_.api_version);
+  auto parsed = soap::parse_request(contract_, req.body);
   auto action_header = req.header("SOAPAction");
   std::string action = strip_quotes(action_header);
-  std::string_view op_name;
-  if (parsed)
-    op_name = soap::operation_name(parsed->request.op);
-  else if (soap::parse_operation_name(action))
-    op_name = action;
-  count_call(op_name);
+  count_call(parsed ? parsed->op : nullptr, action);
 
   auto delay = faults_.draw_latency();
   auto finish = [this, delay, respond](http::response r) {
@@ -326,7 +359,7 @@ void sim_service::handle_soap(const http::request& req,
     f.faultstring = message;
     f.error_code = code;
     f.error_message = message;
-    r.body = soap::build_fault(options_.api_version, f);
+    r.body = soap::build_fault(contract_, f);
     return r;
   };
 
@@ -356,26 +389,22 @@ void sim_service::handle_soap(const http::request& req,
     return finish(fault_response(500, false, code, err.message));
   }
   const auto& call = parsed->request;
-  if (!action.empty() && !soap_action_matches(action, op_name))
+  const auto& op = *parsed->op;
+  if (!action.empty() && !soap_action_matches(action, op.soap_action)
+      && !soap_action_matches(action, op.name))
     return finish(fault_response(
       500, false, "VALIDATION",
       "SOAPAction " + action + " does not match the body element "
-        + std::string(op_name) + "Request"));
-  if (options_.api_version == 1 && call.op != soap::operation::create_incident)
-    return finish(fault_response(500, false, "UNSUPPORTED",
-                                 std::string(op_name)
-                                   + " is not offered by API v1"));
+        + op.request.name));
   if (!authorized(*parsed))
     return finish(fault_response(500, false, "AUTH", "bad credentials"));
 
-  auto outcome = process(call);
+  auto outcome = process(*parsed);
   if (!outcome)
     return finish(fault_response(500, false, outcome.error().code,
                                  outcome.error().message));
 
-  bool created = call.op == soap::operation::create_incident
-                 || call.op == soap::operation::create_ticket;
-  if (created) {
+  if (call.act == action::create) {
     switch (faults_.draw_post_create_fault()) {
       case post_create_fault::none:
         break;
@@ -398,7 +427,7 @@ void sim_service::handle_soap(const http::request& req,
   }
   http::response r;
   r.content_type = xml_type;
-  r.body = soap::build_response(call, *outcome);
+  r.body = soap::build_response(contract_, op, call, *outcome);
   finish(std::move(r));
 }
 

@@ -5,9 +5,10 @@
 /// `/admin/faults`, `/admin/reset`). Transport-agnostic: it plugs into
 /// usms::http::server as its handler.
 
-#include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "contract/soap_codec.hpp"
@@ -19,7 +20,8 @@
 namespace usms::sim {
 
 struct service_options {
-  int api_version = 2;  ///< the contract served: 1 or 2
+  /// The contract served; null: the built-in contract of USMS API v2.
+  std::shared_ptr<const soap::contract> contract;
   std::string user;     ///< empty: no credentials required
   std::string password; ///< empty: only the user name is checked
   bool tls = false;     ///< the scheme of the WSDL's address
@@ -55,17 +57,27 @@ private:
 
   /// Runs the parsed, authorised call against the store: an answer, or the
   /// fault to send.
-  result<soap::answer> process(const soap::call& c);
+  result<soap::answer> process(const soap::incoming& in);
   bool authorized(const soap::incoming& in) const;
-  void count_call(std::string_view op_name);
+  /// Counts a call of the contract's operation `op`, or (when it is null)
+  /// of the operation the SOAPAction names.
+  void count_call(const soap::operation* op, const std::string& action);
 
   service_options options_;
+  const soap::contract& contract_;
+  /// The WSDL, generated once; each answer only rewrites its address.
+  std::string wsdl_;
   fault_injector faults_;
   ticket_store store_;
   delay_queue delays_;
-  // Calls per operation (index: soap::operation), plus unparseable ones.
-  std::array<std::atomic<uint64_t>, 4> calls_{};
+  // Calls per operation of the contract (by index), plus unparseable ones.
+  std::unique_ptr<std::atomic<uint64_t>[]> calls_;
   std::atomic<uint64_t> invalid_calls_{0};
+  // Calls of operations the contract does not offer, by the name their
+  // SOAPAction gives (a few dozen names at most; the rest count as
+  // invalid).
+  mutable std::mutex other_mtx_;
+  std::map<std::string, uint64_t> other_calls_;
   mutable std::mutex authority_mtx_;
 };
 

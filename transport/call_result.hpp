@@ -21,6 +21,9 @@ enum class call_result_kind : uint8_t {
 
 struct call_result {
   call_result_kind kind = call_result_kind::transport;
+  /// The contract's operation the call was made with (`CreateTicket`);
+  /// empty when the contract offers none.
+  std::string operation;
   // answer
   std::string ticket_id;
   std::vector<ticket_fields> tickets;

@@ -28,6 +28,7 @@ struct server::impl {
   std::shared_ptr<detail::session_registry> sessions
     = std::make_shared<detail::session_registry>();
   std::shared_ptr<detail::listener> accept_loop;
+  std::shared_ptr<detail::tls_slot> tls; ///< null: plain http
   std::vector<std::thread> threads;
   std::mutex control; // start() against stop()
   uint16_t port = 0;
@@ -35,6 +36,7 @@ struct server::impl {
   bool stopped = false;
 
   std::string start();
+  std::string reload_tls();
   void stop();
 };
 
@@ -57,13 +59,21 @@ std::string server::impl::start() {
 
   auto ctx = std::make_shared<detail::server_context>();
   ctx->on_request = on_request;
+  ctx->on_head = options.on_head;
   ctx->sessions = sessions;
-  ctx->tls = std::move(tls.context);
+  if (tls.context)
+    this->tls = std::make_shared<detail::tls_slot>(std::move(tls.context));
+  ctx->tls = this->tls;
   ctx->ioc = ioc;
   ctx->max_body = options.max_body;
-  ctx->idle_timeout = options.idle_timeout.count() > 0
-                        ? options.idle_timeout
-                        : std::chrono::seconds(120);
+  ctx->max_connections = options.max_connections;
+  auto positive = [](std::chrono::milliseconds value,
+                     std::chrono::milliseconds fallback) {
+    return value.count() > 0 ? value : fallback;
+  };
+  ctx->header_timeout = positive(options.header_timeout,
+                                 std::chrono::seconds(10));
+  ctx->idle_timeout = positive(options.idle_timeout, std::chrono::seconds(120));
 
   accept_loop = std::move(loop);
   accept_loop->run(std::move(ctx));
@@ -71,6 +81,17 @@ std::string server::impl::start() {
   for (unsigned i = 0; i < threads_wanted; ++i)
     threads.emplace_back([ioc = ioc] { ioc->run(); });
   started = true;
+  return {};
+}
+
+std::string server::impl::reload_tls() {
+  std::lock_guard<std::mutex> guard{control};
+  if (!tls)
+    return "the server does not serve https";
+  auto fresh = detail::make_server_tls(options);
+  if (!fresh.error.empty())
+    return fresh.error;
+  tls->replace(std::move(fresh.context));
   return {};
 }
 
@@ -108,6 +129,10 @@ std::string server::start() {
 
 uint16_t server::port() const {
   return impl_->port;
+}
+
+std::string server::reload_tls() {
+  return impl_->reload_tls();
 }
 
 void server::stop() {

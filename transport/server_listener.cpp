@@ -101,6 +101,13 @@ void listener::on_accept(error_code ec, tcp::socket socket) {
 
 void listener::start(tcp::socket socket) {
   error_code ec;
+  if (ctx_->max_connections != 0
+      && ctx_->sessions->size() >= ctx_->max_connections) {
+    // Over the limit: close at once rather than leave the connection in the
+    // backlog, so the client learns right away and open ones keep working.
+    socket.close(ec);
+    return;
+  }
   socket.set_option(tcp::no_delay(true), ec);
   auto remote = socket.remote_endpoint(ec);
   if (ec)

@@ -25,6 +25,11 @@ void session_registry::remove(session_base* s) {
   // `last` may be the final owner: it dies here, outside the lock.
 }
 
+std::size_t session_registry::size() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return sessions_.size();
+}
+
 std::vector<std::shared_ptr<session_base>> session_registry::close() {
   std::vector<std::shared_ptr<session_base>> result;
   std::lock_guard<std::mutex> guard{mutex_};

@@ -22,6 +22,9 @@ public:
   /// Forgets `s`; it may die here, outside the lock.
   void remove(session_base* s);
 
+  /// How many sessions are open.
+  std::size_t size();
+
   /// Refuses new sessions and hands over the open ones.
   std::vector<std::shared_ptr<session_base>> close();
 

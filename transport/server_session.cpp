@@ -1,5 +1,7 @@
 #include "transport/server_session.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -28,9 +30,6 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-/// Time a TLS client gets to finish its handshake.
-constexpr std::chrono::seconds handshake_timeout{10};
-
 /// How long a closing connection may take to say goodbye: the TLS
 /// close_notify exchange, or reading what the client still sends after our
 /// last answer (lingering close, so the client sees the answer, not a reset).
@@ -38,6 +37,10 @@ constexpr std::chrono::seconds close_timeout{2};
 
 /// Larger than Beast's 8 KiB default: SOAP and proxy headers can be long.
 constexpr std::uint32_t header_limit = 64 * 1024;
+
+/// What one read takes while a kept-alive connection waits for its next
+/// request.
+constexpr std::size_t first_read_size = 4096;
 
 std::string error_json(std::string_view code, std::string_view message) {
   rapidjson::StringBuffer out;
@@ -58,15 +61,27 @@ template <class Stream>
 constexpr bool is_tls_v
   = std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>;
 
+response handler_failure(const char* what) {
+  response res;
+  res.status = 500;
+  res.body = error_json("internal", std::string("request handler failed: ")
+                                      + what);
+  return res;
+}
+
 // One connection. Requests are handled one at a time: the next request is
 // read only after the previous answer was written, so pipelined requests
 // wait in the socket and its buffer and answers leave in request order.
 template <class Stream>
 class session final : public session_base {
 public:
+  /// `tls`: the context a TLS stream was made with; the session keeps it
+  /// alive (a reload may replace the server's meanwhile).
   session(Stream&& stream, std::shared_ptr<const server_context> ctx,
-          std::string remote)
-    : stream_(std::move(stream)),
+          std::string remote,
+          std::shared_ptr<ssl::context> tls = nullptr)
+    : tls_(std::move(tls)),
+      stream_(std::move(stream)),
       ctx_(std::move(ctx)),
       remote_(std::move(remote)) {
   }
@@ -104,40 +119,78 @@ private:
 
   void on_run() {
     if constexpr (is_tls_v<Stream>) {
-      lowest().expires_after(handshake_timeout);
+      // A client that never finishes its handshake is as slow as one that
+      // never finishes its request head.
+      lowest().expires_after(ctx_->header_timeout);
       stream_.async_handshake(ssl::stream_base::server,
                               beast::bind_front_handler(&session::on_handshake,
                                                         self()));
     } else {
-      do_read();
+      read_header(first_deadline());
     }
   }
 
   void on_handshake(beast::error_code ec) {
-    if (ec)
+    if (ec) // no certificate, one we do not trust, an old protocol, ...
       return close_socket();
-    do_read();
+    read_header(first_deadline());
   }
 
+  // A new connection is silent until its first request: both deadlines
+  // hold, whichever ends first.
+  std::chrono::milliseconds first_deadline() const {
+    return std::min(ctx_->header_timeout, ctx_->idle_timeout);
+  }
+
+  // After an answer: the connection is idle until the next request's first
+  // byte (idle_timeout), and its head then has header_timeout to arrive.
   void do_read() {
-    // A fresh parser per request: body_limit applies to each message.
-    parser_.emplace();
-    parser_->body_limit(ctx_->max_body);
-    parser_->header_limit(header_limit);
-    // Between requests the connection is idle: bound that time.
+    if (buffer_.size() != 0)
+      return read_header(ctx_->header_timeout); // pipelined: the next request is here already
     lowest().expires_after(ctx_->idle_timeout);
-    // The header first: an oversized body is refused before it is sent, and
-    // a client waiting on `Expect: 100-continue` gets its go-ahead.
+    stream_.async_read_some(buffer_.prepare(first_read_size),
+                            beast::bind_front_handler(&session::on_first_bytes,
+                                                      self()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n) {
+    if (closed_)
+      return;
+    if (ec) // idle too long, or the client went away
+      return close_socket();
+    buffer_.commit(n);
+    read_header(ctx_->header_timeout);
+  }
+
+  void read_header(std::chrono::milliseconds deadline) {
+    // A fresh parser per request. No body limit yet: the head guard speaks
+    // first (a body without a token is refused as such, whatever its size).
+    parser_.emplace();
+    // (Not boost::none: Beast 1.74 compares a declared length against it
+    // as against an optional, and "none" is less than any length.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser_->header_limit(header_limit);
+    // One deadline for the whole head: a client trickling it byte by byte
+    // (slow loris) cannot hold the connection longer.
+    lowest().expires_after(deadline);
+    // The header first: an oversized body is refused before it is sent, a
+    // request the head guard refuses is answered without reading its body,
+    // and a client waiting on `Expect: 100-continue` gets its go-ahead.
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&session::on_header,
                                                        self()));
   }
 
   void on_header(beast::error_code ec, std::size_t n) {
+    if (!ec && !closed_ && ctx_->on_head && refused_by_guard())
+      return;
+    if (!ec && !closed_)
+      ec = limit_body();
     if (!ec && !closed_)
       ec = parse_buffered_body();
     if (ec || closed_ || parser_->is_done())
       return on_read(ec, n); // no second read for GET or a small body
+    lowest().expires_after(ctx_->idle_timeout);
     auto expect = parser_->get()[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       static const std::string go_ahead = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -150,6 +203,55 @@ private:
                               });
     }
     read_body();
+  }
+
+  // Asks the head guard; true when it answered in the handler's place.
+  bool refused_by_guard() {
+    std::optional<response> answer;
+    try {
+      answer = ctx_->on_head(head_of(parser_->get()));
+    } catch (const std::exception& e) {
+      answer = handler_failure(e.what());
+    } catch (...) {
+      answer = handler_failure("unknown exception");
+    }
+    if (!answer)
+      return false;
+    auto& msg = parser_->get();
+    version_ = msg.version();
+    head_ = msg.method() == bhttp::verb::head;
+    // A body still to come is never read: the connection ends after the
+    // answer (a bodiless request may keep it).
+    keep_alive_ = msg.keep_alive() && parser_->is_done();
+    parser_.reset();
+    if (answer->reset_connection)
+      reset();
+    else
+      write(answer->status, answer->content_type, answer->headers,
+            std::move(answer->body));
+    return true;
+  }
+
+  // The body limit, once the head was let through: a declared length over
+  // it is refused before any body is read, a chunked body as it grows.
+  beast::error_code limit_body() {
+    auto declared = parser_->content_length();
+    if (declared && *declared > ctx_->max_body)
+      return bhttp::error::body_limit;
+    parser_->body_limit(ctx_->max_body);
+    return {};
+  }
+
+  // What the application sees of a request, its body aside.
+  request head_of(const bhttp::request<bhttp::string_body>& msg) const {
+    request req;
+    req.method = to_std(msg.method_string());
+    req.target = to_std(msg.target());
+    req.headers.reserve(std::distance(msg.begin(), msg.end()));
+    for (const auto& field : msg)
+      req.headers.push_back({to_std(field.name_string()), to_std(field.value())});
+    req.remote_address = remote_;
+    return req;
   }
 
   // The body of a small request usually arrived with its header: parsing
@@ -200,14 +302,8 @@ private:
     version_ = msg.version();
     head_ = msg.method() == bhttp::verb::head;
 
-    request req;
-    req.method = to_std(msg.method_string());
-    req.target = to_std(msg.target());
-    req.headers.reserve(std::distance(msg.begin(), msg.end()));
-    for (const auto& field : msg)
-      req.headers.push_back({to_std(field.name_string()), to_std(field.value())});
+    auto req = head_of(msg);
     req.body = std::move(msg.body());
-    req.remote_address = remote_;
     parser_.reset();
 
     // The application has its own deadlines; an unanswered request is not
@@ -231,11 +327,7 @@ private:
   void fail_from_handler(reply_slot& slot, const char* what) {
     if (!slot.claim())
       return;
-    response res;
-    res.status = 500;
-    res.body = error_json("internal", std::string("request handler failed: ")
-                                        + what);
-    on_reply(slot.seq, std::move(res));
+    on_reply(slot.seq, handler_failure(what));
   }
 
   void on_reply(std::uint64_t seq, response res) {
@@ -347,6 +439,7 @@ private:
     ctx_->sessions->remove(this);
   }
 
+  std::shared_ptr<ssl::context> tls_; // before stream_: outlives it
   Stream stream_;
   std::shared_ptr<const server_context> ctx_;
   std::string remote_;
@@ -368,9 +461,10 @@ void start_session(tcp::socket socket,
                    std::string remote) {
   if (ctx->tls) {
     using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+    auto tls = ctx->tls->current();
     auto created = std::make_shared<session<tls_stream>>(
-      tls_stream(beast::tcp_stream(std::move(socket)), *ctx->tls), ctx,
-      std::move(remote));
+      tls_stream(beast::tcp_stream(std::move(socket)), *tls), ctx,
+      std::move(remote), tls);
     if (ctx->sessions->add(created))
       created->run();
   } else {

@@ -27,14 +27,16 @@ int64_t parse_retry_after(std::string_view value) {
   return at > now ? static_cast<int64_t>(at - now) * 1000 : 0;
 }
 
-call_result read_soap_outcome(const soap::call& c, unsigned status,
-                              std::string_view body,
+call_result read_soap_outcome(const soap::contract& k, const soap::call& c,
+                              unsigned status, std::string_view body,
                               std::string_view retry_after) {
   call_result r;
   r.http_status = status;
   r.request_sent = true;
   r.retry_after_ms = parse_retry_after(retry_after);
-  auto parsed = soap::parse_response(c.op, c.api_version, body);
+  if (auto op = k.sent(c.act, c.type))
+    r.operation = op->name;
+  auto parsed = soap::parse_response(k, c.act, c.type, body);
   if (parsed) {
     if (parsed->fault_info) {
       auto& f = *parsed->fault_info;
@@ -61,16 +63,21 @@ call_result read_soap_outcome(const soap::call& c, unsigned status,
   return r;
 }
 
-soap_sender make_soap_sender(std::shared_ptr<client_slot> slot) {
-  return [slot](const soap::call& c, const soap_endpoint& ep,
-                std::function<void(call_result)> done) {
-    auto envelope = soap::build_request(c, ep.creds);
+soap_sender make_soap_sender(std::shared_ptr<client_slot> slot,
+                             std::shared_ptr<contract_slot> contracts) {
+  return [slot, contracts](const soap::call& c, const soap_endpoint& ep,
+                           std::function<void(call_result)> done) {
+    const auto& k = contracts->get();
+    auto envelope = soap::build_request(k, c, ep.creds);
+    auto op = k.sent(c.act, c.type);
     if (!envelope) {
       // Nothing to send: the result is known now and goes back at once,
       // inside the sender.
       call_result r;
       r.kind = call_result_kind::malformed;
       r.request_sent = false;
+      if (op)
+        r.operation = op->name;
       r.error = "cannot build the SOAP request: " + envelope.error().message;
       done(std::move(r));
       return;
@@ -78,28 +85,28 @@ soap_sender make_soap_sender(std::shared_ptr<client_slot> slot) {
     http::outgoing req;
     req.method = "POST";
     req.url = ep.url;
-    auto action = std::string{"\""} + std::string{soap::operation_name(c.op)}
-                  + "\"";
     req.headers.push_back({"Content-Type", "text/xml; charset=utf-8"});
-    req.headers.push_back({"SOAPAction", std::move(action)});
+    req.headers.push_back({"SOAPAction", op->soap_action_header});
     req.body = std::move(*envelope);
     req.timeout = ep.timeout;
     // The client completes on one of its I/O threads (inside send() only
-    // when it is already stopped).
-    slot->get()->send(std::move(req),
-                 [c, done = std::move(done)](http::outcome out) {
-                   call_result r;
-                   if (out.failure == http::failure_kind::none) {
-                     r = read_soap_outcome(c, out.status, out.body,
-                                           out.header("Retry-After"));
-                   } else {
-                     r.kind = call_result_kind::transport;
-                     r.request_sent = out.request_sent;
-                     r.error = std::move(out.error);
-                   }
-                   r.latency_us = out.elapsed.count();
-                   done(std::move(r));
-                 });
+    // when it is already stopped). `k` outlives the call: every contract
+    // the slot held stays alive with the gateway.
+    slot->get()->send(std::move(req), [c, k = &k, done = std::move(done)](
+                                        http::outcome out) {
+      call_result r;
+      if (out.failure == http::failure_kind::none) {
+        r = read_soap_outcome(*k, c, out.status, out.body,
+                              out.header("Retry-After"));
+      } else {
+        r.kind = call_result_kind::transport;
+        r.operation = k->sent(c.act, c.type)->name;
+        r.request_sent = out.request_sent;
+        r.error = std::move(out.error);
+      }
+      r.latency_us = out.elapsed.count();
+      done(std::move(r));
+    });
   };
 }
 

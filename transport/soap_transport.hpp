@@ -4,11 +4,13 @@
 /// carries it, the codec reads the answer, and the outcome comes back as a
 /// `call_result`. The seam between the dispatcher actor and the wire.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "contract/soap_codec.hpp"
 #include "transport/call_result.hpp"
@@ -57,12 +59,38 @@ private:
   std::shared_ptr<http::client> current_;
 };
 
-/// A sender over the slot's client.
-soap_sender make_soap_sender(std::shared_ptr<client_slot> slot);
+/// The contract SOAP calls are made in: a contract file's, or the built-in
+/// one of `usms.api_version`, which may change at run time. Reading it is
+/// one atomic load; every contract it ever held stays alive with it, so a
+/// call under way finishes in the contract it started in.
+class contract_slot {
+public:
+  explicit contract_slot(std::shared_ptr<const soap::contract> c) {
+    set(std::move(c));
+  }
+  const soap::contract& get() const {
+    return *current_.load(std::memory_order_acquire);
+  }
+  void set(std::shared_ptr<const soap::contract> c) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    current_.store(c.get(), std::memory_order_release);
+    kept_.push_back(std::move(c));
+  }
 
-/// Turns an HTTP outcome for `c` into a call result (parses SOAP).
-call_result read_soap_outcome(const soap::call& c, unsigned status,
-                              std::string_view body,
+private:
+  std::mutex mtx_;
+  std::atomic<const soap::contract*> current_{nullptr};
+  std::vector<std::shared_ptr<const soap::contract>> kept_;
+};
+
+/// A sender over the slot's client, in the slot's contract.
+soap_sender make_soap_sender(std::shared_ptr<client_slot> slot,
+                             std::shared_ptr<contract_slot> contracts);
+
+/// Turns an HTTP outcome for `c` in contract `k` into a call result
+/// (parses SOAP).
+call_result read_soap_outcome(const soap::contract& k, const soap::call& c,
+                              unsigned status, std::string_view body,
                               std::string_view retry_after);
 
 /// Seconds or an HTTP date in Retry-After, as milliseconds; -1 if absent

@@ -54,8 +54,11 @@ tls_context_result make_client_tls(const client_options& o) {
 
 tls_context_result make_server_tls(const server_options& options) {
   tls_context_result result;
-  if (options.tls_cert_file.empty() && options.tls_key_file.empty())
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    if (!options.tls_client_ca_file.empty())
+      result.error = "client certificates need a TLS certificate and key";
     return result;
+  }
   auto fail = [&](std::string error) {
     result.error = std::move(error);
     return result;
@@ -63,9 +66,13 @@ tls_context_result make_server_tls(const server_options& options) {
   if (options.tls_cert_file.empty() || options.tls_key_file.empty())
     return fail("TLS needs both a certificate and a key file");
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
-                   | ssl::context::no_sslv3 | ssl::context::no_tlsv1
-                   | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  auto* native = ctx->native_handle();
+  // TLS 1.2 or newer; compression invites CRIME, renegotiation lets a
+  // client make the server redo expensive handshakes on one connection.
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION
+                                | SSL_OP_CIPHER_SERVER_PREFERENCE
+                                | SSL_OP_SINGLE_DH_USE);
   error_code ec;
   ctx->use_certificate_chain_file(options.tls_cert_file, ec);
   if (ec)
@@ -75,9 +82,25 @@ tls_context_result make_server_tls(const server_options& options) {
   if (ec)
     return fail("cannot load TLS key " + options.tls_key_file + ": "
                 + ec.message());
-  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+  if (SSL_CTX_check_private_key(native) != 1)
     return fail("TLS key " + options.tls_key_file
                 + " does not match the certificate " + options.tls_cert_file);
+  if (!options.tls_client_ca_file.empty()) {
+    auto& ca = options.tls_client_ca_file;
+    ctx->load_verify_file(ca, ec);
+    if (ec)
+      return fail("cannot load TLS client CA " + ca + ": " + ec.message());
+    // Tells clients which issuers we accept, so they pick the right
+    // certificate.
+    auto* names = SSL_load_client_CA_file(ca.c_str());
+    if (names == nullptr)
+      return fail("TLS client CA " + ca + " holds no certificate");
+    SSL_CTX_set_client_CA_list(native, names);
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    // Resuming a session needs a context id once peers are verified.
+    static const unsigned char session_id[] = "usms-https";
+    SSL_CTX_set_session_id_context(native, session_id, sizeof session_id - 1);
+  }
   result.context = std::move(ctx);
   return result;
 }

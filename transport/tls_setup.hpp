@@ -31,7 +31,9 @@ struct tls_context_result {
 tls_context_result make_client_tls(const client_options& options);
 
 /// The server's context when `options` names a certificate and a key (TLS
-/// 1.2 or newer); a null context when it names neither.
+/// 1.2 or newer, no compression, no renegotiation; with a client CA, a
+/// client certificate it signed is required); a null context when it names
+/// neither.
 tls_context_result make_server_tls(const server_options& options);
 
 using client_tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;

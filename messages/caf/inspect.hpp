@@ -23,8 +23,8 @@ namespace usms::soap {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, call& x) {
-  return f(caf::meta::type_name("soap_call"), x.op, x.api_version, x.type,
-           x.ticket_id, x.fields, x.work_note, x.filter, x.max_results);
+  return f(caf::meta::type_name("soap_call"), x.act, x.type, x.ticket_id,
+           x.fields, x.work_note, x.filter, x.max_results);
 }
 
 } // namespace usms::soap
@@ -33,10 +33,10 @@ namespace usms {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, call_result& x) {
-  return f(caf::meta::type_name("call_result"), x.kind, x.ticket_id,
-           x.tickets, x.total_count, x.server_fault, x.error_code,
-           x.error_message, x.request_sent, x.error, x.http_status,
-           x.retry_after_ms, x.latency_us);
+  return f(caf::meta::type_name("call_result"), x.kind, x.operation,
+           x.ticket_id, x.tickets, x.total_count, x.server_fault,
+           x.error_code, x.error_message, x.request_sent, x.error,
+           x.http_status, x.retry_after_ms, x.latency_us);
 }
 
 template <class Inspector>
@@ -100,8 +100,7 @@ typename Inspector::result_type inspect(Inspector& f, status_row& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
-  return f(caf::meta::type_name("pipeline_settings"), x.api_version,
-           x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
+  return f(caf::meta::type_name("pipeline_settings"), x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
            x.jitter, x.max_pending, x.give_up_after_ms, x.has_lookup,
            x.active_window);
 }
@@ -112,7 +111,8 @@ typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
   return f(caf::meta::type_name("dispatcher_settings"), x.url, x.username,
            x.password, x.max_in_flight, x.max_rate, x.request_timeout_ms,
            x.breaker_failures, x.probe_interval_ms, x.recovery_ramp_ms,
-           x.max_retry_after_ms, x.probe_by_query, x.api_version);
+           x.max_retry_after_ms, x.probe_by_query, x.probe_type,
+           x.probe_filter);
 }
 
 template <class Inspector>

@@ -11,8 +11,8 @@ using namespace usms::api;
 
 namespace {
 
-const intake_rules v2{2, 100};
-const intake_rules v1{1, 100};
+const intake_rules v2{soap::builtin_contract(2).get(), 100};
+const intake_rules v1{soap::builtin_contract(1).get(), 100};
 
 alarm_event parsed(std::string_view body, const intake_rules& rules = v2) {
   auto r = parse_alarm_event(body, rules);

@@ -2,9 +2,10 @@
 # bench.outage_storm: a small steady storm through a real gateway with the
 # simulator set down for a few seconds in the middle by usms-storm's outage
 # driver. Passes when nothing is lost or duplicated (usms-storm's exit
-# code), the outage really happened (USMS answered calls with UNAVAILABLE
-# while it lasted) and the simulator is up again afterwards. Correctness
-# only: no timing is asserted.
+# code), nothing failed (the gateway holds requests through the outage and
+# delivers them afterwards), the outage really happened (USMS answered
+# calls with UNAVAILABLE while it lasted) and the simulator is up again
+# afterwards. Correctness only: no timing is asserted.
 # Usage: outage_storm.sh BIN_DIR [COUNT]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,4 +35,8 @@ jq -e '.usms_outage.mode == "down"' "$work/report.json" >/dev/null || fail "no o
 jq -e '.usms_outage.sim_down_faults_during > 0' "$work/report.json" >/dev/null \
   || fail "USMS answered no call UNAVAILABLE during the outage"
 jq -e ".accepted == $count" "$work/report.json" >/dev/null || fail "not every request was accepted"
+jq -e '.lost == 0 and .duplicated == 0' "$work/report.json" >/dev/null \
+  || fail "lost or duplicated: $(jq -c '{lost, duplicated}' "$work/report.json")"
+jq -e '.failed == 0 and .succeeded == .accepted' "$work/report.json" >/dev/null \
+  || fail "requests failed: $(jq -c '{succeeded, failed, failure_reasons}' "$work/report.json")"
 [[ "$(curl -fsS "$SIM_URL/admin/faults" | jq .down)" = false ]] || fail "the simulator is still down"

@@ -135,10 +135,13 @@ export function haveChromium() {
   }
 }
 
-export async function launchBrowser() {
+/// Chromium; `home` (optional) becomes its HOME, where it finds the NSS
+/// database (`.pki/nssdb`) of the certificates it trusts.
+export async function launchBrowser({ home } = {}) {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
   });
 }
 

@@ -100,9 +100,15 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
 
   test('a request waits in External Requests while USMS fails, and a retry succeeds', async () => {
     // one retry, then failed: the request waits, fails, and is retried by hand
+    // (Server faults whose outcome is unknown use up the retries; a USMS
+    // that is down would hold the request instead)
     assert.equal((await http('PUT', `${stack.gw}/api/v1/config`, { soap: { retries: 1, backoff_base: '5s', backoff_max: '5s' } })).status, 200);
-    assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { down: true })).status, 200);
-    const rec = await createIncident(stack.gw, { summary: 'while USMS is down', source: 'outage', correlation: 'outage-1' });
+    const ticket = (await createIncident(stack.gw, { summary: 'to be updated', source: 'outage', wait: 10 })).ticket_id;
+    assert.ok(ticket);
+    assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { server_fault_rate: 1, server_fault_code: 'INTERNAL' })).status, 200);
+    const upd = await http('PATCH', `${stack.gw}/api/v1/tickets/incident/${ticket}`, { fields: { priority: 1 }, source: 'outage' });
+    assert.equal(upd.status, 202);
+    const rec = upd.data;
 
     await page.goto(`${stack.gw}/#/requests`);
     const row = page.locator(`#requests-table tbody tr[data-request-id="${rec.request_id}"]`);
@@ -116,7 +122,7 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
     // it fails after the retry; show failed ones too
     await page.getByLabel('Failed', { exact: true }).check();
     await waitFor(async () => (await row.getAttribute('data-state')) === 'failed', { what: 'failed row', timeoutMs: 15000 });
-    assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { down: false })).status, 200);
+    assert.equal((await http('PUT', `${stack.sim.url}/admin/faults`, { server_fault_rate: 0 })).status, 200);
     await page.getByLabel('Succeeded', { exact: true }).check();
     await row.getByRole('button', { name: 'Retry' }).click();
     await waitFor(async () => (await row.getAttribute('data-state')) === 'succeeded', { what: 'succeeded after retry', timeoutMs: 15000 });
@@ -232,9 +238,8 @@ describe('operator pages', { skip, timeout: 180000 }, () => {
 
   test('Status Overview screenshot with failures and the trend', async () => {
     await http('PUT', `${stack.gw}/api/v1/config`, { soap: { retries: 0 } });
-    await http('PUT', `${stack.sim.url}/admin/faults`, { down: true });
-    await createIncident(stack.gw, { summary: 'link flap', source: 'alarm-correlator', wait: 10 });
-    await http('PUT', `${stack.sim.url}/admin/faults`, { down: false });
+    // an update of a ticket USMS does not know: a Client fault, failed at once
+    await http('PATCH', `${stack.gw}/api/v1/tickets/incident/INC9999999?wait=10`, { fields: { priority: 2 }, source: 'alarm-correlator' });
     for (let i = 0; i < 4; i++) await createIncident(stack.gw, { summary: `olt-${i} down`, source: 'alarm-correlator', wait: 10 });
     await page.goto(`${stack.gw}/#/status`);
     await waitFor(async () => (await page.locator('#status-table tbody tr').count()) >= 10, { what: 'rows' });

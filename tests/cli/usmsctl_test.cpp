@@ -232,3 +232,38 @@ TEST_CASE("every executable answers --version and --help", "[cli]") {
                     "--reply-to", "--source"})
     CHECK(ch.out.find(word) != std::string::npos);
 }
+
+TEST_CASE("usmsctl contract from-wsdl drafts a contract file", "[cli]") {
+  auto wsdl = std::string{USMS_SOURCE_DIR} + "/contract/usms-v2.wsdl";
+  auto r = run_command(bin_path("usmsctl"), {"contract", "from-wsdl", wsdl});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("drafted by usmsctl contract from-wsdl from "
+                   "usms-v2.wsdl")
+        != std::string::npos);
+  CHECK(r.out.find("name = \"QueryTickets\"") != std::string::npos);
+  CHECK(r.out.find("# TODO: ") != std::string::npos);
+
+  temp_dir dir;
+  auto out = dir.path() + "/draft.toml";
+  r = run_command(bin_path("usmsctl"),
+                  {"contract", "from-wsdl", wsdl, "--out", out});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("settle its TODO lines") != std::string::npos);
+  // A draft never replaces a file.
+  r = run_command(bin_path("usmsctl"),
+                  {"contract", "from-wsdl", wsdl, "--out", out});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("exists; not overwriting it") != std::string::npos);
+
+  r = run_command(bin_path("usmsctl"), {"contract", "from-wsdl",
+                                        dir.path() + "/none.wsdl"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("cannot read") != std::string::npos);
+  r = run_command(bin_path("usmsctl"),
+                  {"contract", "from-wsdl",
+                   std::string{USMS_SOURCE_DIR} + "/contract/usms-v2.xsd"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("not a document/literal WSDL") != std::string::npos);
+  CHECK(run_command(bin_path("usmsctl"), {"contract"}).exit_code == 2);
+}

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 using namespace usms;
 using namespace usms::soap;
 
@@ -20,8 +22,9 @@ std::string wrap(std::string_view body) {
 }
 
 failure rejected(std::string_view body, const parse_limits& limits = {},
-                 operation op = operation::create_ticket) {
-  auto r = parse_response(op, 2, body, limits);
+                 action a = action::create) {
+  auto r = parse_response(test::builtin(2), a, ticket_type::incident, body,
+                          limits);
   REQUIRE_FALSE(r.ok());
   return r.error();
 }
@@ -38,7 +41,7 @@ TEST_CASE("other prefixes and default namespaces are accepted") {
       "<S:Header/><S:Body><ns2:CreateTicketResponse xmlns:ns2=\"urn:usms:"
       "ticket:v2\"><ns2:TicketId>CHG-7</ns2:TicketId></ns2:"
       "CreateTicketResponse></S:Body></S:Envelope>";
-  auto r = parse_response(operation::create_ticket, 2, s_prefix);
+  auto r = parse_response(test::builtin(2), action::create, ticket_type::incident, s_prefix);
   REQUIRE(r.ok());
   CHECK(r->ok.ticket_id == "CHG-7");
 
@@ -48,7 +51,7 @@ TEST_CASE("other prefixes and default namespaces are accepted") {
       "usms:ticket:v2\"><TotalCount>3</TotalCount><Ticket><TicketId>P1"
       "</TicketId><KnownError>false</KnownError><FutureField>x</FutureField>"
       "</Ticket><Ticket/></QueryTicketsResponse></Body></Envelope>";
-  r = parse_response(operation::query_tickets, 2, default_ns);
+  r = parse_response(test::builtin(2), action::query, ticket_type::incident, default_ns);
   REQUIRE(r.ok());
   CHECK(r->ok.total_count == 3);
   REQUIRE(r->ok.tickets.size() == 2);
@@ -73,7 +76,7 @@ TEST_CASE("faults: codes, subcodes and prefixes") {
                                                  {" e:Server.Busy ", true},
                                                  {"e:Client.Auth", false}}) {
     INFO(code);
-    auto r = parse_response(operation::update_ticket, 2, fault_with(code));
+    auto r = parse_response(test::builtin(2), action::update, ticket_type::incident, fault_with(code));
     REQUIRE(r.ok());
     REQUIRE(r->fault_info);
     CHECK(r->fault_info->server == server);
@@ -88,7 +91,7 @@ TEST_CASE("faults: codes, subcodes and prefixes") {
                      "urn:usms:ticket:v2\">NOT_FOUND</ErrorCode><v1:"
                      "ErrorMessage xmlns:v1=\"urn:usms:ticket:v1\">m</v1:"
                      "ErrorMessage></detail></soapenv:Fault>");
-  auto r = parse_response(operation::update_ticket, 2, bare);
+  auto r = parse_response(test::builtin(2), action::update, ticket_type::incident, bare);
   REQUIRE(r.ok());
   REQUIRE(r->fault_info);
   CHECK_FALSE(r->fault_info->server);
@@ -124,7 +127,7 @@ TEST_CASE("text that is not XML is a clear failure") {
 TEST_CASE("truncated XML is a clear failure") {
   auto full = wrap("<u:CreateTicketResponse xmlns:u=\"urn:usms:ticket:v2\">"
                      "<u:TicketId>X</u:TicketId></u:CreateTicketResponse>");
-  REQUIRE(parse_response(operation::create_ticket, 2, full).ok());
+  REQUIRE(parse_response(test::builtin(2), action::create, ticket_type::incident, full).ok());
   for (std::size_t cut : {full.size() - 1, full.size() - 20, full.size() / 2,
                           std::size_t{5}, std::size_t{30}}) {
     auto e = rejected(full.substr(0, cut));
@@ -205,8 +208,7 @@ TEST_CASE("DOCTYPE, entities and processing instructions are refused") {
                    .message,
                  "processing instruction"));
   // Unknown entity references stay text; they expand to nothing.
-  auto r = parse_response(
-    operation::create_ticket, 2,
+  auto r = parse_response(test::builtin(2), action::create, ticket_type::incident,
     wrap("<u:CreateTicketResponse xmlns:u=\"urn:usms:ticket:v2\"><u:"
            "TicketId>A&lol;&#65;&lt;</u:TicketId></u:CreateTicketResponse>"));
   REQUIRE(r.ok());
@@ -226,7 +228,7 @@ TEST_CASE("oversized bodies and NUL bytes are refused") {
   // Big but within the limit: parses, in linear time.
   huge.erase(huge.find("xxx") + 8 * 1024 * 1024,
              42u * 1024 * 1024);
-  auto r = parse_response(operation::create_ticket, 2, huge);
+  auto r = parse_response(test::builtin(2), action::create, ticket_type::incident, huge);
   REQUIRE(r.ok());
   CHECK(r->ok.ticket_id == std::string(8u * 1024 * 1024, 'x'));
 
@@ -241,7 +243,7 @@ TEST_CASE("oversized bodies and NUL bytes are refused") {
   e = rejected(wrap("<u:UpdateTicketResponse xmlns:u=\"urn:usms:ticket:v2\">"
                       "<u:Ticket><u:Summary>&#1;</u:Summary></u:Ticket>"
                       "</u:UpdateTicketResponse>"),
-               {}, operation::update_ticket);
+               {}, action::update);
   CHECK(e.message == "USMS answer has a Ticket whose Summary holds control "
                      "character U+0001 at byte 0, which XML 1.0 does not "
                      "allow");
@@ -278,13 +280,13 @@ TEST_CASE("wrong namespaces and missing elements are named") {
   CHECK(rejected(wrap("<u:QueryTicketsResponse xmlns:u=\"urn:usms:ticket:"
                         "v2\"><u:TotalCount>many</u:TotalCount></u:"
                         "QueryTicketsResponse>"),
-                 {}, operation::query_tickets)
+                 {}, action::query)
           .message
         == "USMS answer QueryTicketsResponse has a TotalCount that is not a "
            "count");
   CHECK(rejected(wrap("<u:UpdateTicketResponse xmlns:u=\"urn:usms:ticket:"
                         "v2\"/>"),
-                 {}, operation::update_ticket)
+                 {}, action::update)
           .message
         == "USMS answer UpdateTicketResponse has no Ticket");
 
@@ -305,23 +307,25 @@ TEST_CASE("wrong namespaces and missing elements are named") {
   CHECK(rejected(wrap("<a/>") + "junk").message
         == "USMS answer is not well-formed XML: text after the root element");
 
-  auto v1_only = parse_response(operation::query_tickets, 1, wrap(""));
+  auto v1_only = parse_response(test::builtin(1), action::query, ticket_type::incident, wrap(""));
   REQUIRE_FALSE(v1_only.ok());
   CHECK(v1_only.error().message
-        == "QueryTickets is not offered by USMS API v1");
+        == "query incident is not offered by USMS API v1 (it offers create "
+           "incident)");
 }
 
 namespace {
 
 // A QueryTickets answer with escaped text, two tickets and a count.
 std::string valid_query_answer() {
+  auto& v2 = test::builtin(2);
   call c;
-  c.op = operation::query_tickets;
+  c.act = action::query;
   answer a;
   a.total_count = 2;
   a.tickets = {{{"TicketId", "A"}, {"Summary", "<x> & y"}},
                {{"TicketId", "B"}, {"Priority", "2"}}};
-  return build_response(c, a);
+  return build_response(v2, *v2.sent(c.act, c.type), c, a);
 }
 
 // The codes parse_response documents for an answer that is not one.
@@ -339,9 +343,9 @@ TEST_CASE("every cut of a valid answer is refused, as truncated once past "
           "the XML declaration") {
   auto good = valid_query_answer();
   auto declaration_end = good.find("?>") + 2;
-  REQUIRE(parse_response(operation::query_tickets, 2, good).ok());
+  REQUIRE(parse_response(test::builtin(2), action::query, ticket_type::incident, good).ok());
   for (std::size_t cut = 1; cut < good.size(); ++cut) {
-    auto r = parse_response(operation::query_tickets, 2, good.substr(0, cut));
+    auto r = parse_response(test::builtin(2), action::query, ticket_type::incident, good.substr(0, cut));
     INFO("cut at " << cut << ": " << good.substr(0, cut));
     REQUIRE_FALSE(r.ok());
     CHECK(documented_code(r.error().code));
@@ -356,8 +360,9 @@ TEST_CASE("every cut of a valid answer is refused, as truncated once past "
 TEST_CASE("random mutations of a valid answer: refused with a reason, or "
           "read into an answer the codec could have sent") {
   auto good = valid_query_answer();
+  auto& v2 = test::builtin(2);
   call c;
-  c.op = operation::query_tickets;
+  c.act = action::query;
   uint32_t seed = 12345;
   auto next = [&] {
     seed = seed * 1664525u + 1013904223u;
@@ -383,7 +388,7 @@ TEST_CASE("random mutations of a valid answer: refused with a reason, or "
         s = "<";
     }
     INFO("mutant " << i << ": " << s);
-    auto r = parse_response(operation::query_tickets, 2, s);
+    auto r = parse_response(test::builtin(2), action::query, ticket_type::incident, s);
     if (!r.ok()) {
       ++refused;
       // A refusal names its subject and carries a code callers branch on.
@@ -400,8 +405,9 @@ TEST_CASE("random mutations of a valid answer: refused with a reason, or "
     CHECK_FALSE(r->fault_info);
     // What was accepted is an answer the codec can write and read back
     // unchanged: known fields only, XML 1.0 text only, a real count.
-    auto again = parse_response(operation::query_tickets, 2,
-                                build_response(c, r->ok));
+    auto again = parse_response(test::builtin(2), action::query, ticket_type::incident,
+                                build_response(v2, *v2.sent(c.act, c.type),
+                                               c, r->ok));
     REQUIRE(again.ok());
     CHECK(again->ok.total_count == r->ok.total_count);
     CHECK(again->ok.tickets == r->ok.tickets);
@@ -414,4 +420,49 @@ TEST_CASE("random mutations of a valid answer: refused with a reason, or "
   // Both outcomes occur, so neither branch's checks are vacuous.
   CHECK(accepted > 0);
   CHECK(refused > 0);
+}
+
+TEST_CASE("hostile and broken answers are refused on every contract") {
+  for (auto k : test::all_contracts())
+    for (auto& c : test::all_calls(*k)) {
+      INFO(test::describe(*k, c));
+      auto op = k->sent(c.act, c.type);
+      auto good = build_response(*k, *op, c, test::sample_answer(*k, c));
+      auto refused = [&](const std::string& body, std::string_view code,
+                         const parse_limits& limits = {}) {
+        auto r = parse_response(*k, c.act, c.type, body, limits);
+        INFO(body.substr(0, 300));
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == code);
+        CHECK(r.error().message.find("USMS answer") == 0);
+      };
+      REQUIRE(parse_response(*k, c.act, c.type, good).ok());
+      refused("", "empty_body");
+      refused("<html><title>502</title></html>", "html");
+      refused("Service Unavailable", "not_xml");
+      for (auto cut : {good.size() / 3, good.size() / 2, good.size() - 1})
+        refused(good.substr(0, cut), "malformed");
+      refused("<!DOCTYPE x [<!ENTITY a 'b'>]>" + good.substr(good.find("?>") + 2),
+              "hostile");
+      std::string deep;
+      for (int i = 0; i < 70; ++i)
+        deep += "<a>";
+      for (int i = 0; i < 70; ++i)
+        deep += "</a>";
+      refused(wrap(deep), "hostile");
+      parse_limits small;
+      small.max_bytes = good.size() - 1;
+      refused(good, "too_large", small);
+      // The answer of another operation, and the right one in another
+      // namespace.
+      auto replaced = [&](const std::string& from, const std::string& to) {
+        auto s = good;
+        for (auto at = s.find(from); at != std::string::npos;
+             at = s.find(from, at + to.size()))
+          s.replace(at, from.size(), to);
+        return s;
+      };
+      refused(replaced(op->answer.name, "Other"), "not_soap");
+      refused(replaced(op->ns, "urn:elsewhere"), "not_soap");
+    }
 }

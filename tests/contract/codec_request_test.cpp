@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 using namespace usms;
 using namespace usms::soap;
 
@@ -28,7 +30,7 @@ std::string create_ticket(std::string_view ns, std::string_view type,
 }
 
 failure refused(std::string_view body, int version) {
-  auto r = parse_request(body, version);
+  auto r = parse_request(test::builtin(version), body);
   REQUIRE_FALSE(r.ok());
   return r.error();
 }
@@ -47,9 +49,9 @@ TEST_CASE("parse_request matches namespaces, not prefixes") {
       "<ns0:TicketType>Problem</ns0:TicketType><ns0:Ticket><ns0:Summary>St"
       "&#246;rung</ns0:Summary><ns0:KnownError>1</ns0:KnownError></ns0:Ticket>"
       "</ns0:CreateTicketRequest></soap-env:Body></soap-env:Envelope>";
-  auto r = parse_request(zeep_style, 2);
+  auto r = parse_request(test::builtin(2), zeep_style);
   REQUIRE(r.ok());
-  CHECK(r->request.op == operation::create_ticket);
+  CHECK(r->op->name == "CreateTicket");
   CHECK(r->request.type == ticket_type::problem);
   CHECK(r->request.fields.at("Summary") == "St\xC3\xB6rung");
   REQUIRE(r->creds);
@@ -65,9 +67,9 @@ TEST_CASE("parse_request matches namespaces, not prefixes") {
       "</TicketType><x:Filter><Status><![CDATA[Sched]]>uled</Status>"
       "</x:Filter><!-- comment --><MaxResults> 7 </MaxResults>"
       "</QueryTicketsRequest></S:Body></S:Envelope>";
-  r = parse_request(default_ns, 2);
+  r = parse_request(test::builtin(2), default_ns);
   REQUIRE(r.ok());
-  CHECK(r->request.op == operation::query_tickets);
+  CHECK(r->op->name == "QueryTickets");
   CHECK(r->request.type == ticket_type::change);
   CHECK(r->request.filter.at("Status") == "Scheduled");
   CHECK(r->request.max_results == 7);
@@ -87,12 +89,12 @@ TEST_CASE("parse_request applies the served API version") {
                                  "<u:Summary>s</u:Summary>");
   auto e = refused(v2_create, 1);
   CHECK(e.code == "UNSUPPORTED");
-  CHECK(e.message == "CreateTicket is not offered by USMS API v1");
+  CHECK(e.message == "CreateTicket is not an operation of USMS API v1");
 
   auto v1_incident = envelope(
     "<u:CreateIncidentRequest xmlns:u=\"urn:usms:ticket:v1\"><u:Summary>s"
     "</u:Summary></u:CreateIncidentRequest>");
-  REQUIRE(parse_request(v1_incident, 1).ok());
+  REQUIRE(parse_request(test::builtin(1), v1_incident).ok());
   e = refused(v1_incident, 2);
   CHECK(e.code == "VALIDATION");
   CHECK(e.message
@@ -102,7 +104,7 @@ TEST_CASE("parse_request applies the served API version") {
   auto v2_incident = envelope(
     "<CreateIncidentRequest xmlns=\"urn:usms:ticket:v2\"><Summary>s</Summary>"
     "</CreateIncidentRequest>");
-  REQUIRE(parse_request(v2_incident, 2).ok());
+  REQUIRE(parse_request(test::builtin(2), v2_incident).ok());
   CHECK(refused(v2_incident, 1).message.find("expects CreateIncidentRequest "
                                              "in namespace 'urn:usms:ticket:"
                                              "v1'")
@@ -201,4 +203,73 @@ TEST_CASE("parse_request refuses what is not a SOAP request") {
         == "the SOAP Body holds {urn:usms:ticket:v2}Foo, not an operation "
            "request such as CreateTicketRequest");
   CHECK(refused("<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", 2).code == "VALIDATION");
+}
+
+TEST_CASE("parse_request reads a contract's own names and spellings, and "
+          "only those") {
+  auto& acme = test::example("acme-itsm.toml");
+  auto incident = [](std::string_view inner) {
+    return envelope("<a:NewIncident xmlns:a=\"urn:acme:itsm:2024\">"
+                    + std::string{inner} + "</a:NewIncident>");
+  };
+  auto r = parse_request(acme, incident("<a:Title>t</a:Title><a:Severity>P1"
+                                        "</a:Severity><a:CI>sw-1</a:CI>"));
+  REQUIRE(r.ok());
+  CHECK(r->op->name == "CreateIncident");
+  CHECK(r->request.type == ticket_type::incident);
+  CHECK(r->request.fields == ticket_fields{{"Summary", "t"},
+                                           {"Priority", "1"},
+                                           {"ConfigurationItem", "sw-1"}});
+  auto e = parse_request(acme, incident("<a:Title>t</a:Title><a:Severity>1"
+                                        "</a:Severity>"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message == "Severity '1' is not one of the contract's "
+                             "values (P1, P2, P3, P4, P5)");
+  // The model's name of a field is no element of this contract.
+  e = parse_request(acme, incident("<a:Summary>t</a:Summary>"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message == "Summary is not an element of NewIncident");
+  // Statuses: ACME spells every incident status, some change statuses.
+  auto modify = [](std::string_view type, std::string_view state) {
+    return envelope("<a:Modify" + std::string{type}
+                    + " xmlns:a=\"urn:acme:itsm:2024\"><a:Number>X1</a:Number>"
+                      "<a:State>"
+                    + std::string{state} + "</a:State></a:Modify"
+                    + std::string{type} + ">");
+  };
+  r = parse_request(acme, modify("Incident", "WORK_IN_PROGRESS"));
+  REQUIRE(r.ok());
+  CHECK(r->request.fields.at("Status") == "InProgress");
+  CHECK_FALSE(parse_request(acme, modify("Incident", "InProgress")).ok());
+  r = parse_request(acme, modify("Change", "Approved"));
+  REQUIRE(r.ok());
+  CHECK(r->request.fields.at("Status") == "Approved");
+  r = parse_request(acme, modify("Change", "DONE"));
+  REQUIRE(r.ok());
+  CHECK(r->request.fields.at("Status") == "Completed");
+  CHECK_FALSE(parse_request(acme, modify("Change", "Completed")).ok());
+
+  auto& orion = test::example("orion-osb.toml");
+  auto create = [](std::string_view type) {
+    return envelope("<o:CreateRecordRequest xmlns:o=\"http://orion.example."
+                    "net/osb/ticketing/v3\"><o:RecordClass>"
+                    + std::string{type}
+                    + "</o:RecordClass><o:Record><o:ShortText>s</o:ShortText>"
+                      "</o:Record></o:CreateRecordRequest>");
+  };
+  r = parse_request(orion, create("PRB"));
+  REQUIRE(r.ok());
+  CHECK(r->request.type == ticket_type::problem);
+  e = parse_request(orion, create("Problem"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message == "RecordClass 'Problem' is not INC, CHG or PRB");
+  // The query lives in a namespace of its own.
+  e = parse_request(orion,
+                    envelope("<o:SearchRecordsRequest xmlns:o=\"http://orion."
+                             "example.net/osb/ticketing/v3\"/>"));
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message == "Orion Service Bus expects SearchRecordsRequest "
+                             "in namespace 'http://orion.example.net/osb/"
+                             "search/v1', not 'http://orion.example.net/osb/"
+                             "ticketing/v3'");
 }

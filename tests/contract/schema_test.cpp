@@ -1,11 +1,12 @@
-// The contract files against the codec: xmllint validates every envelope
-// the codec writes against the XSD, the WSDL's inline schema matches the
-// XSD, the embedded copies match the files, and zeep (a SOAP client nobody
-// here wrote, as USMS's other clients are) loads the WSDL and talks to the
-// codec both ways.
+// The contracts against the codec: xmllint validates every envelope the
+// codec writes against the schema in the WSDL written from each contract
+// file, the shipped WSDL and XSD say what the built-in contract files say,
+// and zeep (a SOAP client nobody here wrote, as USMS's other clients are)
+// loads the WSDL and talks to the codec both ways.
 
 #include "contract/contract_files.hpp"
 #include "contract/soap_codec.hpp"
+#include "contract/wsdl_writer.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,20 +20,15 @@ using namespace usms::soap;
 namespace {
 
 std::string contract_file(const std::string& name) {
-  return std::string{USMS_SOURCE_DIR} + "/contract/" + name;
+  return test::contract_path(name);
 }
 
-// The <xsd:schema> element's text with whitespace runs collapsed and
-// whitespace between tags dropped.
-std::string normalized_schema(const std::string& text) {
-  auto begin = text.find("<xsd:schema");
-  auto end = text.find("</xsd:schema>");
-  REQUIRE(begin != std::string::npos);
-  REQUIRE(end != std::string::npos);
+// `text` with whitespace runs collapsed and whitespace between tags
+// dropped.
+std::string collapsed(std::string_view text) {
   std::string out;
   bool space = false;
-  for (auto i = begin; i < end + 13; ++i) {
-    char c = text[i];
+  for (char c : text) {
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
       space = true;
       continue;
@@ -45,17 +41,46 @@ std::string normalized_schema(const std::string& text) {
   return out;
 }
 
+// The <xsd:schema> element's text, collapsed.
+std::string normalized_schema(const std::string& text) {
+  auto begin = text.find("<xsd:schema");
+  auto end = text.find("</xsd:schema>");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  return collapsed(std::string_view{text}.substr(begin, end + 13 - begin));
+}
+
+// The xsd:schema elements of a WSDL, each as a document of its own with its
+// target namespace.
+std::vector<std::pair<std::string, std::string>>
+inline_schemas(const std::string& wsdl) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto at = wsdl.find("<xsd:schema"); at != std::string::npos;
+       at = wsdl.find("<xsd:schema", at + 1)) {
+    auto end = wsdl.find("</xsd:schema>", at);
+    REQUIRE(end != std::string::npos);
+    auto text = wsdl.substr(at, end + 13 - at);
+    auto tns = text.find("targetNamespace=\"") + 17;
+    out.emplace_back(text.substr(tns, text.find('"', tns) - tns), text);
+  }
+  return out;
+}
+
 // A SOAP 1.1 envelope schema that validates the Body's content strictly
-// against the contract XSD (and the UsernameToken's shape in the Header).
-std::string wrapper_schema(int v, const std::string& wsse_xsd) {
-  return R"(<?xml version="1.0"?>
+// against the contract's schemas (and the UsernameToken's shape in the
+// Header); `imports` maps each namespace to its schema file.
+std::string wrapper_schema(
+  const std::vector<std::pair<std::string, std::string>>& imports,
+  const std::string& wsse_xsd) {
+  std::string out = R"(<?xml version="1.0"?>
 <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema"
   targetNamespace="http://schemas.xmlsoap.org/soap/envelope/"
   elementFormDefault="qualified">
-  <xsd:import namespace="urn:usms:ticket:v)"
-         + std::to_string(v) + R"(" schemaLocation=")"
-         + contract_file("usms-v" + std::to_string(v) + ".xsd") + R"("/>
-  <xsd:import namespace="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" schemaLocation=")"
+)";
+  for (auto& [ns, file] : imports)
+    out += "  <xsd:import namespace=\"" + ns + "\" schemaLocation=\"" + file
+           + "\"/>\n";
+  out += R"(  <xsd:import namespace="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" schemaLocation=")"
          + wsse_xsd + R"("/>
   <xsd:element name="Envelope"><xsd:complexType><xsd:sequence>
     <xsd:element name="Header" minOccurs="0"><xsd:complexType><xsd:sequence>
@@ -71,12 +96,14 @@ std::string wrapper_schema(int v, const std::string& wsse_xsd) {
     <xsd:element name="faultstring" form="unqualified" type="xsd:string"/>
     <xsd:element name="detail" form="unqualified" minOccurs="0">
       <xsd:complexType><xsd:sequence>
-        <xsd:any namespace="##other" processContents="strict"/>
+        <xsd:any namespace="##other" processContents="strict"
+                 maxOccurs="unbounded"/>
       </xsd:sequence></xsd:complexType>
     </xsd:element>
   </xsd:sequence></xsd:complexType></xsd:element>
 </xsd:schema>
 )";
+  return out;
 }
 
 constexpr auto wsse_schema = R"(<?xml version="1.0"?>
@@ -98,11 +125,13 @@ constexpr auto wsse_schema = R"(<?xml version="1.0"?>
 </xsd:schema>
 )";
 
-// Validates envelopes with xmllint, one run per API version for all the
-// envelopes added (compiling the schema is most of xmllint's time).
+// Validates envelopes with xmllint against the schemas inline in a WSDL:
+// the WSDL the simulator serves for a contract, or a shipped one. One run
+// for all the envelopes added (compiling the schema is most of xmllint's
+// time).
 class validator {
 public:
-  validator() {
+  explicit validator(const std::string& wsdl) {
     // These are the contract's own checks: they never skip.
     std::string out;
     if (test::run("xmllint --version", out) != 0)
@@ -111,53 +140,53 @@ public:
            << out);
     dir_ = test::make_temp_dir();
     test::write_file(dir_ + "/wsse.xsd", wsse_schema);
-    for (int v : {1, 2})
-      test::write_file(dir_ + "/envelope-v" + std::to_string(v) + ".xsd",
-                       wrapper_schema(v, dir_ + "/wsse.xsd"));
+    std::vector<std::pair<std::string, std::string>> imports;
+    for (auto& [ns, text] : inline_schemas(wsdl)) {
+      auto file = dir_ + "/schema" + std::to_string(imports.size()) + ".xsd";
+      test::write_file(file, text);
+      imports.emplace_back(ns, file);
+    }
+    test::write_file(dir_ + "/envelope.xsd",
+                     wrapper_schema(imports, dir_ + "/wsse.xsd"));
   }
   ~validator() { std::filesystem::remove_all(dir_); }
 
-  /// Queues `envelope` for validation against API version `v`'s schema.
-  void add(int v, const std::string& label, const std::string& envelope) {
+  /// Queues `envelope` for validation.
+  void add(const std::string& label, const std::string& envelope) {
     auto file = dir_ + "/doc" + std::to_string(docs_.size()) + ".xml";
     test::write_file(file, envelope);
-    docs_.push_back({v, label, file});
+    docs_.push_back({label, file});
   }
 
   /// Runs xmllint; returns "label: xmllint output" for each envelope it
   /// did not accept.
   std::vector<std::string> failures() {
     std::vector<std::string> out;
-    for (int v : {1, 2}) {
-      std::string files;
-      for (auto& d : docs_)
-        if (d.version == v)
-          files += " " + d.file;
-      if (files.empty())
-        continue;
-      std::string output;
-      test::run("xmllint --noout --nonet --schema " + dir_ + "/envelope-v"
-                  + std::to_string(v) + ".xsd" + files,
-                output);
-      for (auto& d : docs_)
-        if (d.version == v
-            && output.find(d.file + " validates") == std::string::npos)
-          out.push_back(d.label + ": " + output);
-    }
+    std::string files;
+    for (auto& d : docs_)
+      files += " " + d.file;
+    if (files.empty())
+      return out;
+    std::string output;
+    test::run("xmllint --noout --nonet --schema " + dir_ + "/envelope.xsd"
+                + files,
+              output);
+    for (auto& d : docs_)
+      if (output.find(d.file + " validates") == std::string::npos)
+        out.push_back(d.label + ": " + output);
     docs_.clear();
     return out;
   }
 
   /// Empty when xmllint accepts `envelope` alone, else its output.
-  std::string errors(int v, const std::string& envelope) {
-    add(v, "envelope", envelope);
+  std::string errors(const std::string& envelope) {
+    add("envelope", envelope);
     auto f = failures();
     return f.empty() ? std::string{} : f.front();
   }
 
 private:
   struct doc {
-    int version;
     std::string label;
     std::string file;
   };
@@ -165,93 +194,145 @@ private:
   std::vector<doc> docs_;
 };
 
+// The text with comments and xsd:annotation elements dropped, collapsed,
+// for comparing documents by content.
+std::string without_comments(std::string text) {
+  for (auto [open, close] : {std::pair<std::string, std::string>{"<!--", "-->"},
+                             {"<xsd:annotation>", "</xsd:annotation>"}})
+    for (auto at = text.find(open); at != std::string::npos;
+         at = text.find(open, at))
+      text.erase(at, text.find(close, at) + close.size() - at);
+  return collapsed(text);
+}
+
 } // namespace
 
-TEST_CASE("each WSDL's inline schema is the standalone XSD") {
+TEST_CASE("each WSDL's inline schema is the standalone XSD, and both are "
+          "what the built-in contract file describes") {
   for (int v : {1, 2}) {
     INFO("v" << v);
-    auto wsdl = test::read_file(contract_file("usms-v" + std::to_string(v)
-                                              + ".wsdl"));
-    auto xsd = test::read_file(contract_file("usms-v" + std::to_string(v)
-                                             + ".xsd"));
+    auto name = "usms-v" + std::to_string(v);
+    auto wsdl = test::read_file(contract_file(name + ".wsdl"));
+    auto xsd = test::read_file(contract_file(name + ".xsd"));
     CHECK(normalized_schema(wsdl) == normalized_schema(xsd));
-    CHECK(std::string{contract_files::wsdl(v)} == wsdl);
-    CHECK(std::string{contract_files::xsd(v)} == xsd);
     CHECK(wsdl.find("targetNamespace=\"urn:usms:ticket:v" + std::to_string(v)
                     + "\"")
           != std::string::npos);
+    // The shipped files and what the simulator writes from the contract
+    // file say the same, apart from comments and documentation.
+    auto& k = test::builtin(v);
+    CHECK(without_comments(generate_wsdl(k)) == without_comments(wsdl));
+    auto schemas = generate_schemas(k);
+    REQUIRE(schemas.size() == 1);
+    CHECK(without_comments(schemas[0].second) == without_comments(xsd));
+    CHECK(std::string{contract_files::builtin_toml(v)}
+          == test::read_file(contract_file(name + ".toml")));
   }
   // v1 offers only CreateIncident.
-  auto v1 = std::string{contract_files::wsdl(1)};
+  auto v1 = test::read_file(contract_file("usms-v1.wsdl"));
   CHECK(v1.find("CreateIncident") != std::string::npos);
   CHECK(v1.find("CreateTicket") == std::string::npos);
   CHECK(v1.find("QueryTickets") == std::string::npos);
 }
 
-TEST_CASE("the XSD accepts every envelope the codec writes") {
-  validator val;
-  int n = 0;
-  for (auto& c : test::all_calls()) {
-    std::string label = std::string{operation_name(c.op)} + " v"
-                        + std::to_string(c.api_version) + " "
-                        + std::string{to_string(c.type)};
-    for (auto& creds : {credentials{}, credentials{"u", ""},
-                        credentials{"u<", "p&"}}) {
-      auto req = build_request(c, creds);
-      REQUIRE(req.ok());
-      val.add(c.api_version, label + " request " + std::to_string(n++), *req);
+TEST_CASE("the schema accepts every envelope the codec writes, on every "
+          "contract") {
+  for (auto k : test::all_contracts()) {
+    INFO(k->name);
+    validator val{generate_wsdl(*k)};
+    int n = 0;
+    for (auto& c : test::all_calls(*k)) {
+      auto label = test::describe(*k, c);
+      for (auto& creds : {credentials{}, credentials{"u", ""},
+                          credentials{"u<", "p&"}}) {
+        auto req = build_request(*k, c, creds);
+        REQUIRE(req.ok());
+        val.add(label + " request " + std::to_string(n++), *req);
+      }
+      val.add(label + " response",
+              build_response(*k, *k->sent(c.act, c.type), c,
+                             test::sample_answer(*k, c)));
     }
-    val.add(c.api_version, label + " response",
-            build_response(c, test::sample_answer(c)));
-  }
-  call empty_query;
-  empty_query.op = operation::query_tickets;
-  auto req = build_request(empty_query, {});
-  REQUIRE(req.ok());
-  val.add(2, "empty query", *req);
-  val.add(2, "empty query response", build_response(empty_query, answer{}));
-  call empty_update;
-  empty_update.op = operation::update_ticket;
-  empty_update.ticket_id = "X";
-  req = build_request(empty_update, {});
-  REQUIRE(req.ok());
-  val.add(2, "empty update", *req);
-  for (int v : {1, 2})
+    // Operations the gateway does not send answer too (v2's CreateIncident).
+    for (auto& op : k->operations) {
+      call c;
+      c.act = op.act;
+      for (auto t : {ticket_type::problem, ticket_type::change,
+                     ticket_type::incident})
+        if (op.has_type(t))
+          c.type = t;
+      val.add(op.name + " answer",
+              build_response(*k, op, c, test::sample_answer(*k, c)));
+      val.add(op.name + " empty answer", build_response(*k, op, c, {}));
+    }
+    for (auto t :
+         {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
+      if (k->offers(action::query, t)) {
+        call empty_query;
+        empty_query.act = action::query;
+        empty_query.type = t;
+        auto req = build_request(*k, empty_query, {});
+        REQUIRE(req.ok());
+        val.add("empty query", *req);
+      }
+      if (k->offers(action::update, t)) {
+        call empty_update;
+        empty_update.act = action::update;
+        empty_update.type = t;
+        empty_update.ticket_id = "X";
+        auto req = build_request(*k, empty_update, {});
+        REQUIRE(req.ok());
+        val.add("empty update", *req);
+      }
+    }
     for (auto code : {"VALIDATION", "NOT_FOUND", "TRANSITION", "AUTH",
                       "UNSUPPORTED", "UNAVAILABLE"}) {
       fault f{std::string{code} == "UNAVAILABLE", "why <&>", code, "what"};
-      val.add(v, std::string{"fault "} + code, build_fault(v, f));
+      val.add(std::string{"fault "} + code, build_fault(*k, f));
     }
-  CHECK(val.failures() == std::vector<std::string>{});
+    CHECK(val.failures() == std::vector<std::string>{});
+  }
 }
 
 TEST_CASE("the schema check is real: it rejects envelopes off the contract") {
-  validator val;
+  auto& v2 = test::builtin(2);
+  validator val{test::read_file(contract_file("usms-v2.wsdl"))};
   call c;
-  c.op = operation::create_ticket;
   c.type = ticket_type::change;
   c.fields = {{"Summary", "s"}, {"Priority", "3"}};
-  auto good = build_request(c, {});
+  auto good = build_request(v2, c, {});
   REQUIRE(good.ok());
-  REQUIRE(val.errors(2, *good) == "");
+  REQUIRE(val.errors(*good) == "");
   auto replace = [&](std::string from, std::string to) {
     auto s = *good;
     auto at = s.find(from);
     REQUIRE(at != std::string::npos);
     return s.replace(at, from.size(), to);
   };
-  CHECK(val.errors(2, replace(">3<", ">7<")) != "");
-  CHECK(val.errors(2, replace("urn:usms:ticket:v2", "urn:usms:ticket:v1"))
-        != "");
+  CHECK(val.errors(replace(">3<", ">7<")) != "");
+  CHECK(val.errors(replace("urn:usms:ticket:v2", "urn:usms:ticket:v1")) != "");
   // Summary is optional in Ticket (the service requires it on create).
-  CHECK(val.errors(2, replace("<usms:Summary>s</usms:Summary>", "")) == "");
+  CHECK(val.errors(replace("<usms:Summary>s</usms:Summary>", "")) == "");
   // Out of sequence order.
-  CHECK(val.errors(2, replace("<usms:Summary>s</usms:Summary><usms:Priority>"
-                              "3</usms:Priority>",
-                              "<usms:Priority>3</usms:Priority><usms:Summary>"
-                              "s</usms:Summary>"))
+  CHECK(val.errors(replace("<usms:Summary>s</usms:Summary><usms:Priority>"
+                           "3</usms:Priority>",
+                           "<usms:Priority>3</usms:Priority><usms:Summary>"
+                           "s</usms:Summary>"))
         != "");
-  CHECK(val.errors(1, *good) != ""); // v2 operation against the v1 schema
+  // A v2 operation against the v1 schema.
+  validator v1{test::read_file(contract_file("usms-v1.wsdl"))};
+  CHECK(v1.errors(*good) != "");
+  // An example contract's spellings are checked too: ACME's Severity is
+  // P1..P5, not a number.
+  auto& acme = test::example("acme-itsm.toml");
+  validator a{generate_wsdl(acme)};
+  c.type = ticket_type::incident;
+  auto env = build_request(acme, c, {});
+  REQUIRE(env.ok());
+  REQUIRE(a.errors(*env) == "");
+  auto at = env->find(">P3<");
+  REQUIRE(at != std::string::npos);
+  CHECK(a.errors(env->replace(at, 4, ">3<")) != "");
 }
 
 TEST_CASE("zeep loads the WSDL and talks to the codec") {
@@ -261,19 +342,23 @@ TEST_CASE("zeep loads the WSDL and talks to the codec") {
   std::string out;
   auto dir = test::make_temp_dir();
   // Our answers and a fault for zeep to read.
+  auto& v2 = test::builtin(2);
   call create;
-  create.op = operation::create_ticket;
   answer created;
   created.ticket_id = "INC-1 <&>";
-  test::write_file(dir + "/create.xml", build_response(create, created));
+  test::write_file(dir + "/create.xml",
+                   build_response(v2, *v2.sent(create.act, create.type),
+                                  create, created));
   call query;
-  query.op = operation::query_tickets;
+  query.act = action::query;
   query.type = ticket_type::change;
-  auto queried = test::sample_answer(query);
-  test::write_file(dir + "/query.xml", build_response(query, queried));
+  auto queried = test::sample_answer(v2, query);
+  test::write_file(dir + "/query.xml",
+                   build_response(v2, *v2.sent(query.act, query.type), query,
+                                  queried));
   test::write_file(dir + "/fault.xml",
-                   build_fault(2, {false, "bad", "VALIDATION",
-                                   "Summary is required"}));
+                   build_fault(v2, {false, "bad", "VALIDATION",
+                                    "Summary is required"}));
   auto script = R"PY(
 import sys, zeep
 from lxml import etree
@@ -319,9 +404,9 @@ print("zeep ok")
   REQUIRE(rc == 0);
   CHECK(out.find("zeep ok") != std::string::npos);
 
-  auto create_req = parse_request(test::read_file(dir + "/req-create.xml"), 2);
+  auto create_req = parse_request(v2, test::read_file(dir + "/req-create.xml"));
   REQUIRE(create_req.ok());
-  CHECK(create_req->request.op == operation::create_ticket);
+  CHECK(create_req->op->name == "CreateTicket");
   CHECK(create_req->request.type == ticket_type::change);
   CHECK(create_req->request.fields
         == ticket_fields{{"Summary", "St\xC3\xB6rung <&>"},
@@ -332,21 +417,21 @@ print("zeep ok")
   CHECK(create_req->creds->username == "zed");
   CHECK(create_req->creds->password == "pw");
 
-  auto update_req = parse_request(test::read_file(dir + "/req-update.xml"), 2);
+  auto update_req = parse_request(v2, test::read_file(dir + "/req-update.xml"));
   REQUIRE(update_req.ok());
   CHECK(update_req->request.ticket_id == "P-1");
   CHECK(update_req->request.fields == ticket_fields{{"KnownError", "true"}});
   CHECK(update_req->request.work_note == "n");
 
-  auto query_req = parse_request(test::read_file(dir + "/req-query.xml"), 2);
+  auto query_req = parse_request(v2, test::read_file(dir + "/req-query.xml"));
   REQUIRE(query_req.ok());
   CHECK(query_req->request.max_results == 5);
   CHECK(query_req->request.filter == ticket_fields{{"Status", "New"}});
 
   auto incident_req
-    = parse_request(test::read_file(dir + "/req-incident.xml"), 2);
+    = parse_request(v2, test::read_file(dir + "/req-incident.xml"));
   REQUIRE(incident_req.ok());
-  CHECK(incident_req->request.op == operation::create_incident);
+  CHECK(incident_req->op->name == "CreateIncident");
   CHECK(incident_req->request.fields
         == ticket_fields{{"Summary", "s"}, {"Priority", "5"}});
   std::filesystem::remove_all(dir);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,78 +43,118 @@ ticket_fields writable_fields(ticket_type type) {
   return out;
 }
 
-ticket_fields full_ticket(ticket_type type, const std::string& id) {
-  auto out = writable_fields(type);
+ticket_fields full_ticket(const soap::contract& k, ticket_type type,
+                          const std::string& id) {
+  ticket_fields out;
+  for (auto& [name, value] : writable_fields(type)) {
+    auto i = soap::model_field_index(name);
+    if (k.field_tags[static_cast<std::size_t>(i)])
+      out[name] = value;
+  }
   out["TicketId"] = id;
   out["CreatedAt"] = "2026-11-27T09:00:00Z";
   out["UpdatedAt"] = "2026-11-27T09:30:00+02:00";
   return out;
 }
 
-std::vector<soap::call> all_calls() {
-  std::vector<soap::call> out;
-  for (int v : {1, 2}) {
-    soap::call c;
-    c.op = soap::operation::create_incident;
-    c.api_version = v;
-    c.type = ticket_type::incident;
-    for (auto name : {"Summary", "Description", "Priority", "Category",
-                      "AssignmentGroup", "ConfigurationItem",
-                      "ExternalReference", "ReportedBy"})
-      c.fields[name]
-        = sample_value(*field_by_soap_name(name), ticket_type::incident);
-    out.push_back(c);
+std::string contract_path(const std::string& name) {
+  return std::string{USMS_SOURCE_DIR} + "/contract/" + name;
+}
+
+const soap::contract& builtin(int v) {
+  return *soap::builtin_contract(v);
+}
+
+const soap::contract& example(const std::string& file) {
+  static std::map<std::string, std::shared_ptr<const soap::contract>> loaded;
+  auto& c = loaded[file];
+  if (!c) {
+    auto r = soap::load_contract_file(contract_path("examples/" + file));
+    INFO(file);
+    REQUIRE(r.ok());
+    c = *r;
   }
+  return *c;
+}
+
+std::vector<const soap::contract*> all_contracts() {
+  return {&builtin(1), &builtin(2), &example("acme-itsm.toml"),
+          &example("orion-osb.toml")};
+}
+
+std::vector<soap::call> all_calls(const soap::contract& k) {
+  std::vector<soap::call> out;
   for (auto type :
        {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
-    soap::call create;
-    create.op = soap::operation::create_ticket;
-    create.type = type;
-    create.fields = writable_fields(type);
-    out.push_back(create);
-
-    soap::call update;
-    update.op = soap::operation::update_ticket;
-    update.type = type;
-    update.ticket_id = "TKT-<42>&";
-    update.fields = writable_fields(type);
-    update.fields.erase("Summary");
-    update.work_note = "note: " + nasty;
-    out.push_back(update);
-
-    soap::call query;
-    query.op = soap::operation::query_tickets;
-    query.type = type;
-    query.filter = {{"TicketId", "X&1"},
-                    {"Status", std::string{status_values(type).front()}},
-                    {"ExternalReference", "ext-<1>"},
-                    {"ConfigurationItem", "ci \xF0\x9F\x9A\xA8"},
-                    {"AssignmentGroup", "NOC 'B'"},
-                    {"UpdatedSince", "2026-01-01T00:00:00-05:00"}};
-    query.max_results = 25;
-    out.push_back(query);
+    auto keep_carried = [&](const soap::operation& op, ticket_fields fields) {
+      ticket_fields kept;
+      for (auto& [name, value] : fields)
+        if (op.carries(static_cast<std::size_t>(soap::model_field_index(name))))
+          kept[name] = value;
+      return kept;
+    };
+    if (auto op = k.sent(action::create, type)) {
+      soap::call create;
+      create.act = action::create;
+      create.type = type;
+      create.fields = keep_carried(*op, writable_fields(type));
+      out.push_back(create);
+    }
+    if (auto op = k.sent(action::update, type)) {
+      soap::call update;
+      update.act = action::update;
+      update.type = type;
+      update.ticket_id = "TKT-<42>&";
+      update.fields = keep_carried(*op, writable_fields(type));
+      update.fields.erase("Summary");
+      if (op->work_note)
+        update.work_note = "note: " + nasty;
+      out.push_back(update);
+    }
+    if (auto op = k.sent(action::query, type)) {
+      soap::call query;
+      query.act = action::query;
+      query.type = type;
+      ticket_fields filter{
+        {"TicketId", "X&1"},
+        {"Status", std::string{status_values(type).front()}},
+        {"ExternalReference", "ext-<1>"},
+        {"ConfigurationItem", "ci \xF0\x9F\x9A\xA8"},
+        {"AssignmentGroup", "NOC 'B'"},
+        {"UpdatedSince", "2026-01-01T00:00:00-05:00"}};
+      for (auto& [name, value] : filter)
+        if (op->filters_by(
+              static_cast<std::size_t>(soap::model_filter_index(name))))
+          query.filter[name] = value;
+      query.max_results = 25;
+      out.push_back(query);
+    }
   }
   return out;
 }
 
-soap::answer sample_answer(const soap::call& c) {
+soap::answer sample_answer(const soap::contract& k, const soap::call& c) {
   soap::answer a;
-  switch (c.op) {
-    case soap::operation::create_incident:
-    case soap::operation::create_ticket:
+  switch (c.act) {
+    case action::create:
       a.ticket_id = "INC<0001>&'\"";
       break;
-    case soap::operation::update_ticket:
-      a.tickets.push_back(full_ticket(c.type, c.ticket_id));
+    case action::update:
+      a.tickets.push_back(full_ticket(k, c.type, c.ticket_id));
       break;
-    case soap::operation::query_tickets:
+    case action::query:
       a.total_count = 1234;
-      a.tickets.push_back(full_ticket(c.type, "A-1"));
-      a.tickets.push_back(full_ticket(c.type, "A-2"));
+      a.tickets.push_back(full_ticket(k, c.type, "A-1"));
+      a.tickets.push_back(full_ticket(k, c.type, "A-2"));
       a.tickets.back()["Summary"] = std::string(1000, 'x');
       break;
   }
   return a;
+}
+
+std::string describe(const soap::contract& k, const soap::call& c) {
+  return k.name + ": " + std::string{to_string(c.act)} + " "
+         + std::string{to_string(c.type)};
 }
 
 std::string make_temp_dir() {

@@ -22,7 +22,9 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in bin/usms-gateway bin/usms-sim bin/usmsctl \
          share/usms-gateway/usms-gateway.sample.toml \
          share/usms-gateway/web/index.html \
-         share/usms-gateway/contract/usms-v2.wsdl; do
+         share/usms-gateway/contract/usms-v2.wsdl \
+         share/usms-gateway/contract/usms-v2.toml \
+         share/usms-gateway/contract/examples/acme-itsm.toml; do
   [[ -e "$prefix/$f" ]] || fail "$f not installed"
 done
 [[ -n "$(find "$prefix" -name 'usms-gateway.service')" ]] \

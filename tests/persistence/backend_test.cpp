@@ -67,7 +67,7 @@ TEST_CASE("a location opens its backend, and every store works on it",
   CHECK(where.open()->open_operator()->routes().size() == 1);
 }
 
-TEST_CASE("a file path opens SQLite; no location is refused", "[storage]") {
+TEST_CASE("a file path opens SQLite, and no location is refused", "[storage]") {
   test::temp_dir dir;
   auto path = dir.path() + "/gw.db";
   auto storage = storage::open_backend(path);

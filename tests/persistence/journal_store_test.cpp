@@ -125,9 +125,10 @@ TEST_CASE("finishing writes one status row and counts confirmed creates",
   auto r = create_request("r1", "alarm-1");
   j->append(r);
   auto row = j->finish(r, outcome(request_state::succeeded, "INC1"), "");
-  CHECK(row.status == "Succeeded");
-  CHECK(row.ticket_id == "INC1");
-  CHECK(row.row_id > 0);
+  REQUIRE(row);
+  CHECK(row->status == "Succeeded");
+  CHECK(row->ticket_id == "INC1");
+  CHECK(row->row_id > 0);
   CHECK(j->confirmed_creates("alarm-1") == 1);
   CHECK(j->status_count() == 1);
   CHECK(unfinished(*reader).empty());
@@ -136,8 +137,9 @@ TEST_CASE("finishing writes one status row and counts confirmed creates",
   j->append(r2);
   auto failed = j->finish(
       r2, outcome(request_state::failed, "", "USMS rejected it"), "");
-  CHECK(failed.status == "Failed");
-  CHECK(failed.row_id > row.row_id);
+  REQUIRE(failed);
+  CHECK(failed->status == "Failed");
+  CHECK(failed->row_id > row->row_id);
   CHECK(j->confirmed_creates("alarm-2") == 0);
   CHECK(j->status_count() == 2);
   auto back = j->requeue("r2");
@@ -194,7 +196,7 @@ TEST_CASE("failed requests matching a filter go back to the queue",
   CHECK(j->load("s1")->progress.state == request_state::succeeded);
 }
 
-TEST_CASE("a group rolled back leaves nothing; the next one commits",
+TEST_CASE("a group rolled back leaves nothing, and the next one commits",
           "[storage][journal]") {
   USMS_ON_EACH_BACKEND(where);
   auto j = where.open()->open_journal();
@@ -217,7 +219,7 @@ TEST_CASE("a group rolled back leaves nothing; the next one commits",
                                outcome(request_state::succeeded,
                                        "INC" + std::to_string(i)),
                                "")
-                         .row_id);
+                         ->row_id);
   }
   j->commit();
   CHECK(row_ids.size() == 500);

@@ -95,7 +95,7 @@ TEST_CASE("gateways starting at once on an empty database migrate it once",
   CHECK(pg::schema_version(c) == latest());
 }
 
-TEST_CASE("a next step is one more entry; a failing one is rolled back",
+TEST_CASE("a next step is one more entry, and a failing one is rolled back",
           "[migrations][postgres]") {
   if (!test::postgres_available("PostgreSQL migration steps"))
     return;

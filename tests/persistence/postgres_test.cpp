@@ -90,7 +90,7 @@ TEST_CASE("every session runs with synchronous_commit on",
   CHECK(journal->load("r1"));
 }
 
-TEST_CASE("the statements of a group fail together; the next group commits",
+TEST_CASE("the statements of a group fail together, and the next group commits",
           "[postgres][journal]") {
   if (!test::postgres_available("PostgreSQL group commit"))
     return;
@@ -131,7 +131,48 @@ TEST_CASE("text PostgreSQL cannot hold fails its own append only",
   CHECK_FALSE(j->load("bad1"));
 }
 
-TEST_CASE("a lost connection is reopened; readiness follows the database",
+TEST_CASE("a write that sent nothing is taken back alone, one the server "
+          "refused takes its group with it",
+          "[postgres][journal]") {
+  if (!test::postgres_available("PostgreSQL write undo"))
+    return;
+  test::postgres_database db;
+  auto j = storage::open_backend(db.url())->open_journal();
+  j->append(create("r1", "first"));
+  j->begin_write();
+  j->append(create("a", "kept"));
+  j->end_write();
+  j->begin_write();
+  request_outcome bad;
+  bad.state = request_state::failed;
+  bad.reason = "\xff not UTF-8";
+  CHECK_THROWS_AS(j->finish(create("a", "kept"), bad, ""),
+                  storage::storage_error);
+  CHECK(j->undo_write());
+  j->begin_write();
+  j->append(create("b", "kept too"));
+  j->end_write();
+  j->commit();
+  CHECK(j->load("a"));
+  CHECK(j->load("b"));
+  CHECK_FALSE(j->load("a")->outcome);
+  CHECK(j->status_count() == 0);
+
+  j->begin_write();
+  j->append(create("c", "lost with the group"));
+  j->end_write();
+  j->begin_write();
+  // The same id again: refused by the server (seen at the requeue, which
+  // waits for an answer), and the transaction ends with it.
+  j->append(create("r1", "again"));
+  CHECK_THROWS_AS(j->requeue("r1"), storage::storage_error);
+  CHECK_FALSE(j->undo_write());
+  j->rollback();
+  CHECK_FALSE(j->load("c"));
+  j->check_writable();
+}
+
+TEST_CASE("a lost connection is reopened, and readiness follows the database",
           "[postgres][readiness]") {
   if (!test::postgres_available("PostgreSQL reconnects"))
     return;

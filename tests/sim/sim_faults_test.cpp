@@ -131,7 +131,7 @@ TEST_CASE("latency does not block other calls", "[sim][faults]") {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&] {
-      auto r = sim.post(*soap::build_request(some_create(), {}),
+      auto r = sim.post(*soap::build_request(sim.contract(), some_create(), {}),
                         "\"CreateTicket\"");
       if (r.status == 200)
         ++ok;

@@ -5,6 +5,17 @@
 namespace usms::test {
 
 sim_instance::sim_instance(std::vector<std::string> args) {
+  contract_ = soap::builtin_contract(2);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--api-version")
+      contract_ = soap::builtin_contract(std::stoi(args[i + 1]));
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--contract") {
+      auto loaded = soap::load_contract_file(args[i + 1]);
+      INFO(args[i + 1]);
+      REQUIRE(loaded.ok());
+      contract_ = *loaded;
+    }
   args.insert(args.begin(), {"--listen", "127.0.0.1:0"});
   proc_ = child_process::start(bin_path("usms-sim"), std::move(args));
 }
@@ -18,18 +29,19 @@ http_reply sim_instance::post(const std::string& envelope,
   return http_call("POST", soap_url(), envelope, std::move(headers), timeout);
 }
 
-soap_exchange sim_instance::call(const soap::call& c,
-                                 const soap::credentials& creds,
-                                 std::chrono::milliseconds timeout) {
-  auto envelope = soap::build_request(c, creds);
+soap_exchange sim_instance::exchange(const soap::contract& k,
+                                     const soap::operation& op,
+                                     const soap::call& c,
+                                     const soap::credentials& creds,
+                                     std::chrono::milliseconds timeout) {
+  auto envelope = soap::build_request(k, op, c, creds);
+  INFO((envelope ? "" : envelope.error().message));
   REQUIRE(envelope.ok());
   soap_exchange out;
-  out.http = post(*envelope,
-                  "\"" + std::string(soap::operation_name(c.op)) + "\"",
-                  timeout);
+  out.http = post(*envelope, op.soap_action_header, timeout);
   if (!out.http.error.empty())
     return out;
-  auto parsed = soap::parse_response(c.op, c.api_version, out.http.body);
+  auto parsed = soap::parse_response(k, op, c.type, out.http.body);
   if (parsed)
     out.reply = std::move(*parsed);
   else
@@ -37,14 +49,40 @@ soap_exchange sim_instance::call(const soap::call& c,
   return out;
 }
 
-soap_exchange sim_instance::call_raw(soap::operation op, int api_version,
-                                     const std::string& envelope,
+soap_exchange sim_instance::call(const soap::call& c,
+                                 const soap::credentials& creds,
+                                 std::chrono::milliseconds timeout) {
+  auto op = contract_->sent(c.act, c.type);
+  REQUIRE(op);
+  return exchange(*contract_, *op, c, creds, timeout);
+}
+
+soap_exchange sim_instance::call_op(const std::string& name,
+                                    const soap::call& c) {
+  const soap::operation* op = nullptr;
+  for (auto& o : contract_->operations)
+    if (o.name == name)
+      op = &o;
+  INFO(name);
+  REQUIRE(op);
+  return exchange(*contract_, *op, c, {}, std::chrono::seconds(10));
+}
+
+soap_exchange sim_instance::call_as(const soap::contract& k,
+                                    const soap::call& c) {
+  auto op = k.sent(c.act, c.type);
+  REQUIRE(op);
+  return exchange(k, *op, c, {}, std::chrono::seconds(10));
+}
+
+soap_exchange sim_instance::call_raw(action a, const std::string& envelope,
                                      const std::string& soap_action) {
   soap_exchange out;
   out.http = post(envelope, soap_action);
   if (!out.http.error.empty())
     return out;
-  auto parsed = soap::parse_response(op, api_version, out.http.body);
+  auto parsed = soap::parse_response(*contract_, a, ticket_type::incident,
+                                     out.http.body);
   if (parsed)
     out.reply = std::move(*parsed);
   else
@@ -99,27 +137,20 @@ rapidjson::Document sim_instance::set_faults(const std::string& json) {
 
 soap::call create_ticket(ticket_type type, ticket_fields fields) {
   soap::call c;
-  c.op = soap::operation::create_ticket;
-  c.api_version = 2;
+  c.act = action::create;
   c.type = type;
   c.fields = std::move(fields);
   return c;
 }
 
-soap::call create_incident(int api_version, ticket_fields fields) {
-  soap::call c;
-  c.op = soap::operation::create_incident;
-  c.api_version = api_version;
-  c.type = ticket_type::incident;
-  c.fields = std::move(fields);
-  return c;
+soap::call create_incident(ticket_fields fields) {
+  return create_ticket(ticket_type::incident, std::move(fields));
 }
 
 soap::call update_ticket(ticket_type type, std::string id,
                          ticket_fields fields, std::string work_note) {
   soap::call c;
-  c.op = soap::operation::update_ticket;
-  c.api_version = 2;
+  c.act = action::update;
   c.type = type;
   c.ticket_id = std::move(id);
   c.fields = std::move(fields);
@@ -130,8 +161,7 @@ soap::call update_ticket(ticket_type type, std::string id,
 soap::call query_tickets(ticket_type type, ticket_fields filter,
                          int max_results) {
   soap::call c;
-  c.op = soap::operation::query_tickets;
-  c.api_version = 2;
+  c.act = action::query;
   c.type = type;
   c.filter = std::move(filter);
   c.max_results = max_results;

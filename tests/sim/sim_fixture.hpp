@@ -22,8 +22,12 @@ struct soap_exchange {
 
 class sim_instance {
 public:
-  /// Starts `usms-sim --listen 127.0.0.1:0 <args>`.
+  /// Starts `usms-sim --listen 127.0.0.1:0 <args>`; the calls below speak
+  /// the contract it serves (`--contract FILE`, else `--api-version`'s).
   explicit sim_instance(std::vector<std::string> args = {});
+
+  /// The contract the simulator serves.
+  const soap::contract& contract() const { return *contract_; }
 
   const std::string& base_url() const { return proc_->base_url(); }
   std::string soap_url() const { return base_url() + "/usms"; }
@@ -33,15 +37,22 @@ public:
   http_reply post(const std::string& envelope, const std::string& soap_action,
                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  /// Builds `c` with the codec, posts it with a quoted SOAPAction and
-  /// parses the answer.
+  /// Builds `c` with the codec, posts it with the operation's quoted
+  /// SOAPAction and parses the answer.
   soap_exchange call(const soap::call& c, const soap::credentials& creds = {},
                      std::chrono::milliseconds timeout
                      = std::chrono::seconds(10));
 
-  /// Posts a raw envelope for operation `op` and parses the answer.
-  soap_exchange call_raw(soap::operation op, int api_version,
-                         const std::string& envelope,
+  /// The same on the operation named `op` (one the gateway may not send).
+  soap_exchange call_op(const std::string& op, const soap::call& c);
+
+  /// The same in another contract `k` (what a client of that contract
+  /// would send).
+  soap_exchange call_as(const soap::contract& k, const soap::call& c);
+
+  /// Posts a raw envelope and parses the answer as one to `a` on incident
+  /// tickets.
+  soap_exchange call_raw(action a, const std::string& envelope,
                          const std::string& soap_action);
 
   /// GET /admin/stats, parsed.
@@ -51,20 +62,25 @@ public:
   rapidjson::Document set_faults(const std::string& json);
 
 private:
+  soap_exchange exchange(const soap::contract& k, const soap::operation& op,
+                         const soap::call& c, const soap::credentials& creds,
+                         std::chrono::milliseconds timeout);
+
   std::unique_ptr<child_process> proc_;
+  std::shared_ptr<const soap::contract> contract_;
 };
 
-/// A CreateTicket (v2) call.
+/// A create of `type` (CreateTicket in v2).
 soap::call create_ticket(ticket_type type, ticket_fields fields);
 
-/// A CreateIncident call in `api_version`'s namespace.
-soap::call create_incident(int api_version, ticket_fields fields);
+/// A create of an incident (CreateIncident in v1).
+soap::call create_incident(ticket_fields fields);
 
-/// An UpdateTicket call.
+/// An update (UpdateTicket in v2).
 soap::call update_ticket(ticket_type type, std::string id,
                          ticket_fields fields, std::string work_note = {});
 
-/// A QueryTickets call.
+/// A query (QueryTickets in v2).
 soap::call query_tickets(ticket_type type, ticket_fields filter,
                          int max_results);
 

@@ -25,7 +25,8 @@ TEST_CASE("incidents are created, updated and queried", "[sim][soap]") {
                             {"ExternalReference", "alarm-1"}}));
   auto id = require_ok(created).ticket_id;
   CHECK(id == "INC0000001");
-  auto second = sim.call(create_incident(2, {{"Summary", "second"}}));
+  auto second = sim.call_op("CreateIncident",
+                            create_incident({{"Summary", "second"}}));
   CHECK(require_ok(second).ticket_id == "INC0000002");
 
   auto updated = sim.call(update_ticket(
@@ -169,7 +170,7 @@ TEST_CASE("MaxResults caps the page, TotalCount counts every match",
   CHECK(require_ok(future).total_count == 0);
 
   auto zero = sim.call_raw(
-    soap::operation::query_tickets, 2,
+    action::query,
     raw_envelope(2, "<u:QueryTicketsRequest><u:TicketType>Incident</u:TicketType>"
                     "<u:Filter/><u:MaxResults>0</u:MaxResults>"
                     "</u:QueryTicketsRequest>"),
@@ -189,18 +190,19 @@ TEST_CASE("work notes are accepted on updates", "[sim][soap]") {
 
 TEST_CASE("a v1 simulator offers CreateIncident only", "[sim][soap]") {
   sim_instance sim({"--api-version", "1"});
-  auto created = sim.call(create_incident(1, {{"Summary", "v1 incident"},
+  auto created = sim.call(create_incident({{"Summary", "v1 incident"},
                                               {"Priority", "1"},
                                               {"ExternalReference", "r1"}}));
   CHECK(require_ok(created).ticket_id == "INC0000001");
   // v2 operations, built as a v2 gateway would send them.
-  auto v2 = sim.call(create_ticket(ticket_type::change, {{"Summary", "c"}}));
+  auto v2 = sim.call_as(*soap::builtin_contract(2),
+                        create_ticket(ticket_type::change, {{"Summary", "c"}}));
   INFO(v2.http.body);
   CHECK(v2.http.status == 500);
   CHECK(v2.http.body.find("UNSUPPORTED") != std::string::npos);
   // Parsed as a v1 answer (a v1 client knows no UpdateTicket answer).
   auto raw = sim.call_raw(
-    soap::operation::create_incident, 1,
+    action::create,
     raw_envelope(1, "<u:UpdateTicketRequest><u:TicketType>Incident"
                     "</u:TicketType><u:TicketId>INC0000001</u:TicketId>"
                     "<u:Ticket/></u:UpdateTicketRequest>"),
@@ -214,25 +216,23 @@ TEST_CASE("a v1 simulator offers CreateIncident only", "[sim][soap]") {
 TEST_CASE("a v2 simulator offers CreateIncident in the v2 namespace",
           "[sim][soap]") {
   sim_instance sim;
-  CHECK(require_ok(sim.call(create_incident(2, {{"Summary", "x"}})))
-          .ticket_id
-        == "INC0000001");
+  auto r = sim.call_op("CreateIncident", create_incident({{"Summary", "x"}}));
+  CHECK(require_ok(r).ticket_id == "INC0000001");
 }
 
 TEST_CASE("SOAPAction may be quoted, bare or absent, but must agree",
           "[sim][soap]") {
   sim_instance sim;
   auto envelope = soap::build_request(
-    create_ticket(ticket_type::incident, {{"Summary", "x"}}), {});
+    sim.contract(), create_ticket(ticket_type::incident, {{"Summary", "x"}}),
+    {});
   REQUIRE(envelope.ok());
   for (std::string action : {"\"CreateTicket\"", "CreateTicket", ""}) {
     INFO("SOAPAction: " << action);
-    auto r = sim.call_raw(soap::operation::create_ticket, 2, *envelope,
-                          action);
+    auto r = sim.call_raw(action::create, *envelope, action);
     CHECK_FALSE(require_ok(r).ticket_id.empty());
   }
-  auto wrong = sim.call_raw(soap::operation::create_ticket, 2, *envelope,
-                            "\"QueryTickets\"");
+  auto wrong = sim.call_raw(action::create, *envelope, "\"QueryTickets\"");
   require_fault(wrong, false, "VALIDATION");
   CHECK(sim.stats()["tickets"].GetUint64() == 3);
 }
@@ -241,7 +241,7 @@ TEST_CASE("invalid requests get Client VALIDATION faults", "[sim][soap]") {
   sim_instance sim;
   auto create = [&](const std::string& type, const std::string& ticket) {
     return sim.call_raw(
-      soap::operation::create_ticket, 2,
+      action::create,
       raw_envelope(2, "<u:CreateTicketRequest><u:TicketType>" + type
                         + "</u:TicketType><u:Ticket>" + ticket
                         + "</u:Ticket></u:CreateTicketRequest>"),
@@ -276,8 +276,7 @@ TEST_CASE("invalid requests get Client VALIDATION faults", "[sim][soap]") {
                   false, "VALIDATION");
   }
   SECTION("not XML") {
-    auto r = sim.call_raw(soap::operation::create_ticket, 2, "not xml <",
-                          "\"CreateTicket\"");
+    auto r = sim.call_raw(action::create, "not xml <", "\"CreateTicket\"");
     require_fault(r, false, "VALIDATION");
   }
   CHECK(sim.stats()["tickets"].GetUint64() == 0);

@@ -2,9 +2,11 @@
 """Interop: zeep (python3-zeep, a SOAP stack nobody here wrote) loads the
 WSDL from a running usms-sim and calls every operation.
 
-Usage: /usr/bin/python3 zeep_interop.py BIN_DIR
-Starts BIN_DIR/usms-sim on 127.0.0.1:0 (v2, v2 with credentials, v1),
-waits for its "listening on" line, runs the calls, stops it.
+Usage: /usr/bin/python3 zeep_interop.py BIN_DIR SOURCE_DIR
+Starts BIN_DIR/usms-sim on 127.0.0.1:0 (v2, v2 with credentials, v1, and
+the example contracts of SOURCE_DIR/contract/examples with the WSDL the
+simulator writes for them), waits for its "listening on" line, runs the
+calls, stops it.
 """
 
 import json
@@ -210,17 +212,102 @@ def v1_operations(bin_dir):
               "v1 create counted")
 
 
+def fault_detail(call, ns, element):
+    """The text of {ns}element in a call's fault detail (None: no fault)."""
+    try:
+        call()
+    except Fault as f:
+        node = f.detail.find(".//{%s}%s" % (ns, element)) \
+            if f.detail is not None else None
+        return node.text if node is not None else ""
+    return None
+
+
+def acme_contract(bin_dir, examples):
+    """ACME: one operation per type, fields directly in the requests, its
+    own element names and spellings, faults in a namespace of their own."""
+    with Sim(bin_dir, "--contract", examples + "/acme-itsm.toml") as sim:
+        client = zeep.Client(sim.url + "/usms?wsdl")
+        svc = client.service
+        ops = set(client.wsdl.bindings[
+            list(client.wsdl.bindings)[0]]._operations)
+        check(len(ops) == 9 and "FindProblems" in ops,
+              "ACME's WSDL offers its nine operations")
+        inc = ticket_id(svc.CreateIncident(
+            Title="Störung", Severity="P2", CI="rtr-1",
+            CorrelationRef="zeep-a1"))
+        check(inc.startswith("INC"), "CreateIncident -> " + inc)
+        t = svc.UpdateIncident(Number=inc, State="WORK_IN_PROGRESS",
+                               Owner="alice", Journal="taken")
+        check(t["Number"] == inc and t["State"] == "WORK_IN_PROGRESS"
+              and t["Title"] == "Störung" and t["Severity"] == "P2",
+              "UpdateIncident answers the ticket in ACME's spellings")
+        prb = ticket_id(svc.CreateProblem(Title="flaps", KnownErrorFlag="Y",
+                                          CorrelationRef="zeep-a2"))
+        q = svc.FindProblems(CorrelationRef="zeep-a2", Max=5)
+        check(q["Matches"] == 1 and q["Problem"][0]["Number"] == prb
+              and q["Problem"][0]["KnownErrorFlag"] == "Y",
+              "FindProblems by CorrelationRef")
+        code = fault_detail(lambda: svc.UpdateChange(
+            Number="CHG0009999", Risk="High"), "urn:acme:faults", "Code")
+        check(code == "E-MISSING", "unknown ticket -> fault E-MISSING: %r"
+              % code)
+        stats = sim.stats()
+        check(stats["calls"] == {"CreateIncident": 1, "UpdateIncident": 1,
+                                 "CreateProblem": 1, "FindProblems": 1,
+                                 "UpdateChange": 1},
+              "counted by ACME's operation names: %r" % stats["calls"])
+
+
+def orion_contract(bin_dir, examples):
+    """Orion: v2's shape with other names, the query in a second
+    namespace, fault codes of its own."""
+    with Sim(bin_dir, "--contract", examples + "/orion-osb.toml",
+             "--user", "gw") as sim:
+        client = zeep.Client(sim.url + "/usms?wsdl",
+                             wsse=UsernameToken("gw", ""))
+        svc = client.service
+        chg = ticket_id(svc.CreateRecord(
+            RecordClass="CHG",
+            Record={"ShortText": "swap card", "Kind": "expedited",
+                    "SourceRef": "zeep-o1"}))
+        check(chg.startswith("CHG"), "CreateRecord -> " + chg)
+        t = svc.ChangeRecord(RecordId=chg, RecordClass="CHG",
+                             Changes={"Lifecycle": "30-Approved"},
+                             Comment="approved")
+        check(t["RecordId"] == chg and t["Lifecycle"] == "30-Approved"
+              and t["Kind"] == "expedited",
+              "ChangeRecord answers the record in Orion's spellings")
+        q = svc.SearchRecords(RecordClass="CHG", PageSize=5,
+                              Criteria={"SourceRef": "zeep-o1"})
+        check(q["Hits"] == 1 and q["Record"][0]["RecordId"] == chg,
+              "SearchRecords (second namespace) by SourceRef")
+        code = fault_detail(lambda: svc.ChangeRecord(
+            RecordId="INC0009999", RecordClass="INC", Changes={}),
+            "http://orion.example.net/osb/ticketing/v3", "Code")
+        check(code == "NO_SUCH_RECORD",
+              "unknown record -> fault NO_SUCH_RECORD: %r" % code)
+        anon = zeep.Client(sim.url + "/usms?wsdl")
+        code = fault_detail(lambda: anon.service.CreateRecord(
+            RecordClass="INC", Record={"ShortText": "x"}),
+            "http://orion.example.net/osb/ticketing/v3", "Code")
+        check(code == "ACCESS_DENIED", "no UsernameToken -> ACCESS_DENIED")
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__)
         return 2
     bin_dir = sys.argv[1]
+    examples = os.path.join(sys.argv[2], "contract", "examples")
     # The simulator is on loopback: never go through a configured proxy.
     for var in ("NO_PROXY", "no_proxy"):
         os.environ[var] = "127.0.0.1,localhost"
     v2_operations(bin_dir)
     v2_credentials(bin_dir)
     v1_operations(bin_dir)
+    acme_contract(bin_dir, examples)
+    orion_contract(bin_dir, examples)
     print("zeep interop: all checks passed")
     return 0
 

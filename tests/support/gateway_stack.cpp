@@ -71,6 +71,8 @@ gateway_stack::gateway_stack(stack_options opts)
   }
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0", "--api-version",
                                     std::to_string(opts_.api_version)};
+  if (!opts_.contract.empty())
+    sim_args.insert(sim_args.end(), {"--contract", opts_.contract});
   sim_args.insert(sim_args.end(), opts_.sim_args.begin(), opts_.sim_args.end());
   sim_ = child_process::start(bin_path("usms-sim"), std::move(sim_args), {},
                               tmp_.path());
@@ -92,6 +94,8 @@ void gateway_stack::start_gateway(const std::vector<std::string>& extra_args) {
   // A --db flag would win over the environment's storage.url.
   if (!pg_)
     args.insert(args.end(), {"--db", db_path()});
+  if (!opts_.contract.empty())
+    args.insert(args.end(), {"--contract", opts_.contract});
   args.insert(args.end(), opts_.gateway_args.begin(), opts_.gateway_args.end());
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   gw_.reset();
@@ -218,6 +222,54 @@ gateway_stack::status_rows(const std::string& request_id) {
   return out;
 }
 
+int64_t gateway_stack::status_total(const std::string& filters) {
+  auto doc = json("GET", "/api/v1/status?limit=1"
+                           + (filters.empty() ? "" : "&" + filters));
+  return json_int(doc, "total");
+}
+
+bool gateway_stack::wait_drained(std::chrono::milliseconds timeout) {
+  return wait_until(
+    [&] {
+      auto r = call("GET", "/api/v1/requests?limit=1");
+      return r.status == 200 && json_int(parse_json(r.body), "total") == 0;
+    },
+    timeout);
+}
+
+rapidjson::Document gateway_stack::usms() {
+  return json("GET", "/api/v1/usms");
+}
+
+rapidjson::Document
+gateway_stack::wait_usms(const std::vector<std::string>& states,
+                         std::chrono::milliseconds timeout,
+                         std::vector<std::string>* seen) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto doc = usms();
+    auto state = json_string(doc, "state");
+    if (seen && (seen->empty() || seen->back() != state))
+      seen->push_back(state);
+    if (std::find(states.begin(), states.end(), state) != states.end()
+        || std::chrono::steady_clock::now() >= deadline)
+      return doc;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+double gateway_stack::metric(const std::string& series) {
+  auto r = call("GET", "/metrics");
+  REQUIRE(r.status == 200);
+  // A sample line is the series, one space, the value.
+  auto prefix = "\n" + series + " ";
+  auto text = "\n" + r.body;
+  auto at = text.find(prefix);
+  if (at == std::string::npos)
+    return -1;
+  return std::stod(text.substr(at + prefix.size()));
+}
+
 std::vector<recorded_answer> gateway_stack::answers() const {
   std::lock_guard<std::mutex> guard(answers_mtx_);
   return answers_;
@@ -254,6 +306,19 @@ int64_t gateway_stack::sim_calls(const std::string& op) {
 int64_t gateway_stack::sim_creates(const std::string& ref) {
   auto doc = sim_stats();
   return json_int(doc["creates_by_external_reference"], ref.c_str(), 0);
+}
+
+int64_t gateway_stack::sim_faults(const std::string& kind) {
+  auto doc = sim_stats();
+  return json_int(doc["faults_injected"], kind.c_str(), 0);
+}
+
+void gateway_stack::freeze_sim() {
+  sim_->send_signal(SIGSTOP);
+}
+
+void gateway_stack::thaw_sim() {
+  sim_->send_signal(SIGCONT);
 }
 
 } // namespace usms::test

@@ -51,6 +51,9 @@ enum class stack_storage {
 struct stack_options {
   /// USMS API version of both the simulator and the gateway.
   int api_version = 2;
+  /// A contract file both serve and speak (`--contract`), winning over
+  /// `api_version`; empty: the built-in contract of `api_version`.
+  std::string contract;
   /// Extra simulator flags (`--latency 300ms`, `--user U --password P`).
   std::vector<std::string> sim_args;
   /// Gateway settings as environment: "USMS_GW_KEY=value" replaces the
@@ -140,6 +143,25 @@ public:
 
   /// The status-table rows of `request_id`, newest first.
   std::vector<status_row> status_rows(const std::string& request_id);
+  /// `total` of `GET /api/v1/status?FILTERS` (e.g. "status=Failed").
+  int64_t status_total(const std::string& filters = {});
+  /// Polls `GET /api/v1/requests` until no request is unfinished; false
+  /// after `timeout`.
+  bool wait_drained(std::chrono::milliseconds timeout);
+
+  /// `GET /api/v1/usms`, parsed.
+  rapidjson::Document usms();
+  /// Polls `GET /api/v1/usms` every 20 ms until its state is one of
+  /// `states`; returns the last object (check its state: it is not one of
+  /// them after `timeout`). With `seen`, every state read is appended to
+  /// it unless it repeats the last one there.
+  rapidjson::Document wait_usms(const std::vector<std::string>& states,
+                                std::chrono::milliseconds timeout
+                                = std::chrono::seconds(20),
+                                std::vector<std::string>* seen = nullptr);
+  /// The value of one series of `GET /metrics`, named as it is written
+  /// there (`usms_gateway_usms_state{state="down"}`); -1 when absent.
+  double metric(const std::string& series);
 
   /// Every answer the gateway gave through `call()` so far.
   std::vector<recorded_answer> answers() const;
@@ -159,6 +181,14 @@ public:
   int64_t sim_calls(const std::string& op);
   /// creates_by_external_reference[ref] (0 when absent).
   int64_t sim_creates(const std::string& ref);
+  /// faults_injected[kind] from /admin/stats (`down`, `server_fault`, ...).
+  int64_t sim_faults(const std::string& kind);
+  /// SIGSTOP: the simulator freezes; connections are still accepted by the
+  /// kernel, but nothing is answered until `thaw_sim()`. Do not call the
+  /// simulator meanwhile.
+  void freeze_sim();
+  /// SIGCONT: the simulator carries on where it stopped.
+  void thaw_sim();
 
   // --- the shared directory ------------------------------------------------
 

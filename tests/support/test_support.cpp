@@ -33,6 +33,22 @@ const std::string& temp_dir::path() const {
   return path_;
 }
 
+std::string take_http_answer(std::string& bytes) {
+  auto head_end = bytes.find("\r\n\r\n");
+  if (head_end == std::string::npos)
+    return {};
+  std::size_t length = 0;
+  auto at = bytes.find("\r\nContent-Length: ");
+  if (at != std::string::npos && at < head_end)
+    length = std::stoul(bytes.substr(at + 18));
+  auto size = head_end + 4 + length;
+  if (bytes.size() < size)
+    return {};
+  auto answer = bytes.substr(0, size);
+  bytes.erase(0, size);
+  return answer;
+}
+
 bool wait_until(const std::function<bool()>& pred,
                 std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

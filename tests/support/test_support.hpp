@@ -89,6 +89,11 @@ private:
   std::string path_;
 };
 
+/// Takes one whole HTTP answer (its head and Content-Length bytes of body)
+/// off the front of `bytes` read from a connection; empty, and `bytes`
+/// untouched, while it is not complete yet.
+std::string take_http_answer(std::string& bytes);
+
 /// Polls `pred` every 20ms until true or timeout; returns the last value.
 bool wait_until(const std::function<bool()>& pred,
                 std::chrono::milliseconds timeout);

@@ -16,6 +16,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "tests/support/test_support.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 
@@ -82,13 +83,32 @@ public:
     }
   }
 
+  /// Reads one answer (head and Content-Length bytes of body) and keeps
+  /// what follows for the next call; empty when the peer closed first.
+  std::string read_answer() {
+    std::string answer;
+    while ((answer = usms::test::take_http_answer(pending_)).empty())
+      if (!read_more())
+        return {};
+    return answer;
+  }
+
   tcp::socket& socket() {
     return socket_;
   }
 
 private:
+  bool read_more() {
+    char buf[4096];
+    boost::system::error_code ec;
+    auto n = socket_.read_some(boost::asio::buffer(buf), ec);
+    pending_.append(buf, n);
+    return !ec;
+  }
+
   boost::asio::io_context ioc_;
   tcp::socket socket_;
+  std::string pending_;
 };
 
 /// A port nobody listens on (bound, then released).

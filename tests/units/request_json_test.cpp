@@ -32,10 +32,10 @@ TEST_CASE("a create maps snake_case fields to SOAP names") {
   CHECK(r.fields.at("ConfigurationItem") == "olt-17");
   assign_identity(r); // what the intake adds when it admits the request
   CHECK(r.external_reference == "alarm-8812");
-  auto c = make_call(r, 2, 100);
-  CHECK(c.op == soap::operation::create_ticket);
+  auto c = make_call(r, 100);
+  CHECK(c.act == action::create);
+  CHECK(c.type == ticket_type::incident);
   CHECK(c.fields.at("ExternalReference") == "alarm-8812");
-  CHECK(make_call(r, 1, 100).op == soap::operation::create_incident);
 }
 
 TEST_CASE("validation errors name the field") {
@@ -81,7 +81,7 @@ TEST_CASE("validation errors name the field") {
 }
 
 TEST_CASE("API v1 accepts only creating incidents") {
-  intake_rules v1{1, 100};
+  intake_rules v1{soap::builtin_contract(1).get(), 100};
   CHECK(std::holds_alternative<ticket_request>(
     parse_create("incident", R"({"fields": {"summary": "x"}})", v1)));
   CHECK(error_of(parse_create("change", R"({"fields": {"summary": "x"}})", v1))
@@ -101,11 +101,11 @@ TEST_CASE("API v1 accepts only creating incidents") {
 
 TEST_CASE("a query caps its limit at the query limit") {
   auto p = parse_query("problem", {{"status", "Investigating"}, {"limit", "500"}},
-                       {2, 100});
+                       {nullptr, 100});
   REQUIRE(std::holds_alternative<ticket_request>(p));
   auto& r = std::get<ticket_request>(p);
   CHECK(r.filter.at("Status") == "Investigating");
-  CHECK(make_call(r, 2, 100).max_results == 100);
+  CHECK(make_call(r, 100).max_results == 100);
   CHECK(error_of(parse_query("problem", {{"status", "Bogus"}}, {}))->field
         == "status");
   CHECK(error_of(parse_query("problem", {{"colour", "red"}}, {}))->field
@@ -132,4 +132,40 @@ TEST_CASE("the request view carries the outcome") {
         != std::string::npos);
   CHECK(json.find(R"("finished_at":"2023-11-14T22:13:20.123Z")")
         != std::string::npos);
+}
+
+TEST_CASE("what the contract does not carry is refused with 422, naming "
+          "the field") {
+  auto loaded = soap::load_contract_file(std::string{USMS_SOURCE_DIR}
+                                         + "/contract/examples/orion-osb.toml");
+  REQUIRE(loaded.ok());
+  intake_rules orion{loaded->get(), 100};
+  // Orion has no Impact, and filters by a few elements only.
+  auto p = parse_create("change",
+                        R"({"fields": {"summary": "x", "impact": 2}})", orion);
+  auto e = error_of(p);
+  REQUIRE(e);
+  CHECK(e->status == 422);
+  CHECK(e->code == "unsupported_by_usms_api");
+  CHECK(e->field == "fields.impact");
+  CHECK(e->message == "impact is not supported by Orion Service Bus");
+  p = parse_query("incident", {{"configuration_item", "sw"}}, orion);
+  e = error_of(p);
+  REQUIRE(e);
+  CHECK(e->status == 422);
+  CHECK(e->field == "configuration_item");
+  CHECK(std::holds_alternative<ticket_request>(
+    parse_query("incident", {{"external_reference", "r"}}, orion)));
+  CHECK(std::holds_alternative<ticket_request>(parse_update(
+    "problem", "PRB1", R"({"work_note": "n", "fields": {"priority": 1}})",
+    orion)));
+
+  // v1: the message says what the contract offers.
+  intake_rules v1{soap::builtin_contract(1).get(), 100};
+  p = parse_query("incident", {}, v1);
+  e = error_of(p);
+  REQUIRE(e);
+  CHECK(e->message == "querying incident tickets is not supported by the "
+                      "USMS contract USMS API v1 (it offers create "
+                      "incident)");
 }
