@@ -41,8 +41,16 @@ std::string serial_key(const ticket_request& req) {
                                             : "x:" + req.external_reference;
     case action::update:
       return "t:" + std::string{to_string(req.type)} + ":" + req.ticket_id;
-    case action::query:
+    case action::query: {
+      // A query for one ticket waits for that ticket's earlier writes, so
+      // it reads what was asked before it; a broad query does not wait.
+      if (auto id = req.filter.find("TicketId"); id != req.filter.end())
+        return "t:" + std::string{to_string(req.type)} + ":" + id->second;
+      if (auto ref = req.filter.find("ExternalReference");
+          ref != req.filter.end())
+        return "x:" + ref->second;
       break;
+    }
   }
   return {};
 }

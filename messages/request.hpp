@@ -108,7 +108,8 @@ struct index_row {
 };
 
 /// The key of the requests that must run one at a time, in order: a
-/// create's ExternalReference, an update's ticket; empty for queries.
+/// create's ExternalReference, an update's ticket, and for a query the
+/// ticket or ExternalReference it filters by; empty for a broad query.
 std::string serial_key(const ticket_request& req);
 
 /// Unix time in milliseconds (system clock).

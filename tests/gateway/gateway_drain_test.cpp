@@ -93,7 +93,13 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
           "request_id"));
   }
   auto last_query = query(env, "limit=100");
-  auto backlog = static_cast<int64_t>(2 + updates.size() + creates.size());
+  // Queued after every update: a query for one ticket, which waits behind
+  // that ticket's writes.
+  std::vector<std::string> ticket_queries;
+  for (auto& t : tickets)
+    ticket_queries.push_back(query(env, "ticket_id=" + t));
+  auto backlog = static_cast<int64_t>(2 + ticket_queries.size()
+                                      + updates.size() + creates.size());
 
   // Paused: nothing goes to USMS; everything is held.
   std::this_thread::sleep_for(300ms);
@@ -148,6 +154,13 @@ TEST_CASE("a held backlog drains writes first, oldest first, one ticket's "
   auto all = static_cast<int64_t>(tickets.size() + creates.size());
   CHECK(json_int(first, "total_count") == all);
   CHECK(json_int(last, "total_count") == all);
+  // A query for one ticket saw all of that ticket's updates before it.
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    auto answer = env.json("GET", "/api/v1/requests/" + ticket_queries[i]);
+    INFO(tickets[i]);
+    REQUIRE(json_string(answer, "state") == "succeeded");
+    CHECK(priority_in(answer, tickets[i]) == 4);
+  }
   // The last update of each ticket is the one that stays.
   auto now = env.json("GET", "/api/v1/tickets/incident?limit=100&wait=10");
   for (auto& t : tickets) {

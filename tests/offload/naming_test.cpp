@@ -70,7 +70,7 @@ TEST_CASE("file names follow the offload zone, its day and its clock changes",
         == "2024_10_27/Offload_03_1h.csv");
 }
 
-TEST_CASE("unknown zones are refused; empty means the host's zone",
+TEST_CASE("unknown zones are refused, empty means the host's zone",
           "[offload][naming]") {
   CHECK_FALSE(resolve_zone("Mars/Olympus_Mons"));
   auto host = resolve_zone("");

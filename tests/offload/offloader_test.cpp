@@ -165,7 +165,7 @@ TEST_CASE("a zone change at run time renames the next files", "[offload]") {
 }
 
 TEST_CASE("CSV reads back to exactly the rows removed (guard off: byte for "
-          "byte; on: the documented ' prefix)",
+          "byte, on: the documented ' prefix)",
           "[offload][python]") {
   for (bool guard : {false, true}) {
     bench b;

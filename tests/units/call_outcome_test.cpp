@@ -69,8 +69,8 @@ TEST_CASE("outcome: reset or timeout after sending is ambiguous and a "
   }
 }
 
-TEST_CASE("outcome: 429 is not processed and neutral; 503 not processed and "
-          "a failure; Retry-After pauses") {
+TEST_CASE("outcome: 429 is not processed and neutral, 503 not processed and "
+          "a failure, Retry-After pauses") {
   auto r = http(429);
   auto o = classify(r);
   check(o, outcome_class::not_processed, health_signal::neutral);
@@ -94,7 +94,7 @@ TEST_CASE("outcome: 429 is not processed and neutral; 503 not processed and "
 }
 
 TEST_CASE("outcome: HTTP 500 without a SOAP fault is ambiguous and a "
-          "failure; with a Server fault it depends on the code") {
+          "failure, with a Server fault it depends on the code") {
   check(classify(http(500)), outcome_class::ambiguous,
         health_signal::failure);
   check(classify(http(502)), outcome_class::ambiguous,

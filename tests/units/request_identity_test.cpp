@@ -43,3 +43,35 @@ TEST_CASE("updates and queries get no ExternalReference") {
     CHECK(r.external_reference.empty());
   }
 }
+
+TEST_CASE("serial keys: a create's reference, an update's ticket, and a "
+          "query for one ticket waits behind that ticket's writes") {
+  ticket_request create;
+  create.act = action::create;
+  create.type = ticket_type::incident;
+  create.external_reference = "alarm-1";
+  CHECK(serial_key(create) == "x:alarm-1");
+
+  ticket_request update;
+  update.act = action::update;
+  update.type = ticket_type::incident;
+  update.ticket_id = "INC0000042";
+  CHECK(serial_key(update) == "t:incident:INC0000042");
+
+  ticket_request by_ticket;
+  by_ticket.act = action::query;
+  by_ticket.type = ticket_type::incident;
+  by_ticket.filter["TicketId"] = "INC0000042";
+  CHECK(serial_key(by_ticket) == serial_key(update));
+
+  ticket_request by_reference;
+  by_reference.act = action::query;
+  by_reference.type = ticket_type::incident;
+  by_reference.filter["ExternalReference"] = "alarm-1";
+  CHECK(serial_key(by_reference) == serial_key(create));
+
+  ticket_request broad;
+  broad.act = action::query;
+  broad.filter["Status"] = "New";
+  CHECK(serial_key(broad).empty());
+}
