@@ -3,7 +3,9 @@
 #include <atomic>
 #include <memory>
 
+#include "actors/cluster_board.hpp"
 #include "actors/handles.hpp"
+#include "actors/request_identity.hpp"
 #include "actors/usms_board.hpp"
 #include "caf/typed_actor.hpp"
 
@@ -20,6 +22,13 @@ struct intake_deps {
   std::shared_ptr<const std::atomic<bool>> routes_configured;
   /// Where the intake publishes how many requests are held.
   std::shared_ptr<usms_board> board;
+  /// This instance in the cluster: where the intake publishes how many
+  /// requests it works on and reads the cluster's backlog; null when the
+  /// storage is this instance's alone.
+  std::shared_ptr<cluster_board> cluster;
+  /// The requests come from the cluster member's claims (shared storage),
+  /// not from resuming the journal's unfinished requests at start.
+  bool claims_from_cluster = false;
 };
 
 /// Spawns the intake: it journals each request before acknowledging it,
@@ -32,17 +41,5 @@ struct intake_deps {
 /// soap.give_up_after, and answers `?wait=` callers.
 intake_actor spawn_intake(caf::actor_system& sys, intake_deps deps,
                           pipeline_settings settings);
-
-/// A new request id: time-ordered, unique within this process and across
-/// restarts (milliseconds since the epoch, then a sequence number).
-std::string make_request_id();
-
-/// Fills in what admission decides when `req` does not carry it yet: a new
-/// id (make_request_id), the acceptance time (now), and for a create the
-/// ExternalReference USMS stores with the ticket, by which a lookup finds
-/// it after an ambiguous answer: the correlation id, else the request id.
-/// The intake calls it for every request it admits; the HTTP API calls it
-/// first so that its 202 answer shows the values the journal will hold.
-void assign_identity(ticket_request& req);
 
 } // namespace usms

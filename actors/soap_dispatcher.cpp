@@ -47,6 +47,8 @@ struct dispatcher_state {
   soap_sender sender;
   usms_health health{health_settings{}, now_ms()};
   std::shared_ptr<usms_board> board;
+  /// This instance's lease in the cluster; null when it is alone.
+  std::shared_ptr<const cluster_board> lease;
   /// Told of every change of USMS status (the intake).
   caf::actor listener;
   int in_flight = 0;
@@ -240,11 +242,24 @@ void step(self_ptr self) {
     schedule_tick(self, now + ramp_step_ms);
 }
 
+/// The answer to a call the lease does not allow: not sent, so the request
+/// is tried again later (by whoever owns it then).
+call_result not_sent_without_lease() {
+  call_result r;
+  r.kind = call_result_kind::transport;
+  r.request_sent = false;
+  r.error = "not sent: this instance's lease on its requests is about to "
+            "expire or was lost";
+  return r;
+}
+
 dispatcher_impl::behavior_type
 soap_dispatcher(self_ptr self, dispatcher_settings settings,
-                soap_sender sender, std::shared_ptr<usms_board> board) {
+                soap_sender sender, std::shared_ptr<usms_board> board,
+                std::shared_ptr<const cluster_board> lease) {
   auto& st = self->state;
   st.board = std::move(board);
+  st.lease = std::move(lease);
   st.apply(std::move(settings));
   st.sender = std::move(sender);
   st.publish(false);
@@ -268,9 +283,20 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
     },
     [=](dispatch_atom, const soap::call& c) -> caf::result<call_result> {
       auto& st = self->state;
-      auto rp = self->make_response_promise<call_result>();
       bool probe = st.probe_slot_granted;
       st.probe_slot_granted = false;
+      // The last check before the bytes leave: an instance whose lease ran
+      // out (it was paused) may have had this request taken over.
+      if (st.lease && !st.lease->may_send()) {
+        st.in_flight = std::max(0, st.in_flight - 1);
+        if (probe) {
+          st.health.probe_abandoned(now_ms());
+          st.publish(true);
+        }
+        step(self);
+        return not_sent_without_lease();
+      }
+      auto rp = self->make_response_promise<call_result>();
       send_call(self, c, rp, probe);
       return rp;
     },
@@ -345,12 +371,12 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
 
 } // namespace
 
-dispatcher_actor spawn_soap_dispatcher(caf::actor_system& sys,
-                                       dispatcher_settings settings,
-                                       soap_sender sender,
-                                       std::shared_ptr<usms_board> board) {
+dispatcher_actor
+spawn_soap_dispatcher(caf::actor_system& sys, dispatcher_settings settings,
+                      soap_sender sender, std::shared_ptr<usms_board> board,
+                      std::shared_ptr<const cluster_board> lease) {
   return sys.spawn(soap_dispatcher, std::move(settings), std::move(sender),
-                   std::move(board));
+                   std::move(board), std::move(lease));
 }
 
 } // namespace usms

@@ -1,12 +1,15 @@
 #include "app/gateway.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster_member.hpp"
 #include "actors/intake.hpp"
 #include "actors/file_janitor.hpp"
 #include "actors/offload_scheduler.hpp"
@@ -91,8 +94,9 @@ operation_names(const std::shared_ptr<const soap::contract>& file) {
 }
 
 pipeline_settings pipeline_from(const config::settings& s,
-                                const soap::contract& k) {
+                                const soap::contract& k, bool shared) {
   pipeline_settings p;
+  p.fence_calls = shared;
   p.retries = s.soap.retries;
   p.query_limit = s.soap.query_limit;
   p.backoff_base_ms = s.soap.backoff_base.count();
@@ -200,6 +204,12 @@ struct gateway::impl {
   reader_actor reader;
   dispatcher_actor dispatcher;
   intake_actor intake;
+  cluster_member_actor member;
+  std::shared_ptr<cluster_board> cluster = std::make_shared<cluster_board>();
+  /// Other instances may use the storage too.
+  bool shared_storage = false;
+  std::function<void()> on_lease_lost;
+  std::atomic<bool> lease_lost{false};
   std::string host;
   uint16_t port = 0;
   bool https = false;
@@ -228,7 +238,8 @@ struct gateway::impl {
       contracts->set(k);
     rules->contract = k.get();
     rules->query_limit = s.soap.query_limit;
-    caf::anon_send(intake, settings_atom_v, pipeline_from(s, *k));
+    caf::anon_send(intake, settings_atom_v,
+                   pipeline_from(s, *k, shared_storage));
     caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
@@ -288,6 +299,8 @@ std::string gateway::start() {
   // serves it is the location's business (storage::open_backend).
   auto location = config::resolved_storage(d.cfg).location;
   std::shared_ptr<const storage::backend> backend;
+  std::shared_ptr<storage::cluster_store> membership;
+  storage::lease_grant grant;
   try {
     backend = storage::open_backend(location);
     spdlog::info("storage: {}", backend->describe());
@@ -297,6 +310,19 @@ std::string gateway::start() {
                                        d.routes_configured, s.reply.retries);
     d.ops_store = spawn_ops_store(*d.sys, location, trend_from(s),
                                   d.replies);
+    // Joining comes before the first request is journaled: new requests
+    // are this instance's, under its fencing token.
+    membership = backend->open_cluster();
+    d.shared_storage = membership->shared();
+    auto asked_at = cluster_board::steady_ms();
+    grant = membership->join(s.cluster.instance_id, now_ms(),
+                             s.cluster.lease.count());
+    d.cluster->granted(asked_at, s.cluster.lease.count());
+    caf::anon_send(d.journal, owner_atom_v, s.cluster.instance_id,
+                   grant.token);
+    if (d.shared_storage)
+      spdlog::info("cluster: instance {} joined (lease {} ms)",
+                   s.cluster.instance_id, s.cluster.lease.count());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -321,14 +347,26 @@ std::string gateway::start() {
     return hold_snapshot{board->held(), board->oldest_held_at()};
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
+  // Alone on its storage, an instance has no lease to watch.
+  auto lease = d.shared_storage ? d.cluster : nullptr;
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
                                        make_soap_sender(d.soap_slot,
                                                         d.contracts),
-                                       d.usms_view);
+                                       d.usms_view, lease);
   d.intake = spawn_intake(*d.sys,
                           {d.journal, d.reader, d.dispatcher, d.replies,
-                           d.routes_configured, d.usms_view},
-                          pipeline_from(s, *k));
+                           d.routes_configured, d.usms_view, lease,
+                           d.shared_storage},
+                          pipeline_from(s, *k, d.shared_storage));
+  auto* me = impl_.get();
+  d.member = spawn_cluster_member(
+    *d.sys, {membership, s.cluster.instance_id, grant.token,
+             s.cluster.lease.count(), d.intake, d.cluster, d.usms_view,
+             [me] {
+               me->lease_lost = true;
+               if (me->on_lease_lost)
+                 me->on_lease_lost();
+             }});
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
@@ -387,6 +425,14 @@ std::string gateway::start() {
   return {};
 }
 
+void gateway::on_lease_lost(std::function<void()> fn) {
+  impl_->on_lease_lost = std::move(fn);
+}
+
+bool gateway::lease_lost() const {
+  return impl_->lease_lost;
+}
+
 std::string gateway::base_url() const {
   auto host = impl_->host.find(':') != std::string::npos
                 ? "[" + impl_->host + "]"
@@ -428,6 +474,15 @@ void gateway::stop(std::chrono::milliseconds grace) {
                [](caf::error& err) {
                  spdlog::warn("intake did not drain: {}", to_string(err));
                });
+    // Nothing runs here any more: the others may take every unfinished
+    // request over at once instead of waiting for the lease to expire.
+    if (d.member)
+      self->request(d.member, std::chrono::seconds(30), leave_atom_v)
+        .receive([](int64_t) {},
+                 [](caf::error& err) {
+                   spdlog::warn("cluster: leaving failed: {}",
+                                to_string(err));
+                 });
   }
   for (auto h : {caf::actor_cast<caf::actor>(d.intake),
                  caf::actor_cast<caf::actor>(d.replies),
@@ -436,9 +491,11 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  caf::actor_cast<caf::actor>(d.ops_store),
                  caf::actor_cast<caf::actor>(d.offloader),
                  caf::actor_cast<caf::actor>(d.janitor),
+                 caf::actor_cast<caf::actor>(d.member),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
   d.intake = nullptr;
+  d.member = nullptr;
   d.replies = nullptr;
   d.ops_store = nullptr;
   d.offloader = nullptr;

@@ -5,6 +5,7 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -170,6 +171,9 @@ int main(int argc, char** argv) {
                  "{}: running out of descriptors will cap connections first",
                  max_connections, open_files);
   usms::app::gateway gw{std::move(*loaded)};
+  // A lease taken over means another instance has this one's requests: it
+  // stops as if told to, and says so in its exit status.
+  gw.on_lease_lost([] { ::kill(::getpid(), SIGTERM); });
   if (auto err = gw.start(); !err.empty()) {
     std::cerr << "usms-gateway: " << err << std::endl;
     spdlog::critical("cannot start: {}", err);
@@ -193,5 +197,5 @@ int main(int argc, char** argv) {
   gw.stop(std::chrono::seconds(10));
   spdlog::info("stopped");
   spdlog::shutdown();
-  return 0;
+  return gw.lease_lost() ? 3 : 0;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/storage_target.hpp"
+#include "persistence/cluster_store.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/offload_store.hpp"
 #include "persistence/operator_store.hpp"
@@ -38,6 +39,9 @@ public:
 
   /// The offload's write connection.
   virtual std::unique_ptr<offload_store> open_offload() const = 0;
+
+  /// The cluster member's connection: leases, claims, the leader.
+  virtual std::unique_ptr<cluster_store> open_cluster() const = 0;
 
   /// Why the storage could not take writes now, or "" (for /readyz). Cheap
   /// and safe from any thread: it opens no connection.

@@ -5,6 +5,7 @@
 #include "persistence/pg_offload.hpp"
 #include "persistence/pg_ops.hpp"
 #include "persistence/pg_secrets.hpp"
+#include "persistence/solo_cluster.hpp"
 
 namespace usms::pg {
 
@@ -36,6 +37,15 @@ public:
 
   std::unique_ptr<storage::offload_store> open_offload() const override {
     return std::make_unique<pg_offload>(url_);
+  }
+
+  std::unique_ptr<storage::cluster_store> open_cluster() const override {
+    auto ops = std::make_shared<pg_ops>(url_);
+    return std::make_unique<storage::solo_cluster>([ops] {
+      queue_filter all;
+      all.limit = 1;
+      return ops->queue(all).total;
+    });
   }
 
   std::string readiness_problem() const override {

@@ -102,7 +102,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
   return f(caf::meta::type_name("pipeline_settings"), x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
            x.jitter, x.max_pending, x.give_up_after_ms, x.has_lookup,
-           x.active_window);
+           x.active_window, x.fence_calls);
 }
 
 /// Holds the password: never log it (no deep_to_string of this type).

@@ -33,6 +33,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   CAF_ADD_ATOM(usms_gateway, usms, start_atom, "start")
   CAF_ADD_ATOM(usms_gateway, usms, timeout_atom, "timeout")
   CAF_ADD_ATOM(usms_gateway, usms, drain_atom, "drain")
+  // cluster
+  CAF_ADD_ATOM(usms_gateway, usms, claimed_atom, "claimed")
+  CAF_ADD_ATOM(usms_gateway, usms, leave_atom, "leave")
   // dispatch
   CAF_ADD_ATOM(usms_gateway, usms, acquire_atom, "acquire")
   CAF_ADD_ATOM(usms_gateway, usms, release_atom, "release")
