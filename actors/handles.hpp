@@ -22,7 +22,10 @@ namespace usms {
 /// failed requests back (one by id, or all failed ones matching a filter)
 /// and answers their index rows. `pending_replies_atom` lists the finished
 /// requests whose reply is still due; `reply_state_atom` records delivery
-/// states.
+/// states. `(alarm_atom, alarm_commit)` journals one alarm's change with
+/// the requests it causes (sent by the intake, which then indexes them);
+/// `(alarm_atom, alarm_sync_cursor)` saves where the sync from USMS stands;
+/// `(alarm_atom, sweep_atom, before)` deletes alarm events older than that.
 using journal_actor = caf::typed_actor<
   caf::replies_to<append_atom, ticket_request>::with<std::string, bool,
                                                      int64_t>,
@@ -37,7 +40,10 @@ using journal_actor = caf::typed_actor<
     std::vector<request_record>>,
   caf::replies_to<pending_replies_atom>::with<std::vector<request_record>>,
   caf::replies_to<reply_state_atom, std::vector<reply_state_update>>::with<
-    bool>>;
+    bool>,
+  caf::replies_to<alarm_atom, alarm_commit>::with<alarm_commit_result>,
+  caf::replies_to<alarm_atom, alarm_sync_cursor>::with<bool>,
+  caf::replies_to<alarm_atom, sweep_atom, int64_t>::with<int64_t>>;
 
 /// Bounds SOAP calls in flight and per second, performs them, and keeps the
 /// view of USMS health (breaker, probes, ramp, pauses). `acquire` answers
@@ -57,6 +63,10 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<usms_atom, probe_atom>::with<usms_status>>;
 
 /// Accepts requests, supervises one actor per request, answers waiters.
+/// `(alarm_atom, alarm_commit)` journals an alarm's change with the steps
+/// it causes and queues them like submitted requests; `(listen_atom,
+/// actor)` names the alarm engine, told `(done_atom, request_record)` of
+/// every finished alarm step.
 /// `claimed_atom` brings requests this instance took over in the cluster
 /// (true once the first claims after joining took all there was).
 using intake_actor = caf::typed_actor<
@@ -73,7 +83,9 @@ using intake_actor = caf::typed_actor<
   caf::reacts_to<settings_atom, pipeline_settings>,
   caf::reacts_to<start_atom>,
   caf::replies_to<stats_atom>::with<int64_t, int64_t>,
-  caf::replies_to<drain_atom>::with<bool>>;
+  caf::replies_to<drain_atom>::with<bool>,
+  caf::replies_to<alarm_atom, alarm_commit>::with<alarm_commit_result>,
+  caf::reacts_to<listen_atom, caf::actor>>;
 
 /// Posts each finished request's result to its reply_to URL or its
 /// source's reply route, with retries; the delivery state is journaled.
@@ -106,5 +118,39 @@ using reader_actor = caf::typed_actor<
     std::vector<request_record>>,
   caf::replies_to<index_atom, int32_t, int64_t, int32_t>::with<
     std::vector<index_row>>>;
+
+/// The alarms' read side on a connection of its own: one alarm by key
+/// (none or one), the alarms of some keys, a page of alarms, the alarms of
+/// some tickets, keys of resolved or closed alarms up to a time (at most a
+/// number of them), and what the engine reads at start.
+using alarm_reader_actor = caf::typed_actor<
+  caf::replies_to<alarm_atom, caf::get_atom, std::string>::with<
+    std::vector<stored_alarm>>,
+  caf::replies_to<alarm_atom, load_atom, std::vector<std::string>>::with<
+    std::vector<stored_alarm>>,
+  caf::replies_to<alarm_atom, alarm_filter>::with<alarm_page>,
+  caf::replies_to<alarm_atom, index_atom, std::vector<std::string>>::with<
+    std::vector<stored_alarm>>,
+  caf::replies_to<alarm_atom, sweep_atom, int64_t, int32_t>::with<
+    std::vector<std::string>>,
+  caf::replies_to<alarm_atom, start_atom>::with<alarm_startup>>;
+
+/// Applies alarm events one at a time per key, in arrival order: each
+/// event is answered once it is journaled with the step it causes. A
+/// batch (Alertmanager) is answered once all of its events are.
+/// `(alarm_atom, delete_atom, key)` forgets an alarm (false: unknown).
+/// `(done_atom, request_record)` says an alarm step finished. A sync run
+/// (actors/alarm_sync.hpp) sends `(sync_atom, sightings)` for each page and
+/// `(sync_atom, cursors)` when it ends.
+using alarm_engine_actor = caf::typed_actor<
+  caf::replies_to<alarm_atom, alarm_event>::with<alarm_accepted>,
+  caf::replies_to<alarm_atom, std::vector<alarm_event>>::with<
+    std::vector<alarm_accepted>>,
+  caf::replies_to<alarm_atom, caf::delete_atom, std::string>::with<bool>,
+  caf::reacts_to<done_atom, request_record>,
+  caf::reacts_to<sync_atom, std::vector<alarm_sighting>>,
+  caf::reacts_to<sync_atom, std::vector<alarm_sync_cursor>>,
+  caf::reacts_to<settings_atom, alarm_engine_settings>,
+  caf::reacts_to<start_atom>>;
 
 } // namespace usms

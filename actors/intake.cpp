@@ -59,16 +59,8 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
         .then(
           [self, rp, req](std::string& id, bool existed,
                           int64_t seq) mutable {
-            auto& st = self->state;
-            // (A claim may have brought it already: the journal is shared.)
-            if (!existed && !st.index.contains(id)) {
-              ++st.accepted;
-              metrics().accepted(req.act, req.type);
-              st.index.add(entry_of(req, seq, req.accepted_at, 0));
-              request_record rec;
-              rec.seq = seq;
-              rec.request = std::move(req);
-              st.in_hand.emplace(rec.request.id, std::move(rec));
+            if (!existed) {
+              admit(self, std::move(req), seq);
               activate(self);
             }
             rp.deliver(std::move(id), existed);
@@ -167,6 +159,8 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       auto id = rec.request.id;
       forget_supervisor(st, id);
       retire(self, id);
+      if (rec.request.cause != request_cause::command && st.alarms)
+        self->send(st.alarms, done_atom_v, rec);
       if (rec.reply_state == "pending" && st.replies)
         self->send(st.replies, reply_atom_v, std::move(rec));
       activate(self);
@@ -231,6 +225,34 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       st.index.clear();
       st.in_hand.clear();
       return true;
+    },
+    [=](alarm_atom, alarm_commit& c) -> caf::result<alarm_commit_result> {
+      auto& st = self->state;
+      if (st.draining)
+        return caf::make_error(gateway_errc::shutting_down, "stopping");
+      if (!c.requests.empty() && backlog(st) >= st.settings->max_pending) {
+        metrics().rejected_full();
+        return caf::make_error(gateway_errc::intake_full,
+                               "too many unfinished requests");
+      }
+      for (auto& req : c.requests)
+        assign_identity(req);
+      auto reqs = c.requests;
+      auto rp = self->make_response_promise<alarm_commit_result>();
+      self->request(st.journal, journal_timeout, alarm_atom_v, std::move(c))
+        .then(
+          [self, rp, reqs](alarm_commit_result& res) mutable {
+            for (std::size_t i = 0; i < res.seqs.size() && i < reqs.size(); ++i)
+              admit(self, std::move(reqs[i]), res.seqs[i]);
+            if (!res.seqs.empty())
+              activate(self);
+            rp.deliver(std::move(res));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](listen_atom, caf::actor& engine) {
+      self->state.alarms = caf::actor_cast<alarm_engine_actor>(engine);
     },
     [=](stats_atom) -> caf::result<int64_t, int64_t> {
       return {static_cast<int64_t>(self->state.index.size()),

@@ -38,7 +38,9 @@ struct intake_deps {
 /// ExternalReference or ticket) while USMS is available and at most
 /// `active_window` are active; the rest wait in the journal (passivated).
 /// It restarts a supervisor that crashed, fails requests past
-/// soap.give_up_after, and answers `?wait=` callers.
+/// soap.give_up_after, and answers `?wait=` callers. Alarm steps come
+/// journaled with the alarm change that causes them, and the alarm engine
+/// hears when each one finished.
 intake_actor spawn_intake(caf::actor_system& sys, intake_deps deps,
                           pipeline_settings settings);
 

@@ -9,27 +9,18 @@
 
 namespace usms::intake_detail {
 
-index_entry entry_of(const ticket_request& req, int64_t seq,
-                     int64_t clock_start, int64_t ready_at) {
-  index_entry e;
-  e.id = req.id;
-  e.seq = seq;
-  e.query = req.act == action::query;
-  e.serial_key = serial_key(req);
-  e.ready_at = ready_at;
-  e.clock_start = clock_start;
-  return e;
-}
-
-index_entry entry_of(const index_row& row) {
-  index_entry e;
-  e.id = row.id;
-  e.seq = row.seq;
-  e.query = row.query;
-  e.serial_key = row.serial_key;
-  e.ready_at = row.next_attempt_at;
-  e.clock_start = row.clock_start;
-  return e;
+void admit(self_ptr self, ticket_request req, int64_t seq) {
+  auto& st = self->state;
+  // The journal is shared: a claim may have brought this request already.
+  if (st.index.contains(req.id))
+    return;
+  ++st.accepted;
+  metrics().accepted(req.act, req.type);
+  st.index.add(entry_of(req, seq, req.accepted_at, 0));
+  request_record rec;
+  rec.seq = seq;
+  rec.request = std::move(req);
+  st.in_hand.emplace(rec.request.id, std::move(rec));
 }
 
 void spawn_supervisor(self_ptr self, request_record rec, activation mode) {

@@ -46,6 +46,8 @@ struct intake_state {
   reply_actor replies;
   std::shared_ptr<const std::atomic<bool>> routes_configured;
   std::shared_ptr<usms_board> board;
+  /// Told when an alarm step finishes.
+  alarm_engine_actor alarms;
   std::shared_ptr<cluster_board> cluster;
   bool claims_from_cluster = false;
   std::shared_ptr<const pipeline_settings> settings;
@@ -74,8 +76,9 @@ struct intake_state {
 
 using self_ptr = intake_impl::stateful_pointer<intake_state>;
 
-index_entry entry_of(const ticket_request& req, int64_t seq,
-                     int64_t clock_start, int64_t ready_at);
+/// A request the journal holds now: counted, indexed, and kept in hand
+/// for its first activation (one a claim brought already stays as it is).
+void admit(self_ptr self, ticket_request req, int64_t seq);
 
 /// Reads the records of `picks` from the journal and activates them.
 void load_and_spawn(self_ptr self, std::vector<picked> picks,

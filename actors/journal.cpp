@@ -260,6 +260,32 @@ journal_impl::behavior_type journal(self_ptr self,
         [rp](bool ok) mutable { rp.deliver(ok); }, promise_sink(rp));
       return rp;
     },
+    [=](alarm_atom, const alarm_commit& c) mutable
+    -> caf::result<alarm_commit_result> {
+      auto rp = self->make_response_promise<alarm_commit_result>();
+      write([&](auto& d) { return d.write_alarm(c); },
+            [rp](const alarm_commit_result& r) mutable { rp.deliver(r); },
+            promise_sink(rp));
+      return rp;
+    },
+    [=](alarm_atom, const alarm_sync_cursor& cursor) mutable
+    -> caf::result<bool> {
+      auto rp = self->make_response_promise<bool>();
+      write(
+        [&](auto& d) {
+          d.save_sync_cursor(cursor);
+          return true;
+        },
+        [rp](bool ok) mutable { rp.deliver(ok); }, promise_sink(rp));
+      return rp;
+    },
+    [=](alarm_atom, sweep_atom, int64_t before) mutable
+    -> caf::result<int64_t> {
+      auto rp = self->make_response_promise<int64_t>();
+      write([&](auto& d) { return d.prune_alarm_events(before); },
+            [rp](int64_t n) mutable { rp.deliver(n); }, promise_sink(rp));
+      return rp;
+    },
     [=](flush_atom) mutable {
       auto& st = self->state;
       st.flush_scheduled = false;

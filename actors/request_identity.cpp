@@ -6,15 +6,28 @@
 
 namespace usms {
 
-std::string make_request_id() {
+namespace {
+
+/// `<prefix>` + 11 hex digits of the time in ms + 6 of a counter.
+std::string make_time_ordered_id(char prefix) {
   // A random start: two instances journaling into one database at the
   // same millisecond do not count from the same number.
   static std::atomic<uint32_t> counter{std::random_device{}()};
   char buf[40];
   auto n = counter.fetch_add(1, std::memory_order_relaxed);
-  std::snprintf(buf, sizeof(buf), "r%011llx%06x",
+  std::snprintf(buf, sizeof(buf), "%c%011llx%06x", prefix,
                 static_cast<unsigned long long>(now_ms()), n & 0xffffffu);
   return buf;
+}
+
+} // namespace
+
+std::string make_request_id() {
+  return make_time_ordered_id('r');
+}
+
+std::string make_event_id() {
+  return make_time_ordered_id('e');
 }
 
 void assign_identity(ticket_request& req) {

@@ -1,7 +1,8 @@
 #pragma once
 
-/// What admission decides for a request: its id, its acceptance time and,
-/// for a create, its ExternalReference. CAF-free.
+/// What admission decides for a request (and an alarm event) before it is
+/// journaled: its id, its acceptance time and, for a create, its
+/// ExternalReference. CAF-free.
 
 #include <string>
 
@@ -15,12 +16,17 @@ namespace usms {
 /// then a sequence number that starts at a random value).
 std::string make_request_id();
 
+/// A new alarm event id, made like a request id (`e…` instead of `r…`):
+/// ids made later sort later.
+std::string make_event_id();
+
 /// Fills in what admission decides when `req` does not carry it yet: a new
 /// id (make_request_id), the acceptance time (now), and for a create the
 /// ExternalReference USMS stores with the ticket, by which a lookup finds
 /// it after an ambiguous answer: the correlation id, else the request id.
-/// The intake calls it for every request it admits; the HTTP API calls it
-/// first so that its 202 answer shows the values the journal will hold.
+/// The intake calls it for every request it admits; the HTTP API and the
+/// alarm engine call it first so that their answers show the values the
+/// journal will hold.
 void assign_identity(ticket_request& req);
 
 } // namespace usms

@@ -5,6 +5,29 @@
 
 namespace usms {
 
+index_entry entry_of(const ticket_request& req, int64_t seq,
+                     int64_t clock_start, int64_t ready_at) {
+  index_entry e;
+  e.id = req.id;
+  e.seq = seq;
+  e.query = req.act == action::query;
+  e.serial_key = serial_key(req);
+  e.ready_at = ready_at;
+  e.clock_start = clock_start;
+  return e;
+}
+
+index_entry entry_of(const index_row& row) {
+  index_entry e;
+  e.id = row.id;
+  e.seq = row.seq;
+  e.query = row.query;
+  e.serial_key = row.serial_key;
+  e.ready_at = row.next_attempt_at;
+  e.clock_start = row.clock_start;
+  return e;
+}
+
 namespace {
 
 constexpr uint64_t query_bit = uint64_t{1} << 63;

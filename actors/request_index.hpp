@@ -20,6 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "messages/request.hpp"
+
 namespace usms {
 
 /// What the index needs to know of one unfinished request.
@@ -33,6 +35,13 @@ struct index_entry {
   /// its give-up clock starts (unix ms).
   int64_t clock_start = 0;
 };
+
+/// The entry of a request just journaled at `seq`.
+index_entry entry_of(const ticket_request& req, int64_t seq,
+                     int64_t clock_start, int64_t ready_at);
+
+/// The entry of a journal row (a restart's backlog, or requests retried).
+index_entry entry_of(const index_row& row);
 
 /// A request picked to run.
 struct picked {

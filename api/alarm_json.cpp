@@ -90,15 +90,6 @@ std::optional<api_error> read_count(const std::string& key,
   return std::nullopt;
 }
 
-/// `key` with the text, or null when there is none.
-void text_or_null(json_writer& w, const char* key, std::string_view text) {
-  w.key(key);
-  if (text.empty())
-    w.null();
-  else
-    w.value(text);
-}
-
 } // namespace
 
 parsed_alarm_event parse_alarm_event(std::string_view body,
@@ -154,12 +145,12 @@ void write_alarm(json_writer& w, const alarm_record& r) {
   w.member("key", r.key);
   w.member("state", to_string(state_of(r)));
   w.member("type", to_string(r.type));
-  text_or_null(w, "ticket_id", r.ticket_id);
+  w.text_or_null("ticket_id", r.ticket_id);
   w.member("generation", r.generation);
   w.member("occurrences", r.occurrences);
-  text_or_null(w, "first_at", iso_time(r.first_at));
-  text_or_null(w, "last_at", iso_time(r.last_at));
-  text_or_null(w, "resolved_at", iso_time(r.resolved_at));
+  w.text_or_null("first_at", iso_time(r.first_at));
+  w.text_or_null("last_at", iso_time(r.last_at));
+  w.text_or_null("resolved_at", iso_time(r.resolved_at));
   w.end_object();
 }
 
@@ -189,12 +180,32 @@ std::string alarm_accepted_json(std::string_view key, std::string_view event_id,
   w.begin_object();
   w.member("key", key);
   w.member("event_id", event_id);
-  text_or_null(w, "request_id", request_id ? *request_id : std::string{});
+  w.text_or_null("request_id", request_id ? *request_id : std::string{});
   w.key("alarm");
   if (alarm)
     write_alarm(w, *alarm);
   else
     w.null();
+  w.end_object();
+  return w.str();
+}
+
+std::string alertmanager_accepted_json(
+  std::string_view receiver, const std::vector<alarm_accepted>& events,
+  int64_t truncated_alerts) {
+  json_writer w;
+  w.begin_object();
+  w.member("receiver", receiver);
+  w.key("events").begin_array();
+  for (auto& e : events) {
+    w.begin_object();
+    w.member("key", e.key);
+    w.member("event_id", e.event_id);
+    w.text_or_null("request_id", e.request_id);
+    w.end_object();
+  }
+  w.end_array();
+  w.member("truncated_alerts", truncated_alerts);
   w.end_object();
   return w.str();
 }

@@ -14,6 +14,7 @@
 #include "api/api_error.hpp"
 #include "api/request_validation.hpp"
 #include "messages/alarm.hpp"
+#include "messages/alarm_store.hpp"
 
 namespace usms::api {
 
@@ -62,5 +63,12 @@ std::string alarm_list_json(int64_t total,
 std::string alarm_accepted_json(std::string_view key, std::string_view event_id,
                                 const std::optional<std::string>& request_id,
                                 const alarm_record* alarm);
+
+/// The 200 answer to an Alertmanager notification, once every alert of it
+/// is journaled: `{"receiver", "events": [{"key", "event_id",
+/// "request_id"}], "truncated_alerts"}`.
+std::string alertmanager_accepted_json(
+  std::string_view receiver, const std::vector<alarm_accepted>& events,
+  int64_t truncated_alerts);
 
 } // namespace usms::api

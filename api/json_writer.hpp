@@ -38,6 +38,12 @@ public:
     return value(v);
   }
 
+  /// key + the text, or null when the text is empty.
+  json_writer& text_or_null(std::string_view k, std::string_view text) {
+    key(k);
+    return text.empty() ? null() : value(text);
+  }
+
   std::string str() const;
 
 private:

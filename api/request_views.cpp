@@ -57,6 +57,8 @@ void write_request_core(json_writer& w, const ticket_request& req) {
     w.member("reply_to", req.reply_to);
   if (!req.ticket_id.empty() && req.act == action::update)
     w.member("ticket_id", req.ticket_id);
+  w.member("cause", to_string(req.cause));
+  w.text_or_null("alarm_key", req.alarm_key);
   w.member("accepted_at", iso_time(req.accepted_at));
 }
 

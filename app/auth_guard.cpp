@@ -51,6 +51,10 @@ std::optional<config::token_scope> required_scope(std::string_view method,
   if (starts_with(path, "/api/v1/tickets/")
       && (method == "POST" || method == "PATCH"))
     return config::token_scope::submit;
+  // Alarm events are ticket requests by another name.
+  if ((path == "/api/v1/alarms" || path == "/api/v1/alertmanager")
+      && method == "POST")
+    return config::token_scope::submit;
   return config::token_scope::admin;
 }
 

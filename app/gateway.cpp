@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster_member.hpp"
+#include "actors/alarm_engine.hpp"
+#include "actors/alarm_reader.hpp"
 #include "actors/intake.hpp"
 #include "actors/file_janitor.hpp"
 #include "actors/offload_scheduler.hpp"
@@ -23,8 +25,10 @@
 #include "actors/reply_dispatcher.hpp"
 #include "actors/soap_dispatcher.hpp"
 #include "actors/system_config.hpp"
+#include "app/alarm_routes.hpp"
 #include "app/auth_guard.hpp"
 #include "app/build_info.hpp"
+#include "app/gateway_settings.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
@@ -43,137 +47,6 @@
 #include "transport/url.hpp"
 
 namespace usms::app {
-
-namespace {
-
-/// Splits `HOST:PORT` / `[v6]:PORT`.
-bool split_listen(const std::string& text, std::string& host, uint16_t& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos)
-    return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  try {
-    auto p = std::stoul(text.substr(colon + 1));
-    if (p > 65535)
-      return false;
-    port = static_cast<uint16_t>(p);
-  } catch (...) {
-    return false;
-  }
-  return !host.empty();
-}
-
-/// The contract in force: the contract file's, else the built-in one of
-/// `usms.api_version`.
-std::shared_ptr<const soap::contract>
-contract_in_force(const config::settings& s,
-                  const std::shared_ptr<const soap::contract>& file) {
-  return file ? file : soap::builtin_contract(s.usms.api_version);
-}
-
-/// The names SOAP calls are counted under: every operation of the contract
-/// file, or of both built-in contracts (api_version may change at run
-/// time).
-std::vector<std::string>
-operation_names(const std::shared_ptr<const soap::contract>& file) {
-  std::vector<std::string> out;
-  auto add = [&](const soap::contract& k) {
-    for (auto& op : k.operations)
-      if (std::find(out.begin(), out.end(), op.name) == out.end())
-        out.push_back(op.name);
-  };
-  if (file) {
-    add(*file);
-  } else {
-    add(*soap::builtin_contract(1));
-    add(*soap::builtin_contract(2));
-  }
-  return out;
-}
-
-pipeline_settings pipeline_from(const config::settings& s,
-                                const soap::contract& k, bool shared) {
-  pipeline_settings p;
-  p.fence_calls = shared;
-  p.retries = s.soap.retries;
-  p.query_limit = s.soap.query_limit;
-  p.backoff_base_ms = s.soap.backoff_base.count();
-  p.backoff_max_ms = s.soap.backoff_max.count();
-  p.max_pending = s.intake.max_pending;
-  p.give_up_after_ms = s.soap.give_up_after ? s.soap.give_up_after->count()
-                                            : 0;
-  p.has_lookup = k.lookup_by_external_reference;
-  // Enough supervisors to keep every slot busy while the next ones wait
-  // for theirs; the rest of a backlog waits in the journal.
-  p.active_window = std::max(16, 2 * s.usms.max_in_flight);
-  return p;
-}
-
-dispatcher_settings dispatcher_from(const config::settings& s,
-                                    const soap::contract& k) {
-  dispatcher_settings d;
-  d.url = s.usms.url;
-  d.username = s.soap.username;
-  d.password = s.soap.password;
-  d.max_in_flight = s.usms.max_in_flight;
-  d.max_rate = s.usms.max_rate;
-  d.request_timeout_ms = s.usms.request_timeout.count();
-  d.breaker_failures = s.usms.breaker_failures;
-  d.probe_interval_ms = s.usms.probe_interval.count();
-  d.recovery_ramp_ms = s.usms.recovery_ramp.count();
-  d.max_retry_after_ms = s.usms.max_retry_after.count();
-  // Probes are queries where the contract has one: of the first ticket
-  // type it can query, by a filter that matches no ticket.
-  d.probe_by_query = false;
-  for (auto t :
-       {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
-    auto query = k.sent(action::query, t);
-    if (!query || d.probe_by_query)
-      continue;
-    d.probe_by_query = true;
-    d.probe_type = t;
-    d.probe_filter.clear();
-    for (auto name : {"ExternalReference", "TicketId"})
-      if (d.probe_filter.empty()
-          && query->filters_by(
-            static_cast<std::size_t>(soap::model_filter_index(name))))
-        d.probe_filter = name;
-  }
-  return d;
-}
-
-http::client_options client_from(const config::settings& s) {
-  http::client_options o;
-  o.connect_timeout = s.usms.connect_timeout;
-  o.request_timeout = s.usms.request_timeout;
-  o.max_connections_per_host
-    = static_cast<std::size_t>(std::max(1, s.usms.max_in_flight));
-  if (!s.usms.bypass_proxy)
-    o.proxy = s.usms.proxy;
-  o.ca_file = s.usms.ca_file;
-  o.client_cert_file = s.usms.client_cert;
-  o.client_key_file = s.usms.client_key.empty() ? s.usms.client_cert
-                                                : s.usms.client_key;
-  return o;
-}
-
-/// Why `c`, built from `s`, cannot make SOAP calls to `s.usms.url`: a
-/// refusal for apply_config (naming usms.proxy when the proxy is at fault),
-/// or "" when it can.
-std::string unusable(const http::client& c, const config::settings& s) {
-  auto target = http::parse_url(s.usms.url);
-  auto err = c.setup_error(target ? target->scheme : "http");
-  if (err.empty())
-    return {};
-  // For http URLs only the proxy can be at fault.
-  if (!c.setup_error("http").empty())
-    return "usms.proxy: the SOAP client cannot use this proxy: " + err;
-  return "the SOAP client cannot be built from these settings: " + err;
-}
-
-} // namespace
 
 struct gateway::impl {
   /// Guards cfg: the API reads it on I/O threads.
@@ -210,6 +83,8 @@ struct gateway::impl {
   bool shared_storage = false;
   std::function<void()> on_lease_lost;
   std::atomic<bool> lease_lost{false};
+  alarm_reader_actor alarm_reader;
+  alarm_engine_actor alarm_engine;
   std::string host;
   uint16_t port = 0;
   bool https = false;
@@ -240,6 +115,7 @@ struct gateway::impl {
     rules->query_limit = s.soap.query_limit;
     caf::anon_send(intake, settings_atom_v,
                    pipeline_from(s, *k, shared_storage));
+    caf::anon_send(alarm_engine, settings_atom_v, alarms_from(s, *k));
     caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
     auto opts = offload::to_offload_options(s.offload);
@@ -323,6 +199,7 @@ std::string gateway::start() {
     if (d.shared_storage)
       spdlog::info("cluster: instance {} joined (lease {} ms)",
                    s.cluster.instance_id, s.cluster.lease.count());
+    d.alarm_reader = spawn_alarm_reader(*d.sys, location);
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -370,7 +247,14 @@ std::string gateway::start() {
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
+  d.alarm_engine = spawn_alarm_engine(
+    *d.sys, {d.intake, d.journal, d.alarm_reader, d.dispatcher},
+    alarms_from(s, *k));
+  // The engine hears of every finished alarm step.
+  caf::anon_send(d.intake, listen_atom_v,
+                 caf::actor_cast<caf::actor>(d.alarm_engine));
   caf::anon_send(d.intake, start_atom_v);
+  caf::anon_send(d.alarm_engine, start_atom_v);
   caf::anon_send(d.replies, start_atom_v);
   auto ctx = std::make_shared<api_context>();
   ctx->sys = d.sys.get();
@@ -382,6 +266,12 @@ std::string gateway::start() {
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
   ctx->more_routes.push_back(make_usms_routes(
     {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
+  auto* gw = impl_.get();
+  ctx->more_routes.push_back(make_alarm_routes(
+    {d.sys.get(), d.alarm_engine, d.alarm_reader, d.rules, [gw] {
+       std::lock_guard<std::mutex> guard{gw->cfg_mtx};
+       return gw->cfg.values.alertmanager;
+     }}));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -484,7 +374,9 @@ void gateway::stop(std::chrono::milliseconds grace) {
                                 to_string(err));
                  });
   }
-  for (auto h : {caf::actor_cast<caf::actor>(d.intake),
+  for (auto h : {caf::actor_cast<caf::actor>(d.alarm_engine),
+                 caf::actor_cast<caf::actor>(d.alarm_reader),
+                 caf::actor_cast<caf::actor>(d.intake),
                  caf::actor_cast<caf::actor>(d.replies),
                  caf::actor_cast<caf::actor>(d.dispatcher),
                  caf::actor_cast<caf::actor>(d.reader),
@@ -494,6 +386,8 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  caf::actor_cast<caf::actor>(d.member),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  d.alarm_engine = nullptr;
+  d.alarm_reader = nullptr;
   d.intake = nullptr;
   d.member = nullptr;
   d.replies = nullptr;

@@ -22,6 +22,8 @@ void write_status_row(api::json_writer& w, const status_row& r) {
   w.member("source", r.source);
   w.member("correlation_id", r.correlation_id);
   w.member("attempts", static_cast<int64_t>(r.attempts));
+  w.member("cause", r.cause);
+  w.text_or_null("alarm_key", r.alarm_key);
   w.end_object();
 }
 

@@ -41,6 +41,11 @@ void get_status(const std::shared_ptr<ops_context>& ctx, const params_map& p,
       || (e = read_choice(p, "type", {"incident", "change", "problem"},
                           f.type))
       || (e = read_text(p, "source", f.source))
+      || (e = read_choice(p, "cause",
+                          {"command", "alarm_firing", "alarm_repeat",
+                           "alarm_cleared", "alarm_reopened",
+                           "alarm_flapping"},
+                          f.cause))
       || (e = read_text(p, "q", f.q)) || (e = read_time(p, "since", f.since))
       || (e = read_time(p, "until", f.until))
       || (e = read_paging(p, f.limit, f.offset))) {

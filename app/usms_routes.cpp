@@ -51,11 +51,7 @@ std::string usms_json(const usms_status& status, int64_t held) {
   w.begin_object();
   w.member("state", status.state);
   w.member("since", format_iso8601_utc_ms(status.since));
-  w.key("last_error");
-  if (status.last_error.empty())
-    w.null();
-  else
-    w.value(status.last_error);
+  w.text_or_null("last_error", status.last_error);
   w.key("next_probe_at");
   if (status.next_probe_at > 0)
     w.value(format_iso8601_utc_ms(status.next_probe_at));

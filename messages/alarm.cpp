@@ -1,19 +1,13 @@
 #include "messages/alarm.hpp"
 
 #include <array>
+#include <tuple>
+
+#include "messages/enum_names.hpp"
 
 namespace usms {
 
 namespace {
-
-template <class Enum, std::size_t N>
-std::optional<Enum> parse_name(const std::array<std::string_view, N>& names,
-                               std::string_view text) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (names[i] == text)
-      return static_cast<Enum>(i);
-  return std::nullopt;
-}
 
 constexpr std::array<std::string_view, 2> signal_names{"firing", "cleared"};
 
@@ -23,10 +17,6 @@ constexpr std::array<std::string_view, 4> state_names{"open", "resolved",
 constexpr std::array<std::string_view, 5> ticket_names{
     "none", "creating", "open", "resolved", "gone"};
 
-constexpr std::array<std::string_view, 6> cause_names{
-    "command",       "alarm_firing",   "alarm_repeat",
-    "alarm_cleared", "alarm_reopened", "alarm_flapping"};
-
 } // namespace
 
 std::string_view to_string(alarm_signal x) {
@@ -34,7 +24,7 @@ std::string_view to_string(alarm_signal x) {
 }
 
 std::optional<alarm_signal> parse_alarm_signal(std::string_view text) {
-  return parse_name<alarm_signal>(signal_names, text);
+  return parse_enum_name<alarm_signal>(signal_names, text);
 }
 
 std::string_view to_string(alarm_state x) {
@@ -42,7 +32,7 @@ std::string_view to_string(alarm_state x) {
 }
 
 std::optional<alarm_state> parse_alarm_state(std::string_view text) {
-  return parse_name<alarm_state>(state_names, text);
+  return parse_enum_name<alarm_state>(state_names, text);
 }
 
 // A phase is named like the state it shows as.
@@ -62,15 +52,23 @@ std::string_view to_string(alarm_ticket x) {
 }
 
 std::optional<alarm_ticket> parse_alarm_ticket(std::string_view text) {
-  return parse_name<alarm_ticket>(ticket_names, text);
+  return parse_enum_name<alarm_ticket>(ticket_names, text);
 }
 
-std::string_view to_string(request_cause x) {
-  return cause_names[static_cast<std::size_t>(x)];
+namespace {
+
+auto fields_of(const alarm_record& r) {
+  return std::tie(r.key, r.type, r.phase, r.signal, r.ticket, r.ticket_id,
+                  r.generation, r.occurrences, r.first_at, r.last_at,
+                  r.resolved_at, r.ticket_left_open, r.repeats,
+                  r.last_repeat_at, r.interval_ends_at, r.changes, r.flapping,
+                  r.flap_noted, r.source, r.reply_to);
 }
 
-std::optional<request_cause> parse_request_cause(std::string_view text) {
-  return parse_name<request_cause>(cause_names, text);
+} // namespace
+
+bool operator==(const alarm_record& a, const alarm_record& b) {
+  return fields_of(a) == fields_of(b);
 }
 
 alarm_state state_of(const alarm_record& r) {

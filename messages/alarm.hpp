@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "contract/ticket.hpp"
+#include "messages/request.hpp"
 
 namespace usms {
 
@@ -45,20 +46,6 @@ enum class alarm_ticket : uint8_t {
 
 std::string_view to_string(alarm_ticket x);
 std::optional<alarm_ticket> parse_alarm_ticket(std::string_view text);
-
-/// Why a request was made: a plain command, or a step of an alarm's
-/// lifecycle. Requests and status rows carry it as `cause`.
-enum class request_cause : uint8_t {
-  command,
-  alarm_firing,   ///< the create of an alarm's generation
-  alarm_repeat,   ///< the update that reports coalesced repeats
-  alarm_cleared,  ///< the resolve of a cleared alarm's ticket
-  alarm_reopened, ///< the reopen of a ticket whose alarm fires again
-  alarm_flapping, ///< the work note saying the alarm flaps
-};
-
-std::string_view to_string(request_cause x);
-std::optional<request_cause> parse_request_cause(std::string_view text);
 
 /// One alarm event, as journaled before the 202.
 struct alarm_event {
@@ -110,6 +97,11 @@ struct alarm_record {
   std::string source;
   std::string reply_to;
 };
+
+bool operator==(const alarm_record& a, const alarm_record& b);
+inline bool operator!=(const alarm_record& a, const alarm_record& b) {
+  return !(a == b);
+}
 
 /// The state the API shows: `flapping` while the alarm flaps, else its
 /// phase.

@@ -21,6 +21,7 @@ struct status_filter {
   std::string action; ///< create / update / query
   std::string type;   ///< incident / change / problem
   std::string source;
+  std::string cause; ///< command / alarm_firing / … (see request_cause)
   int64_t since = 0; ///< finished_at >= since (unix ms); 0 = no bound
   int64_t until = 0; ///< finished_at <= until (unix ms); 0 = no bound
   std::string q;     ///< free text found in the reason (case-insensitive)

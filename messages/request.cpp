@@ -3,6 +3,8 @@
 #include <array>
 #include <chrono>
 
+#include "messages/enum_names.hpp"
+
 namespace usms {
 
 namespace {
@@ -10,17 +12,26 @@ namespace {
 constexpr std::array<std::string_view, 6> state_names{
   "queued", "in_flight", "waiting_retry", "succeeded", "failed", "cancelled"};
 
+constexpr std::array<std::string_view, 6> cause_names{
+  "command",       "alarm_firing",   "alarm_repeat",
+  "alarm_cleared", "alarm_reopened", "alarm_flapping"};
+
 } // namespace
+
+std::string_view to_string(request_cause x) {
+  return cause_names[static_cast<size_t>(x)];
+}
+
+std::optional<request_cause> parse_request_cause(std::string_view text) {
+  return parse_enum_name<request_cause>(cause_names, text);
+}
 
 std::string_view to_string(request_state x) {
   return state_names[static_cast<size_t>(x)];
 }
 
 std::optional<request_state> parse_request_state(std::string_view text) {
-  for (size_t i = 0; i < state_names.size(); ++i)
-    if (state_names[i] == text)
-      return static_cast<request_state>(i);
-  return std::nullopt;
+  return parse_enum_name<request_state>(state_names, text);
 }
 
 bool is_finished(request_state x) {

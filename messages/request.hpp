@@ -29,6 +29,20 @@ std::optional<request_state> parse_request_state(std::string_view text);
 /// True for succeeded, failed and cancelled.
 bool is_finished(request_state x);
 
+/// Why a request was made: a plain command, or a step of an alarm's
+/// lifecycle. Requests and status rows carry it as `cause`.
+enum class request_cause : uint8_t {
+  command,
+  alarm_firing,   ///< the create of an alarm's generation
+  alarm_repeat,   ///< the update that reports coalesced repeats
+  alarm_cleared,  ///< the resolve of a cleared alarm's ticket
+  alarm_reopened, ///< the reopen of a ticket whose alarm fires again
+  alarm_flapping, ///< the work note saying the alarm flaps
+};
+
+std::string_view to_string(request_cause x);
+std::optional<request_cause> parse_request_cause(std::string_view text);
+
 /// One accepted ticket request, as journaled before the 202.
 struct ticket_request {
   std::string id;
@@ -45,6 +59,9 @@ struct ticket_request {
   std::string idempotency_key;
   std::string external_reference; ///< create: correlation id or request id
   int64_t accepted_at = 0;        ///< unix milliseconds
+  request_cause cause = request_cause::command;
+  /// The alarm whose step this is; empty for commands.
+  std::string alarm_key;
 };
 
 /// The moving parts of an unfinished request.

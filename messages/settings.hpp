@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "contract/ticket.hpp"
 
@@ -54,6 +55,26 @@ struct dispatcher_settings {
   /// The filter element the probe query sets (a SOAP name such as
   /// `ExternalReference`); empty: the probe query has no filter.
   std::string probe_filter = "ExternalReference";
+};
+
+/// What the alarm engine needs: the `alarms.*` settings in milliseconds
+/// and what the contract offers.
+struct alarm_engine_settings {
+  int64_t update_interval_ms = 5 * 60'000;
+  bool auto_resolve = true;
+  std::string resolution_code = "AutoResolved";
+  int64_t reopen_window_ms = 3'600'000; ///< 0 = never reopen
+  int64_t sync_interval_ms = 60'000;
+  int64_t keep_ms = 30LL * 24 * 3'600'000;
+  int32_t flap_threshold = 5;
+  int64_t flap_window_ms = 10 * 60'000;
+  /// The contract can update tickets (repeat notes, resolve, reopen).
+  bool has_update = true;
+  /// The alarm ticket types ("incident", "problem") the contract can
+  /// query by UpdatedSince: the sync from USMS asks for these; none, no
+  /// sync runs.
+  std::vector<std::string> sync_types{"incident", "problem"};
+  int32_t query_limit = 100;
 };
 
 } // namespace usms

@@ -21,6 +21,8 @@ struct status_row {
   std::string source;
   std::string correlation_id;
   int32_t attempts = 0;
+  std::string cause = "command"; ///< see request_cause
+  std::string alarm_key;         ///< empty for commands
 };
 
 } // namespace usms

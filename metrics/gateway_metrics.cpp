@@ -84,6 +84,10 @@ void gateway_metrics::lookup_made() {
   lookups_++;
 }
 
+void gateway_metrics::alarm_event(bool firing) {
+  alarm_events_[firing ? 0 : 1]++;
+}
+
 void gateway_metrics::enter(queue_slot s) {
   queue_[static_cast<size_t>(s)]++;
 }
@@ -246,6 +250,12 @@ std::string gateway_metrics::render_prometheus() const {
   header(out, "usms_gateway_lookups_total", "counter",
          "Lookups by ExternalReference after an ambiguous create.");
   sample(out, "usms_gateway_lookups_total", "", lookups_.load());
+  header(out, "usms_gateway_alarm_events_total", "counter",
+         "Alarm events taken (answered 202), by state.");
+  sample(out, "usms_gateway_alarm_events_total", "state=\"firing\"",
+         alarm_events_[0].load());
+  sample(out, "usms_gateway_alarm_events_total", "state=\"cleared\"",
+         alarm_events_[1].load());
   header(out, "usms_gateway_queue_depth", "gauge",
          "Unfinished requests by state.");
   for (size_t s = 0; s < 3; ++s)

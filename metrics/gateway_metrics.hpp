@@ -64,6 +64,9 @@ public:
   void rejected_full();
   void retry_scheduled();
   void lookup_made();
+  /// An alarm event was taken: decided, journaled where it changed
+  /// something, and answered (`firing` or cleared).
+  void alarm_event(bool firing);
   void enter(queue_slot s);
   void leave(queue_slot s);
   /// Unfinished requests waiting to run, and waiting for a retry's time.
@@ -143,6 +146,7 @@ private:
   std::atomic<uint64_t> rejected_full_{0};
   std::atomic<uint64_t> retries_{0};
   std::atomic<uint64_t> lookups_{0};
+  std::array<std::atomic<uint64_t>, 2> alarm_events_{}; ///< firing, cleared
   std::array<std::atomic<int64_t>, 3> queue_{};
   std::atomic<int64_t> soap_in_flight_{0};
   std::array<std::string, max_operations> operations_{

@@ -7,7 +7,8 @@ namespace {
 constexpr const char* columns[]
   = {"row_id", "request_id", "accepted_at",    "finished_at",
      "action", "type",       "ticket_id",      "status",
-     "reason", "source",     "correlation_id", "attempts"};
+     "reason", "source",     "correlation_id", "attempts",
+     "cause",  "alarm_key"};
 
 } // namespace
 
@@ -71,7 +72,45 @@ void append_row(std::string& out, const status_row& row, zone_ptr zone,
   field(row.reason);
   field(row.source);
   field(row.correlation_id);
-  field(std::to_string(row.attempts), true);
+  field(std::to_string(row.attempts));
+  field(row.cause);
+  field(row.alarm_key, true);
+}
+
+std::optional<std::string> upgrade_csv(std::string_view file) {
+  auto end = file.find("\r\n");
+  if (end == std::string_view::npos)
+    return std::nullopt;
+  auto header = csv_header();
+  auto old = file.substr(0, end + 2);
+  // An older header names a first part of today's columns, in order.
+  if (old.size() >= header.size() || old.size() < 3
+      || header.compare(0, old.size() - 2, old.substr(0, old.size() - 2)) != 0
+      || header[old.size() - 2] != ',')
+    return std::nullopt;
+  std::size_t missing = 0;
+  for (auto i = old.size() - 2; i < header.size(); ++i)
+    if (header[i] == ',')
+      ++missing;
+  std::string empty_fields(missing, ',');
+  std::string out = header;
+  out.reserve(file.size() + header.size());
+  // Each record ends at a CRLF outside quotes; its new fields go before it.
+  bool quoted = false;
+  for (auto i = end + 2; i < file.size(); ++i) {
+    char c = file[i];
+    if (c == '"')
+      quoted = !quoted;
+    if (!quoted && c == '\r' && i + 1 < file.size() && file[i + 1] == '\n')
+      out += empty_fields;
+    out += c;
+  }
+  return out;
+}
+
+bool has_current_header(std::string_view file) {
+  auto header = csv_header();
+  return file.substr(0, header.size()) == header;
 }
 
 } // namespace usms::offload

@@ -5,6 +5,7 @@
 /// ends, times in ISO 8601 with offset, and the optional formula guard.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,7 @@
 
 namespace usms::offload {
 
-/// "row_id,request_id,...,attempts\r\n"
+/// "row_id,request_id,...,attempts,cause,alarm_key\r\n"
 std::string csv_header();
 
 /// True for a value a spreadsheet would run as a formula: it starts with
@@ -28,5 +29,15 @@ void append_field(std::string& out, std::string_view value, bool guard);
 /// Appends one row, CRLF terminated; times in `zone`.
 void append_row(std::string& out, const status_row& row, zone_ptr zone,
                 bool guard);
+
+/// True when `file` (a whole offload file, or its beginning) starts with
+/// today's header line.
+bool has_current_header(std::string_view file);
+
+/// An offload file written with an older header (a first part of today's
+/// columns) as it reads with today's: the new header, and every row with
+/// an empty field for each column it lacks. Nullopt when `file` does not
+/// start with such a header (a header this build does not know).
+std::optional<std::string> upgrade_csv(std::string_view file);
 
 } // namespace usms::offload

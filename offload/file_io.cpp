@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -129,6 +130,32 @@ result<bool> write_at(const std::string& path, int64_t offset,
   return !before->exists;
 }
 
+namespace {
+
+/// Reads up to `length` bytes at `offset` of the open file `fd`; fewer at
+/// its end.
+result<std::string> read_at(int fd, const std::string& path, int64_t offset,
+                            int64_t length) {
+  std::string bytes(static_cast<size_t>(length), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    auto n = ::pread(fd, bytes.data() + done, bytes.size() - done,
+                     offset + static_cast<int64_t>(done));
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return sys_failure("cannot read", path, errno);
+    }
+    if (n == 0)
+      break;
+    done += static_cast<size_t>(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+} // namespace
+
 result<bool> holds_bytes(const std::string& path, int64_t offset,
                          int64_t length, uint64_t expected) {
   auto st = stat_file(path);
@@ -139,21 +166,43 @@ result<bool> holds_bytes(const std::string& path, int64_t offset,
   fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
   if (f.fd < 0)
     return sys_failure("cannot open", path, errno);
-  std::string bytes(static_cast<size_t>(length), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    auto n = ::pread(f.fd, bytes.data() + done, bytes.size() - done,
-                     offset + static_cast<int64_t>(done));
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return sys_failure("cannot read", path, errno);
-    }
-    if (n == 0)
-      return false;
-    done += static_cast<size_t>(n);
+  auto bytes = read_at(f.fd, path, offset, length);
+  if (!bytes)
+    return bytes.error();
+  return static_cast<int64_t>(bytes->size()) == length
+         && checksum(*bytes) == expected;
+}
+
+result<std::string> read_file(const std::string& path, int64_t max_bytes) {
+  auto st = stat_file(path);
+  if (!st)
+    return st.error();
+  if (!st->exists)
+    return std::string{};
+  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+  if (f.fd < 0)
+    return sys_failure("cannot open", path, errno);
+  auto length = max_bytes < 0 ? st->size : std::min(st->size, max_bytes);
+  return read_at(f.fd, path, 0, length);
+}
+
+result<bool> replace_file(const std::string& path, std::string_view bytes) {
+  auto temp = path + ".rewrite";
+  {
+    fd_guard f{::open(temp.c_str(),
+                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                      0644)};
+    if (f.fd < 0)
+      return sys_failure("cannot open", temp, errno);
+    int err = 0;
+    if (!write_all(f.fd, 0, bytes, err))
+      return sys_failure("cannot write", temp, err);
+    if (::fsync(f.fd) != 0)
+      return sys_failure("cannot sync", temp, errno);
   }
-  return checksum(bytes) == expected;
+  if (::rename(temp.c_str(), path.c_str()) != 0)
+    return sys_failure("cannot rename " + temp + " to", path, errno);
+  return fsync_dir(parent_of(path));
 }
 
 result<bool> truncate_to(const std::string& path, int64_t size) {

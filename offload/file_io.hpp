@@ -39,6 +39,17 @@ result<bool> holds_bytes(const std::string& path, int64_t offset,
 /// missing or not longer.
 result<bool> truncate_to(const std::string& path, int64_t size);
 
+/// The first `max_bytes` bytes of `path` (all of it when negative); empty
+/// when it is missing.
+result<std::string> read_file(const std::string& path,
+                              int64_t max_bytes = -1);
+
+/// Replaces `path` with `bytes` atomically: they are written to
+/// `path + ".rewrite"`, fsynced, renamed over `path`, and the folder is
+/// fsynced, so after a crash the file holds either its old or its new
+/// bytes, never a mix.
+result<bool> replace_file(const std::string& path, std::string_view bytes);
+
 /// 64-bit FNV-1a, the batch checksum.
 uint64_t checksum(std::string_view bytes);
 

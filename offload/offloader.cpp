@@ -38,6 +38,21 @@ std::string join(const std::string& dir, const std::string& rel) {
   return dir.back() == '/' ? dir + rel : dir + "/" + rel;
 }
 
+/// A file of the current window written by an older gateway is rewritten
+/// with today's header (its old rows get empty new columns) before rows
+/// are added, so that no file ever holds two headers.
+void bring_header_up_to_date(const std::string& file) {
+  auto head = check(read_file(file, static_cast<int64_t>(csv_header().size())));
+  if (head.empty() || has_current_header(head))
+    return;
+  auto upgraded = upgrade_csv(check(read_file(file)));
+  if (!upgraded)
+    throw offload_failure("offload file " + file
+                          + " starts with a header this gateway does not "
+                            "know; move it away to offload into it again");
+  check(replace_file(file, *upgraded));
+}
+
 } // namespace
 
 int64_t rows_to_offload(int64_t count, int64_t max_entries, int64_t amount) {
@@ -116,8 +131,10 @@ void offloader::run(offload_report& rep) {
     auto window = window_of(now, zone, hours);
     auto dir = join(opts_.path, day_folder_name(window.day));
     auto file = join(opts_.path, relative_path(window));
-    // The folder first: a failure here leaves nothing marked.
+    // The folder and the header first: a failure here leaves nothing
+    // marked.
     check(ensure_dir(dir));
+    bring_header_up_to_date(file);
     std::string bytes;
     auto plan = [&](const std::vector<status_row>& rows) {
       auto st = check(stat_file(file));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/storage_target.hpp"
+#include "persistence/alarm_store.hpp"
 #include "persistence/cluster_store.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/offload_store.hpp"
@@ -42,6 +43,10 @@ public:
 
   /// The cluster member's connection: leases, claims, the leader.
   virtual std::unique_ptr<cluster_store> open_cluster() const = 0;
+
+  /// The alarms' read connection (the alarm store actor's). Alarms are
+  /// written by the journal connection, with the requests they cause.
+  virtual std::unique_ptr<alarm_store> open_alarms() const = 0;
 
   /// Why the storage could not take writes now, or "" (for /readyz). Cheap
   /// and safe from any thread: it opens no connection.

@@ -20,8 +20,8 @@ void add_any_column(where_clause& w, const std::vector<const char*>& columns,
   w.add(any_column + ")");
 }
 
-/// The filter's action, type, source and finish-time bounds, which the
-/// status table and the requests both have.
+/// The filter's action, type, source, cause and finish-time bounds, which
+/// the status table and the requests both have.
 void add_request_fields(where_clause& w, const status_filter& f) {
   if (!f.action.empty())
     w.add("action = ?", f.action);
@@ -29,6 +29,8 @@ void add_request_fields(where_clause& w, const status_filter& f) {
     w.add("type = ?", f.type);
   if (!f.source.empty())
     w.add("source = ?", f.source);
+  if (!f.cause.empty())
+    w.add("cause = ?", f.cause);
   if (f.since > 0)
     w.add("finished_at >= ?", f.since);
   if (f.until > 0)

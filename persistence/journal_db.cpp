@@ -34,6 +34,14 @@ namespace {
 /// What a retry resets; ?2 is the moment.
 const std::string requeue_set = requeue_assignments("?2");
 
+/// Binds `text`, or NULL when it is empty (columns where NULL means none).
+void bind_text_or_null(statement& s, int index, const std::string& text) {
+  if (text.empty())
+    s.bind_null(index);
+  else
+    s.bind(index, text);
+}
+
 std::string select_from_requests(const char* where) {
   return std::string{"SELECT "} + request_columns + " FROM requests " + where;
 }
@@ -47,8 +55,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare(
       "INSERT INTO requests (id, action, type, payload, source, "
       "correlation_id, reply_to, idempotency_key, external_reference, state, "
-      "accepted_at, updated_at, serial_key) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11)"),
+      "accepted_at, updated_at, serial_key, cause, alarm_key) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, "
+      "?12, ?13)"),
     db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
                 "next_attempt_at = ?4, last_error = ?5, sending = ?6, "
                 "lookup_first = ?7, updated_at = ?8 WHERE id = ?1"),
@@ -59,8 +68,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "WHERE id = ?1"),
     db_.prepare("INSERT INTO status_rows (request_id, accepted_at, "
                 "finished_at, action, type, ticket_id, status, reason, "
-                "source, correlation_id, attempts) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+                "source, correlation_id, attempts, cause, alarm_key) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                "?13)"),
     db_.prepare("INSERT INTO external_references (external_reference, "
                 "confirmed) VALUES (?1, 1) ON CONFLICT(external_reference) "
                 "DO UPDATE SET confirmed = confirmed + 1"),
@@ -80,6 +90,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare("RELEASE journal_write"),
     db_.prepare("ROLLBACK TO journal_write"),
   });
+  alarms_ = std::make_unique<alarm_writer>(db_);
 }
 
 journal_db::~journal_db() {
@@ -169,13 +180,12 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
     .bind(5, req.source)
     .bind(6, req.correlation_id)
     .bind(7, req.reply_to);
-  if (req.idempotency_key.empty())
-    s.bind_null(8);
-  else
-    s.bind(8, req.idempotency_key);
+  bind_text_or_null(s, 8, req.idempotency_key);
   s.bind(9, req.external_reference)
     .bind(10, req.accepted_at)
-    .bind(11, serial_key(req));
+    .bind(11, serial_key(req))
+    .bind(12, to_string(req.cause));
+  bind_text_or_null(s, 13, req.alarm_key);
   s.run();
   return {req.id, false, db_.last_insert_rowid()};
 }
@@ -219,7 +229,9 @@ std::optional<status_row> journal_db::finish(const ticket_request& req,
     .bind(8, row.reason)
     .bind(9, row.source)
     .bind(10, row.correlation_id)
-    .bind_int(11, row.attempts);
+    .bind_int(11, row.attempts)
+    .bind(12, row.cause);
+  bind_text_or_null(r, 13, row.alarm_key);
   r.run();
   row.row_id = db_.last_insert_rowid();
   if (req.act == action::create && out.state == request_state::succeeded
@@ -328,6 +340,47 @@ void journal_db::save_reply_states(
       .bind(4, u.error);
     s.run();
   }
+}
+
+alarm_commit_result journal_db::write_alarm(const alarm_commit& c) {
+  begin();
+  // A savepoint makes the alarm's change one unit inside the group commit:
+  // a conflict or a failure undoes it alone.
+  db_.exec("SAVEPOINT alarm_commit");
+  alarm_commit_result res;
+  try {
+    auto version = alarms_->write_row(c);
+    if (!version) {
+      db_.exec("ROLLBACK TO alarm_commit");
+      db_.exec("RELEASE alarm_commit");
+      res.conflict = true;
+      return res;
+    }
+    res.version = *version;
+    if (!c.forget)
+      for (auto& e : c.events)
+        alarms_->insert_event(e);
+    for (auto& req : c.requests)
+      res.seqs.push_back(append(req).seq);
+    db_.exec("RELEASE alarm_commit");
+  } catch (...) {
+    try {
+      db_.exec("ROLLBACK TO alarm_commit");
+      db_.exec("RELEASE alarm_commit");
+    } catch (...) {
+      // the transaction is lost anyway; the caller's error says so
+    }
+    throw;
+  }
+  return res;
+}
+
+void journal_db::save_sync_cursor(const alarm_sync_cursor& cursor) {
+  alarms_->save_sync_cursor(cursor);
+}
+
+int64_t journal_db::prune_alarm_events(int64_t before) {
+  return alarms_->prune_events(before);
 }
 
 } // namespace usms::db

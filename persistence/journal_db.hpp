@@ -10,6 +10,7 @@
 
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
+#include "persistence/alarm_db.hpp"
 #include "persistence/filters.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/rows.hpp"
@@ -55,6 +56,9 @@ public:
   std::vector<request_record> pending_replies() override;
   void
   save_reply_states(const std::vector<reply_state_update>& updates) override;
+  alarm_commit_result write_alarm(const alarm_commit& c) override;
+  void save_sync_cursor(const alarm_sync_cursor& cursor) override;
+  int64_t prune_alarm_events(int64_t before) override;
 
 private:
   database db_;
@@ -62,6 +66,7 @@ private:
   bool in_group_ = false;
   struct statements;
   std::unique_ptr<statements> st_;
+  std::unique_ptr<alarm_writer> alarms_;
 };
 
 /// Binds the values of `w` to `s` from index `first` on; returns the next

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/alarm_store.hpp"
 #include "messages/ops_queries.hpp"
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
@@ -105,6 +106,21 @@ public:
   virtual void
   save_reply_states(const std::vector<reply_state_update>& updates)
     = 0;
+
+  // -- alarms ---------------------------------------------------------------
+
+  /// Applies one alarm's change as a unit inside the open transaction: the
+  /// alarm's row (written only while it is still at `c.version`), its
+  /// events, and its requests appended like append() does. On a version
+  /// conflict nothing of it is written (`conflict` set); other writes of the
+  /// transaction are not touched either way.
+  virtual alarm_commit_result write_alarm(const alarm_commit& c) = 0;
+
+  /// Saves where the sync from USMS stands for one ticket type.
+  virtual void save_sync_cursor(const alarm_sync_cursor& cursor) = 0;
+
+  /// Deletes alarm events that happened before `before`; returns how many.
+  virtual int64_t prune_alarm_events(int64_t before) = 0;
 };
 
 } // namespace usms::storage

@@ -125,6 +125,78 @@ UPDATE requests
     AND state IN ('queued', 'in_flight', 'waiting_retry');
 )sql";
 
+/// Version 3: alarm events and the lifecycle of their tickets. Requests
+/// and status rows say why they were made (`cause`) and for which alarm
+/// (`alarm_key`, NULL for commands); `alarms` holds each alarm's state with
+/// the version a writer must find to change it; `alarm_events` every event
+/// with the request it caused; `alarm_sync` where the sync from USMS stands
+/// per ticket type. Written to run unchanged on PostgreSQL too (BIGINT for
+/// times and counts, no AUTOINCREMENT, no WITHOUT ROWID).
+constexpr const char* version_3 = R"sql(
+ALTER TABLE requests ADD COLUMN cause TEXT NOT NULL DEFAULT 'command';
+ALTER TABLE requests ADD COLUMN alarm_key TEXT;
+ALTER TABLE status_rows ADD COLUMN cause TEXT NOT NULL DEFAULT 'command';
+ALTER TABLE status_rows ADD COLUMN alarm_key TEXT;
+-- What a start reads: the unfinished steps of alarms, and the newest create
+-- of an alarm still waiting for its ticket.
+CREATE INDEX IF NOT EXISTS requests_by_alarm
+  ON requests(alarm_key) WHERE alarm_key IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS alarms (
+  alarm_key TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  type TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  signal TEXT NOT NULL,
+  ticket TEXT NOT NULL,
+  ticket_id TEXT NOT NULL DEFAULT '',
+  generation BIGINT NOT NULL,
+  occurrences BIGINT NOT NULL,
+  first_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL,
+  resolved_at BIGINT NOT NULL DEFAULT 0,
+  ticket_left_open INTEGER NOT NULL DEFAULT 0,
+  repeats BIGINT NOT NULL DEFAULT 0,
+  last_repeat_at BIGINT NOT NULL DEFAULT 0,
+  interval_ends_at BIGINT NOT NULL DEFAULT 0,
+  changes TEXT NOT NULL DEFAULT '',
+  flapping INTEGER NOT NULL DEFAULT 0,
+  flap_noted INTEGER NOT NULL DEFAULT 0,
+  source TEXT NOT NULL DEFAULT '',
+  reply_to TEXT NOT NULL DEFAULT '',
+  due_at BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+-- The list by state, newest first; the sync finds alarms by their ticket;
+-- retention finds resolved and closed alarms by age.
+CREATE INDEX IF NOT EXISTS alarms_by_state ON alarms(state, last_at);
+CREATE INDEX IF NOT EXISTS alarms_by_last ON alarms(last_at);
+CREATE INDEX IF NOT EXISTS alarms_by_ticket
+  ON alarms(ticket_id) WHERE ticket_id <> '';
+CREATE INDEX IF NOT EXISTS alarms_by_resolved
+  ON alarms(resolved_at) WHERE resolved_at > 0;
+
+-- Event ids are time-ordered: (alarm_key, event_id) is arrival order.
+CREATE TABLE IF NOT EXISTS alarm_events (
+  event_id TEXT PRIMARY KEY,
+  alarm_key TEXT NOT NULL,
+  signal TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS alarm_events_by_key
+  ON alarm_events(alarm_key, event_id);
+CREATE INDEX IF NOT EXISTS alarm_events_by_time ON alarm_events(at);
+
+CREATE TABLE IF NOT EXISTS alarm_sync (
+  type TEXT PRIMARY KEY,
+  updated_since BIGINT NOT NULL,
+  seen TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 constexpr const char* versions_table = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -141,11 +213,17 @@ bool has_versions_table(database& db) {
 
 } // namespace
 
+const char* alarms_step_sql() {
+  return version_3;
+}
+
 const std::vector<migration>& schema_migrations() {
   static const std::vector<migration> steps{
     {1, "requests, status table, operator tables, offload batches",
      version_1},
     {2, "serial keys and retry times of requests", version_2},
+    {3, "alarms, alarm events, causes of requests and status rows",
+     version_3},
   };
   return steps;
 }

@@ -59,6 +59,10 @@ int apply_missing_steps(const std::vector<migration>& steps, Version version,
   return applied;
 }
 
+/// Version 3's statements (the alarm tables), which run unchanged on
+/// PostgreSQL too.
+const char* alarms_step_sql();
+
 /// The SQLite schema, oldest step first. A change to the schema is a new
 /// entry at the end; a released entry is never edited.
 const std::vector<migration>& schema_migrations();

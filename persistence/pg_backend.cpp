@@ -1,6 +1,7 @@
 #include "persistence/pg_backend.hpp"
 
 #include "config/url_redaction.hpp"
+#include "persistence/pg_alarms.hpp"
 #include "persistence/pg_journal.hpp"
 #include "persistence/pg_offload.hpp"
 #include "persistence/pg_ops.hpp"
@@ -46,6 +47,10 @@ public:
       all.limit = 1;
       return ops->queue(all).total;
     });
+  }
+
+  std::unique_ptr<storage::alarm_store> open_alarms() const override {
+    return std::make_unique<pg_alarms>(url_);
   }
 
   std::string readiness_problem() const override {

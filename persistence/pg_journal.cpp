@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "persistence/alarm_rows.hpp"
 #include "persistence/filters.hpp"
 #include "persistence/pg_migrations.hpp"
 #include "persistence/pg_rows.hpp"
@@ -27,7 +28,13 @@ const std::vector<row_batch::column> request_row{
     {"correlation_id", "text"},  {"reply_to", "text"},
     {"idempotency_key", "text"}, {"external_reference", "text"},
     {"state", "text"},           {"accepted_at", "bigint"},
-    {"updated_at", "bigint"},    {"serial_key", "text"}};
+    {"updated_at", "bigint"},    {"serial_key", "text"},
+    {"cause", "text"},           {"alarm_key", "text"}};
+
+/// NULL for an empty text (columns where NULL means none).
+value text_or_null(const std::string& text) {
+  return text.empty() ? value{std::nullopt} : value{text};
+}
 
 std::vector<value> request_values(int64_t seq, const ticket_request& req) {
   return {seq,
@@ -38,13 +45,14 @@ std::vector<value> request_values(int64_t seq, const ticket_request& req) {
           req.source,
           req.correlation_id,
           req.reply_to,
-          req.idempotency_key.empty() ? value{std::nullopt}
-                                      : value{req.idempotency_key},
+          text_or_null(req.idempotency_key),
           req.external_reference,
           "queued",
           req.accepted_at,
           req.accepted_at,
-          serial_key(req)};
+          serial_key(req),
+          to_string(req.cause),
+          text_or_null(req.alarm_key)};
 }
 
 /// A status row's columns, in status_values order.
@@ -54,12 +62,14 @@ const std::vector<row_batch::column> status_row_columns{
     {"action", "text"},         {"type", "text"},
     {"ticket_id", "text"},      {"status", "text"},
     {"reason", "text"},         {"source", "text"},
-    {"correlation_id", "text"}, {"attempts", "integer"}};
+    {"correlation_id", "text"}, {"attempts", "integer"},
+    {"cause", "text"},          {"alarm_key", "text"}};
 
 std::vector<value> status_values(const status_row& row) {
   return {row.row_id, row.request_id, row.accepted_at,    row.finished_at,
           row.action, row.type,       row.ticket_id,      row.status,
-          row.reason, row.source,     row.correlation_id, row.attempts};
+          row.reason, row.source,     row.correlation_id, row.attempts,
+          row.cause,  text_or_null(row.alarm_key)};
 }
 
 /// `{1,2,3}`, PostgreSQL's text form of a bigint array.
@@ -283,8 +293,9 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
     auto inserted = run(
         "INSERT INTO requests (seq, id, action, type, payload, source, "
         "correlation_id, reply_to, idempotency_key, external_reference, state, "
-        "accepted_at, updated_at, serial_key) VALUES ($1, $2, $3, $4, $5, $6, "
-        "$7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (idempotency_key) "
+        "accepted_at, updated_at, serial_key, cause, alarm_key) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+        "ON CONFLICT (idempotency_key) "
         "WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING seq",
         request_values(seq, req));
     if (inserted.rows() == 1)
@@ -395,6 +406,55 @@ void pg_journal::save_reply_states(
       queue("UPDATE requests SET reply_state = $2, reply_attempts = $3, "
             "reply_error = $4 WHERE id = $1",
             {u.request_id, u.state, u.attempts, u.error});
+  });
+}
+
+alarm_commit_result pg_journal::write_alarm(const alarm_commit& c) {
+  return alone_or_in_group([&] {
+    static const auto sql = db::alarm_sql('$');
+    alarm_commit_result res;
+    // The row's write is conditional on its version and waited for: on a
+    // conflict it wrote nothing, and nothing else of the change follows.
+    if (c.forget) {
+      if (c.version != 0) {
+        if (run(sql.remove, {c.key, c.version}).affected() != 1) {
+          res.conflict = true;
+          return res;
+        }
+        queue(sql.remove_events, {c.key});
+      }
+      res.version = 0;
+    } else {
+      auto args = values_of(db::change_values(c, now_ms()));
+      args.insert(args.begin(),
+                  {c.key, c.version == 0 ? int64_t{1} : c.version});
+      if (run(c.version == 0 ? sql.insert : sql.update, args).affected()
+          != 1) {
+        res.conflict = true;
+        return res;
+      }
+      res.version = c.version + 1;
+      for (auto& e : c.events)
+        queue(sql.insert_event, values_of(db::event_values(e)));
+    }
+    for (auto& req : c.requests)
+      res.seqs.push_back(append(req).seq);
+    return res;
+  });
+}
+
+void pg_journal::save_sync_cursor(const alarm_sync_cursor& cursor) {
+  alone_or_in_group([&] {
+    static const auto sql = db::alarm_sql('$').save_cursor;
+    queue(sql, {cursor.type, cursor.updated_since,
+                db::seen_text(cursor.seen)});
+  });
+}
+
+int64_t pg_journal::prune_alarm_events(int64_t before) {
+  return alone_or_in_group([&] {
+    static const auto sql = db::alarm_sql('$').prune;
+    return run(sql, {before}).affected();
   });
 }
 

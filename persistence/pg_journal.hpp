@@ -79,6 +79,11 @@ public:
   std::vector<request_record> pending_replies() override;
   void
   save_reply_states(const std::vector<reply_state_update>& updates) override;
+  /// The alarm's row waits for its answer (a version conflict writes
+  /// nothing); its events and requests join the group like other writes.
+  alarm_commit_result write_alarm(const alarm_commit& c) override;
+  void save_sync_cursor(const alarm_sync_cursor& cursor) override;
+  int64_t prune_alarm_events(int64_t before) override;
 
 private:
   /// A write outside begin()/commit() is a group of its own.

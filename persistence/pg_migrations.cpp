@@ -132,6 +132,9 @@ const std::vector<db::migration>& schema_migrations() {
       {1, "requests, status table, operator tables, offload batches",
        version_1},
       {2, "serial keys and retry times of requests", version_2},
+      // Written in SQL both backends take.
+      {3, "alarms, alarm events, causes of requests and status rows",
+       db::alarms_step_sql()},
   };
   return steps;
 }

@@ -6,16 +6,21 @@
 
 namespace usms::pg {
 
-std::vector<value> values_of(const db::where_clause& w) {
+std::vector<value>
+values_of(const std::vector<std::variant<std::string, int64_t>>& values) {
   std::vector<value> out;
-  out.reserve(w.values.size());
-  for (const auto& v : w.values) {
+  out.reserve(values.size());
+  for (const auto& v : values) {
     if (auto* text = std::get_if<std::string>(&v))
       out.emplace_back(*text);
     else
       out.emplace_back(std::get<int64_t>(v));
   }
   return out;
+}
+
+std::vector<value> values_of(const db::where_clause& w) {
+  return values_of(w.values);
 }
 
 std::string select_requests(const std::string& rest) {

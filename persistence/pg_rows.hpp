@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "messages/ops_queries.hpp"
@@ -14,6 +15,10 @@
 #include "persistence/pg.hpp"
 
 namespace usms::pg {
+
+/// Texts and numbers as statement parameters, in order.
+std::vector<value>
+values_of(const std::vector<std::variant<std::string, int64_t>>& values);
 
 /// The values of `w` in the order of its placeholders.
 std::vector<value> values_of(const db::where_clause& w);

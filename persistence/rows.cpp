@@ -8,7 +8,7 @@ const char* const request_columns
       "last_error, sending, lookup_first, accepted_at, updated_at, "
       "finished_at, "
       "result, reason, reply_state, reply_attempts, reply_error, seq, "
-      "retried_at";
+      "retried_at, cause, alarm_key";
 
 const char* const index_columns
     = "id, seq, action, serial_key, next_attempt_at, "
@@ -16,7 +16,7 @@ const char* const index_columns
 
 const char* const status_columns
     = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
-      "status, reason, source, correlation_id, attempts";
+      "status, reason, source, correlation_id, attempts, cause, alarm_key";
 
 const char* const batch_columns
     = "batch, file, file_size_before, file_size_after, rows, checksum, "
@@ -46,6 +46,8 @@ status_row finished_row(const ticket_request& req, const request_outcome& out) {
   row.source = req.source;
   row.correlation_id = req.correlation_id;
   row.attempts = out.attempts;
+  row.cause = std::string{to_string(req.cause)};
+  row.alarm_key = req.alarm_key;
   return row;
 }
 

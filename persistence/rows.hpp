@@ -75,6 +75,8 @@ request_record request_from_row(const Row& s) {
   rec.reply_error = s.text(22);
   rec.seq = s.int64(23);
   p.retried_at = s.int64(24);
+  r.cause = parse_request_cause(s.text(25)).value_or(request_cause::command);
+  r.alarm_key = s.text(26);
   return rec;
 }
 
@@ -107,6 +109,8 @@ status_row status_from_row(const Row& s) {
   r.source = s.text(9);
   r.correlation_id = s.text(10);
   r.attempts = static_cast<int32_t>(s.int64(11));
+  r.cause = s.text(12);
+  r.alarm_key = s.text(13);
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "persistence/alarm_db.hpp"
 #include "persistence/journal_db.hpp"
 #include "persistence/offload_db.hpp"
 #include "persistence/ops_db.hpp"
@@ -47,6 +48,10 @@ public:
       all.limit = 1;
       return ops->queue(all).total;
     });
+  }
+
+  std::unique_ptr<storage::alarm_store> open_alarms() const override {
+    return std::make_unique<alarm_db>(path_);
   }
 
   std::string readiness_problem() const override {

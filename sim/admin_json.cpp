@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <utility>
 
 namespace usms::sim {
 
@@ -180,6 +181,14 @@ std::string error_json(std::string_view message) {
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
   return buf.GetString();
+}
+
+http::response json_response(unsigned status, std::string body) {
+  http::response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
 }
 
 } // namespace usms::sim

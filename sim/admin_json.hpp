@@ -10,6 +10,7 @@
 
 #include "contract/result.hpp"
 #include "sim/fault_injector.hpp"
+#include "transport/http_server.hpp"
 
 namespace usms::sim {
 
@@ -36,5 +37,8 @@ std::string stats_to_json(const stats_snapshot& stats);
 
 /// `{"error": "<message>"}`.
 std::string error_json(std::string_view message);
+
+/// An admin endpoint's answer: `body` as application/json.
+http::response json_response(unsigned status, std::string body);
 
 } // namespace usms::sim

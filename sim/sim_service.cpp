@@ -6,6 +6,7 @@
 #include "contract/ticket_fields.hpp"
 #include "contract/wsdl_writer.hpp"
 #include "sim/admin_json.hpp"
+#include "sim/admin_tickets.hpp"
 #include "transport/url.hpp"
 
 namespace usms::sim {
@@ -13,14 +14,6 @@ namespace usms::sim {
 namespace {
 
 constexpr const char* xml_type = "text/xml; charset=utf-8";
-
-http::response json_response(unsigned status, std::string body) {
-  http::response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
 
 failure client_error(std::string message, std::string code = "VALIDATION") {
   return failure{std::move(message), std::move(code)};
@@ -161,6 +154,8 @@ void sim_service::handle(http::request req, http::responder respond) {
       return respond(faults_response(req));
     return respond(json_response(405, error_json("GET or PUT /admin/faults")));
   }
+  if (handle_admin_ticket(store_, req, respond))
+    return;
   if (path == "/admin/reset") {
     if (req.method == "POST") {
       reset_stats();

@@ -1,5 +1,6 @@
 #include "sim/ticket_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/iso_time.hpp"
@@ -187,13 +188,9 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
     }
     return true;
   };
-  auto take = [&](uint64_t seq, const record& rec) {
-    if (!matches(rec))
-      return;
-    ++page.total_count;
-    if (static_cast<int>(page.tickets.size()) < max_results)
-      page.tickets.push_back(unpack(type, seq, rec));
-  };
+  // The matches as (UpdatedAt, sequence number): the answer's order, as
+  // USMS gives it.
+  std::vector<std::pair<int64_t, uint64_t>> found;
   const auto& s = shard_for(type);
   std::lock_guard<std::mutex> guard(s.mtx);
   // A TicketId filter is a point lookup, not a scan.
@@ -201,13 +198,40 @@ query_page ticket_store::query(ticket_type type, const ticket_fields& filter,
   if (by_id != filter.end()) {
     auto parsed = parse_id(by_id->second);
     if (parsed && parsed->first == type)
-      if (const auto* rec = find(s, parsed->second))
-        take(parsed->second, *rec);
-    return page;
+      if (const auto* rec = find(s, parsed->second); rec && matches(*rec))
+        found.emplace_back(rec->updated_ms, parsed->second);
+  } else {
+    for (std::size_t i = 0; i < s.tickets.size(); ++i)
+      if (matches(s.tickets[i]))
+        found.emplace_back(s.tickets[i].updated_ms, s.first_seq + i);
   }
-  for (std::size_t i = 0; i < s.tickets.size(); ++i)
-    take(s.first_seq + i, s.tickets[i]);
+  std::sort(found.begin(), found.end());
+  page.total_count = static_cast<int>(found.size());
+  for (auto& [updated, seq] : found) {
+    if (static_cast<int>(page.tickets.size()) >= max_results)
+      break;
+    page.tickets.push_back(unpack(type, seq, *find(s, seq)));
+  }
   return page;
+}
+
+std::optional<ticket_fields> ticket_store::get(const std::string& id) const {
+  auto parsed = parse_id(id);
+  if (!parsed)
+    return std::nullopt;
+  const auto& s = shard_for(parsed->first);
+  std::lock_guard<std::mutex> guard(s.mtx);
+  const auto* rec = find(s, parsed->second);
+  if (rec == nullptr)
+    return std::nullopt;
+  return unpack(parsed->first, parsed->second, *rec);
+}
+
+std::optional<ticket_type> ticket_store::type_of(const std::string& id) {
+  auto parsed = parse_id(id);
+  if (!parsed)
+    return std::nullopt;
+  return parsed->first;
 }
 
 std::vector<std::string> ticket_store::work_notes(const std::string& id) const {

@@ -46,10 +46,17 @@ public:
 
   /// Tickets of `type` matching every `filter` element (exact text, except
   /// `UpdatedSince`: UpdatedAt >= it, given as `updated_since_ms`), in
-  /// creation order; at most `max_results` of them.
+  /// ascending (UpdatedAt, TicketId) order; at most `max_results` of them.
   query_page query(ticket_type type, const ticket_fields& filter,
                    std::optional<int64_t> updated_since_ms,
                    int max_results) const;
+
+  /// One ticket, or nullopt when there is none with that id.
+  std::optional<ticket_fields> get(const std::string& id) const;
+
+  /// The type a ticket id names (`INC…` incident), or nullopt when it is
+  /// not an id this store gives.
+  static std::optional<ticket_type> type_of(const std::string& id);
 
   /// The work notes of a ticket, oldest first (empty when unknown).
   std::vector<std::string> work_notes(const std::string& id) const;

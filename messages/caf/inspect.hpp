@@ -44,7 +44,7 @@ typename Inspector::result_type inspect(Inspector& f, ticket_request& x) {
   return f(caf::meta::type_name("ticket_request"), x.id, x.act, x.type,
            x.fields, x.ticket_id, x.work_note, x.filter, x.limit, x.source,
            x.correlation_id, x.reply_to, x.idempotency_key,
-           x.external_reference, x.accepted_at);
+           x.external_reference, x.accepted_at, x.cause, x.alarm_key);
 }
 
 template <class Inspector>
@@ -95,7 +95,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_row& x) {
   return f(caf::meta::type_name("status_row"), x.row_id, x.request_id,
            x.accepted_at, x.finished_at, x.action, x.type, x.ticket_id,
-           x.status, x.reason, x.source, x.correlation_id, x.attempts);
+           x.status, x.reason, x.source, x.correlation_id, x.attempts,
+           x.cause, x.alarm_key);
 }
 
 template <class Inspector>
@@ -118,7 +119,7 @@ typename Inspector::result_type inspect(Inspector& f, dispatcher_settings& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_filter& x) {
   return f(caf::meta::type_name("status_filter"), x.status, x.action, x.type,
-           x.source, x.since, x.until, x.q, x.limit, x.offset);
+           x.source, x.cause, x.since, x.until, x.q, x.limit, x.offset);
 }
 
 template <class Inspector>

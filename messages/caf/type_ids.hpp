@@ -7,6 +7,7 @@
 #include "caf/fwd.hpp"
 #include "caf/type_id.hpp"
 #include "messages/caf/inspect.hpp"
+#include "messages/caf/inspect_alarm.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   // journal
@@ -63,6 +64,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   // offload
   CAF_ADD_ATOM(usms_gateway, usms, offload_atom, "offload")
   CAF_ADD_ATOM(usms_gateway, usms, sweep_atom, "sweep")
+  // alarms
+  CAF_ADD_ATOM(usms_gateway, usms, alarm_atom, "alarm")
+  CAF_ADD_ATOM(usms_gateway, usms, sync_atom, "sync")
+  CAF_ADD_ATOM(usms_gateway, usms, cursor_atom, "cursor")
   CAF_ADD_TYPE_ID(usms_gateway, (usms::ticket_request))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::request_progress))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::request_outcome))
@@ -92,4 +97,22 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(usms_gateway, (usms::offload::janitor_report))
   CAF_ADD_TYPE_ID(usms_gateway, (usms::reply_state_update))
   CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::reply_state_update>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_event))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::alarm_event>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_record))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::stored_alarm))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::stored_alarm>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_commit))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_commit_result))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_filter))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_page))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_sync_cursor))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::alarm_sync_cursor>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_sighting))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::alarm_sighting>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_startup))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_accepted))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<usms::alarm_accepted>))
+  CAF_ADD_TYPE_ID(usms_gateway, (usms::alarm_engine_settings))
+  CAF_ADD_TYPE_ID(usms_gateway, (std::vector<std::string>))
 CAF_END_TYPE_ID_BLOCK(usms_gateway)

@@ -28,7 +28,7 @@ import zoneinfo
 
 COLUMNS = ["row_id", "request_id", "accepted_at", "finished_at", "action",
            "type", "ticket_id", "status", "reason", "source",
-           "correlation_id", "attempts"]
+           "correlation_id", "attempts", "cause", "alarm_key"]
 HEADER = (",".join(COLUMNS) + "\r\n").encode()
 FILE_RE = re.compile(r"^Offload_(\d\d)_([1-9]\d?)h\.csv$")
 DAY_RE = re.compile(r"^\d{4}_\d\d_\d\d$")
@@ -53,7 +53,7 @@ def iso(ms, zone):
 def expected_fields(row, zone, guard):
     values = [str(row[0]), row[1], iso(row[2], zone), iso(row[3], zone),
               row[4], row[5], row[6], row[7], row[8], row[9], row[10],
-              str(row[11])]
+              str(row[11]), row[12], row[13] or ""]
     if guard:
         values = ["'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r")
                   else v for v in values]

@@ -146,7 +146,7 @@ TEST_CASE("CSV fields: RFC 4180 quoting and the formula guard",
   CHECK(field("a=b", true) == "a=b");
   CHECK(csv_header()
         == "row_id,request_id,accepted_at,finished_at,action,type,ticket_id,"
-           "status,reason,source,correlation_id,attempts\r\n");
+           "status,reason,source,correlation_id,attempts,cause,alarm_key\r\n");
 }
 
 TEST_CASE("a CSV row holds every status column in order", "[offload][csv]") {
@@ -163,10 +163,35 @@ TEST_CASE("a CSV row holds every status column in order", "[offload][csv]") {
   r.source = "=cmd";
   r.correlation_id = "alarm-1";
   r.attempts = 3;
+  r.cause = "alarm_firing";
+  r.alarm_key = "olt-17/los";
   std::string out;
   append_row(out, r, zone("Europe/Berlin"), true);
   CHECK(out
         == "42,req-1,2024-03-31T01:59:59.999+01:00,"
            "2024-03-31T03:00:00.000+02:00,create,incident,INC-7,Failed,"
-           "\"timeout, 3 tries\",'=cmd,alarm-1,3\r\n");
+           "\"timeout, 3 tries\",'=cmd,alarm-1,3,alarm_firing,olt-17/los\r\n");
+}
+
+TEST_CASE("a file with the older header is read with today's columns",
+          "[offload][csv]") {
+  std::string old = "row_id,request_id,accepted_at,finished_at,action,type,"
+                    "ticket_id,status,reason,source,correlation_id,"
+                    "attempts\r\n"
+                    "1,r1,a,f,create,incident,INC1,Succeeded,,src,c1,1\r\n"
+                    "2,r2,a,f,create,incident,,Failed,\"two\r\nlines, \"\"q\"\"\","
+                    "src,c2,3\r\n";
+  CHECK_FALSE(has_current_header(old));
+  auto upgraded = upgrade_csv(old);
+  REQUIRE(upgraded);
+  CHECK(has_current_header(*upgraded));
+  CHECK(*upgraded
+        == csv_header()
+             + "1,r1,a,f,create,incident,INC1,Succeeded,,src,c1,1,,\r\n"
+               "2,r2,a,f,create,incident,,Failed,\"two\r\nlines, \"\"q\"\"\","
+               "src,c2,3,,\r\n");
+  // Today's header, or one this build does not know, is not rewritten.
+  CHECK_FALSE(upgrade_csv(*upgraded));
+  CHECK_FALSE(upgrade_csv("id,name\r\n1,x\r\n"));
+  CHECK_FALSE(upgrade_csv("row_id,request_id"));
 }

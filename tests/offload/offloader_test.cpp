@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "offload/csv_writer.hpp"
 #include "offload/offloader.hpp"
 #include "persistence/offload_db.hpp"
 #include "tests/offload/offload_fixture.hpp"
@@ -105,6 +106,37 @@ TEST_CASE("offloads in one window append to one file with one header",
   CHECK(b.metrics->files_written == 1);
   CHECK(b.metrics->batches_written == 2);
   b.check_csv("UTC", true, 5);
+}
+
+TEST_CASE("a file of this window with the older header gets today's header "
+          "before rows are added",
+          "[offload][csv]") {
+  bench b;
+  auto o = test_options(b.out, 10, 5);
+  auto eng = b.make(o);
+  // What an older gateway wrote in the same window: its header lacks the
+  // last two columns.
+  auto file = b.out + "/2024_03_30/Offload_20_4h.csv";
+  std::filesystem::create_directories(b.out + "/2024_03_30");
+  std::string old_header = "row_id,request_id,accepted_at,finished_at,"
+                           "action,type,ticket_id,status,reason,source,"
+                           "correlation_id,attempts\r\n";
+  std::string old_row = "7,r7,2024-03-30T20:01:00.000Z,"
+                        "2024-03-30T20:01:01.000Z,create,incident,INC7,"
+                        "Succeeded,,\"a,b\",c7,1\r\n";
+  write_file(file, old_header + old_row);
+  b.add(20);
+  auto rep = eng->run_once();
+  REQUIRE(rep.error.empty());
+  REQUIRE(rep.rows == 15);
+  auto text = read_file(file);
+  CHECK(count_of(text, "row_id,request_id") == 1);
+  CHECK(text.rfind(csv_header(), 0) == 0);
+  // The old row got the new columns, empty; the new rows follow it.
+  CHECK(text.substr(csv_header().size(), old_row.size() + 2)
+        == old_row.substr(0, old_row.size() - 2) + ",,\r\n");
+  CHECK(count_of(text, "\r\n") == 1 + 1 + 15);
+  CHECK_FALSE(std::filesystem::exists(file + ".rewrite"));
 }
 
 TEST_CASE("the fake clock moves offloads across windows and days",

@@ -100,7 +100,8 @@ TEST_CASE("/metrics is Prometheus text and its counters move as requests "
   for (const char* family :
        {"usms_gateway_status_entries", "usms_gateway_requests_total",
         "usms_gateway_requests_accepted_total", "usms_gateway_retries_total",
-        "usms_gateway_lookups_total", "usms_gateway_queue_depth",
+        "usms_gateway_lookups_total", "usms_gateway_alarm_events_total",
+        "usms_gateway_queue_depth",
         "usms_gateway_soap_in_flight", "usms_gateway_soap_calls_total",
         "usms_gateway_soap_call_duration_seconds",
         "usms_gateway_reply_deliveries_total"}) {

@@ -5,6 +5,7 @@
 import { onApiState, setToken, getToken, setTokenPrompt } from './api.js';
 import * as status from './pages/status.js';
 import * as requests from './pages/requests.js';
+import * as alarms from './pages/alarms.js';
 import * as config from './pages/config.js';
 import * as routes from './pages/routes.js';
 import * as testTicket from './pages/test_ticket.js';
@@ -14,6 +15,7 @@ import { mountUsmsBanner } from './usms_banner.js';
 const PAGES = {
   status: { module: status, title: 'Status Overview' },
   requests: { module: requests, title: 'External Requests' },
+  alarms: { module: alarms, title: 'Alarms' },
   config: { module: config, title: 'Configuration' },
   routes: { module: routes, title: 'Reply Routes' },
   'test-ticket': { module: testTicket, title: 'Test Ticket' },

@@ -158,6 +158,10 @@ export function stateBadge(state) {
     cancelled: 'Cancelled',
     Succeeded: 'Succeeded',
     Failed: 'Failed',
+    open: 'Open',
+    resolved: 'Resolved',
+    closed: 'Closed',
+    flapping: 'Flapping',
   };
   const cls = String(state).toLowerCase();
   return `<span class="badge ${esc(cls)}">${esc(labels[state] || state)}</span>`;

@@ -23,6 +23,17 @@ const PERIODS = [
   ['30d', '30 days', 30 * 86400e3],
 ];
 const SIZES = [25, 50, 100, 200];
+// Why a request was made: a command, or a step of an alarm's lifecycle.
+const CAUSES = [
+  ['', 'All'],
+  ['command', 'Command'],
+  ['alarm_firing', 'Alarm fired'],
+  ['alarm_repeat', 'Alarm repeats'],
+  ['alarm_cleared', 'Alarm cleared'],
+  ['alarm_reopened', 'Alarm reopened'],
+  ['alarm_flapping', 'Alarm flapping'],
+];
+const causeLabel = (c) => (CAUSES.find(([k]) => k === c) || [c, c])[1];
 const REFRESH_MS = 2000;
 
 // The chart library loads after the table: the rows come first.
@@ -38,6 +49,7 @@ function readState(params) {
     action: params.get('action') || '',
     q: params.get('q') || '',
     source: params.get('source') || '',
+    cause: CAUSES.some(([c]) => c === params.get('cause')) ? params.get('cause') : '',
     page: Math.max(0, Number(params.get('page') || 1) - 1) || 0,
     size: SIZES.includes(size) ? size : 50,
     period: PERIODS.some(([p]) => p === params.get('period')) ? params.get('period') : '24h',
@@ -49,6 +61,7 @@ function rowHtml(r, fresh) {
 <td><time datetime="${esc(r.finished_at || r.accepted_at)}">${esc(localTime(r.finished_at || r.accepted_at))}</time></td>
 <td>${esc(r.action)}</td><td>${esc(r.type)}</td><td class="mono">${esc(r.ticket_id)}</td>
 <td>${stateBadge(r.status)}</td><td class="reason">${esc(r.reason)}</td><td>${esc(r.source)}</td>
+<td class="cause" data-cause="${esc(r.cause || 'command')}"${r.alarm_key ? ` title="alarm ${esc(r.alarm_key)}"` : ''}>${esc(causeLabel(r.cause || 'command'))}${r.alarm_key ? `<br><span class="mono muted">${esc(r.alarm_key)}</span>` : ''}</td>
 <td class="num">${esc(r.attempts)}</td>
 <td><button type="button" class="link" data-open="${esc(r.request_id)}" data-focus-key="open:${esc(r.row_id)}" aria-label="Details of request ${esc(r.request_id)}">Details</button></td></tr>`;
 }
@@ -87,6 +100,7 @@ export function mount(root, params) {
     <div class="f"><label for="f-status">Status</label><select id="f-status" name="status">${options([['', 'All'], ['Succeeded', 'Succeeded'], ['Failed', 'Failed']], st.status)}</select></div>
     <div class="f"><label for="f-type">Type</label><select id="f-type" name="type">${options([['', 'All'], ['incident', 'Incident'], ['change', 'Change'], ['problem', 'Problem']], st.type)}</select></div>
     <div class="f"><label for="f-action">Action</label><select id="f-action" name="action">${options([['', 'All'], ['create', 'Create'], ['update', 'Update'], ['query', 'Query']], st.action)}</select></div>
+    <div class="f"><label for="f-cause">Cause</label><select id="f-cause" name="cause">${options(CAUSES, st.cause)}</select></div>
     <div class="f"><label for="f-source">Source</label><input id="f-source" type="search" name="source" value="${esc(st.source)}" placeholder="exact source" autocomplete="off" spellcheck="false"></div>
     <div class="f grow"><label for="f-q">Search</label><input id="f-q" type="search" name="q" value="${esc(st.q)}" placeholder="reason, ticket, correlation or request id" autocomplete="off"></div>
     <div class="f"><label for="f-size">Rows</label><select id="f-size" name="size">${options(SIZES.map((s) => [s, s]), st.size)}</select></div>
@@ -94,7 +108,7 @@ export function mount(root, params) {
   <div class="table-wrap">
     <table class="grid" id="status-table">
       <caption class="sr-only">Status table, newest first</caption>
-      <thead><tr><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Type</th><th scope="col">Ticket ID</th><th scope="col">Status</th><th scope="col">Reason of failure</th><th scope="col">Source</th><th scope="col" class="num">Attempts</th><th scope="col"><span class="sr-only">Details</span></th></tr></thead>
+      <thead><tr><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Type</th><th scope="col">Ticket ID</th><th scope="col">Status</th><th scope="col">Reason of failure</th><th scope="col">Source</th><th scope="col">Cause</th><th scope="col" class="num">Attempts</th><th scope="col"><span class="sr-only">Details</span></th></tr></thead>
       <tbody></tbody>
     </table>
     <p class="empty" id="status-empty" hidden>No rows match.</p>
@@ -124,6 +138,7 @@ export function mount(root, params) {
       action: st.action,
       q: st.q,
       source: st.source,
+      cause: st.cause,
       page: st.page > 0 ? st.page + 1 : '',
       size: st.size !== 50 ? st.size : '',
       period: st.period !== '24h' ? st.period : '',
@@ -138,6 +153,7 @@ export function mount(root, params) {
         action: st.action,
         q: st.q,
         source: st.source,
+        cause: st.cause,
         limit: st.size,
         offset: st.page * st.size,
       })}`,
@@ -255,6 +271,7 @@ export function mount(root, params) {
     st.action = f.get('action');
     st.q = f.get('q').trim();
     st.source = f.get('source').trim();
+    st.cause = f.get('cause');
     st.size = Number(f.get('size'));
     st.page = 0;
     saveHash();
