@@ -89,6 +89,9 @@ public:
                     int64_t lease_ms)
     = 0;
 
+  /// The instance that leads now, or "" when none does.
+  virtual std::string leader(int64_t now) = 0;
+
   /// A number that changes whenever the shared settings change (runtime
   /// config, reply routes, an operator's USMS pause), so that instances
   /// can poll for them cheaply.

@@ -197,6 +197,37 @@ CREATE TABLE IF NOT EXISTS alarm_sync (
 );
 )sql";
 
+/// Version 4: the owners of requests and the cluster's tables,
+/// as on PostgreSQL. A SQLite file has one instance, which owns everything:
+/// they stay empty here, and the schema stays the same on both backends.
+constexpr const char* cluster_step = R"sql(
+ALTER TABLE requests ADD COLUMN owner TEXT;
+ALTER TABLE requests ADD COLUMN owner_token INTEGER;
+CREATE TABLE IF NOT EXISTS instances (
+  id TEXT PRIMARY KEY,
+  token INTEGER NOT NULL UNIQUE,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  usms_state TEXT NOT NULL DEFAULT '',
+  owned INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS handovers (
+  seq INTEGER PRIMARY KEY,
+  owner_token INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cluster_leader (
+  role TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* versions_table = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -224,6 +255,9 @@ const std::vector<migration>& schema_migrations() {
     {2, "serial keys and retry times of requests", version_2},
     {3, "alarms, alarm events, causes of requests and status rows",
      version_3},
+    {4, "owners and fencing tokens of requests, instances, "
+                   "hand-overs, the leader, shared state",
+     cluster_step},
   };
   return steps;
 }

@@ -211,4 +211,22 @@ void ops_db::replace_runtime_config(
   });
 }
 
+std::map<std::string, std::string> ops_db::shared_state() {
+  auto& s = cached("SELECT key, value FROM shared_state");
+  std::map<std::string, std::string> out;
+  while (s.step())
+    out.emplace(s.text(0), s.text(1));
+  s.reset();
+  return out;
+}
+
+void ops_db::put_shared_state(const std::string& key,
+                              const std::string& value) {
+  cached("INSERT INTO shared_state (key, value) VALUES (?1, ?2) "
+         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    .bind(1, key)
+    .bind(2, value)
+    .run();
+}
+
 } // namespace usms::db

@@ -2,11 +2,11 @@
 
 #include "config/url_redaction.hpp"
 #include "persistence/pg_alarms.hpp"
+#include "persistence/pg_cluster.hpp"
 #include "persistence/pg_journal.hpp"
 #include "persistence/pg_offload.hpp"
 #include "persistence/pg_ops.hpp"
 #include "persistence/pg_secrets.hpp"
-#include "persistence/solo_cluster.hpp"
 
 namespace usms::pg {
 
@@ -41,12 +41,7 @@ public:
   }
 
   std::unique_ptr<storage::cluster_store> open_cluster() const override {
-    auto ops = std::make_shared<pg_ops>(url_);
-    return std::make_unique<storage::solo_cluster>([ops] {
-      queue_filter all;
-      all.limit = 1;
-      return ops->queue(all).total;
-    });
+    return std::make_unique<pg_cluster>(url_);
   }
 
   std::unique_ptr<storage::alarm_store> open_alarms() const override {

@@ -24,14 +24,19 @@ void append_element(std::string& array, const value& v) {
 
 row_batch::row_batch(std::string table, std::vector<column> columns)
     : arrays_(columns.size(), "{") {
-  std::string names, unnest;
+  std::string unnest;
   for (size_t i = 0; i < columns.size(); ++i) {
-    names += (i ? ", " : "") + std::string{columns[i].name};
+    names_ += (i ? ", " : "") + std::string{columns[i].name};
     unnest += (i ? ", $" : "$") + std::to_string(i + 1) + "::" + columns[i].type
               + "[]";
   }
-  sql_ = "INSERT INTO " + table + " (" + names + ") SELECT * FROM unnest("
+  unnest_ = "unnest(" + unnest + ") AS u(" + names_ + ")";
+  sql_ = "INSERT INTO " + table + " (" + names_ + ") SELECT * FROM unnest("
          + unnest + ")";
+}
+
+std::string row_batch::unnest_source() const {
+  return unnest_;
 }
 
 void row_batch::add(const std::vector<value>& row) {
@@ -49,14 +54,25 @@ void row_batch::add(const std::vector<value>& row) {
 }
 
 void row_batch::queue_on(connection& c) {
-  if (rows_ == 0)
-    return;
+  queue_on(c, sql_, {});
+}
+
+std::vector<value> row_batch::take_args() {
   std::vector<value> args;
   args.reserve(arrays_.size());
   for (auto& a : arrays_)
     args.emplace_back(a + "}");
   clear();
-  c.queue(sql_, args);
+  return args;
+}
+
+void row_batch::queue_on(connection& c, const std::string& sql,
+                         const std::vector<value>& extra) {
+  if (rows_ == 0)
+    return;
+  auto args = take_args();
+  args.insert(args.end(), extra.begin(), extra.end());
+  c.queue(sql, args);
 }
 
 row_batch::position row_batch::mark() const {

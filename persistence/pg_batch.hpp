@@ -42,10 +42,31 @@ public:
   /// Queues the rows' INSERT on `c` (in pipeline mode) and starts over.
   void queue_on(connection& c);
 
+  /// The same with a statement of the caller's: `sql` takes the columns
+  /// as `unnest_source()` gives them ($1 ... $n, one array each) and
+  /// `extra` as $n+1 ...
+  void queue_on(connection& c, const std::string& sql,
+                const std::vector<value>& extra);
+
+  /// The rows as statement parameters (one array per column), starting
+  /// over.
+  std::vector<value> take_args();
+
+  /// `unnest($1::bigint[], $2::text[], ...) AS u(name, ...)`: the rows as
+  /// a FROM item.
+  std::string unnest_source() const;
+  /// `name, name, ...`: the columns in order.
+  const std::string& column_names() const { return names_; }
+  /// The array literal of column `i` so far (`{"a","b"}`), say to lock the
+  /// rows' keys before they are written.
+  std::string array_of(size_t i) const { return arrays_[i] + "}"; }
+
   /// Drops the rows (their group was rolled back).
   void clear();
 
 private:
+  std::string names_;
+  std::string unnest_;
   std::string sql_;
   std::vector<std::string> arrays_; ///< one array literal per column
   size_t rows_ = 0;

@@ -5,6 +5,8 @@
 
 #include "persistence/alarm_rows.hpp"
 #include "persistence/filters.hpp"
+#include "persistence/pg_cluster.hpp"
+#include "persistence/pg_journal_rows.hpp"
 #include "persistence/pg_migrations.hpp"
 #include "persistence/pg_rows.hpp"
 #include "persistence/record_json.hpp"
@@ -19,72 +21,6 @@ constexpr int max_block = 4096;
 
 /// Rows a multi-row INSERT takes at most: a few hundred kilobytes.
 constexpr size_t max_batch_rows = 1000;
-
-/// A new request's columns, in request_values order.
-const std::vector<row_batch::column> request_row{
-    {"seq", "bigint"},           {"id", "text"},
-    {"action", "text"},          {"type", "text"},
-    {"payload", "text"},         {"source", "text"},
-    {"correlation_id", "text"},  {"reply_to", "text"},
-    {"idempotency_key", "text"}, {"external_reference", "text"},
-    {"state", "text"},           {"accepted_at", "bigint"},
-    {"updated_at", "bigint"},    {"serial_key", "text"},
-    {"cause", "text"},           {"alarm_key", "text"}};
-
-/// NULL for an empty text (columns where NULL means none).
-value text_or_null(const std::string& text) {
-  return text.empty() ? value{std::nullopt} : value{text};
-}
-
-std::vector<value> request_values(int64_t seq, const ticket_request& req) {
-  return {seq,
-          req.id,
-          to_string(req.act),
-          to_string(req.type),
-          db::encode_payload(req),
-          req.source,
-          req.correlation_id,
-          req.reply_to,
-          text_or_null(req.idempotency_key),
-          req.external_reference,
-          "queued",
-          req.accepted_at,
-          req.accepted_at,
-          serial_key(req),
-          to_string(req.cause),
-          text_or_null(req.alarm_key)};
-}
-
-/// A status row's columns, in status_values order.
-const std::vector<row_batch::column> status_row_columns{
-    {"row_id", "bigint"},       {"request_id", "text"},
-    {"accepted_at", "bigint"},  {"finished_at", "bigint"},
-    {"action", "text"},         {"type", "text"},
-    {"ticket_id", "text"},      {"status", "text"},
-    {"reason", "text"},         {"source", "text"},
-    {"correlation_id", "text"}, {"attempts", "integer"},
-    {"cause", "text"},          {"alarm_key", "text"}};
-
-std::vector<value> status_values(const status_row& row) {
-  return {row.row_id, row.request_id, row.accepted_at,    row.finished_at,
-          row.action, row.type,       row.ticket_id,      row.status,
-          row.reason, row.source,     row.correlation_id, row.attempts,
-          row.cause,  text_or_null(row.alarm_key)};
-}
-
-/// `{1,2,3}`, PostgreSQL's text form of a bigint array.
-void append_array(const std::string& text, std::vector<int64_t>& out) {
-  const char* p = text.c_str();
-  while (*p) {
-    if (*p == '{' || *p == ',' || *p == '}') {
-      ++p;
-      continue;
-    }
-    char* end = nullptr;
-    out.push_back(std::strtoll(p, &end, 10));
-    p = end;
-  }
-}
 
 } // namespace
 
@@ -204,8 +140,23 @@ void pg_journal::end_group() {
   new_status_rows_.clear();
 }
 
+value pg_journal::owner_value() const {
+  return owner_token_ ? value{owner_} : value{std::nullopt};
+}
+
+value pg_journal::token_value() const {
+  return owner_token_ ? value{owner_token_} : value{std::nullopt};
+}
+
 void pg_journal::flush_requests() {
-  new_requests_.queue_on(c_);
+  if (new_requests_.empty())
+    return;
+  c_.queue(lock_keys, {new_requests_.array_of(serial_key_column)});
+  static const auto sql
+    = routed_insert(new_requests_.unnest_source(),
+                    new_requests_.column_names(),
+                    static_cast<int>(request_row.size()) + 1, "");
+  new_requests_.queue_on(c_, sql, {owner_value(), token_value()});
 }
 
 void pg_journal::queue(const std::string& sql, const std::vector<value>& args) {
@@ -290,14 +241,19 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
     }
     // The unique index decides, also against another gateway journaling
     // the same key at this moment (its row is waited for).
-    auto inserted = run(
-        "INSERT INTO requests (seq, id, action, type, payload, source, "
-        "correlation_id, reply_to, idempotency_key, external_reference, state, "
-        "accepted_at, updated_at, serial_key, cause, alarm_key) VALUES ($1, "
-        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
-        "ON CONFLICT (idempotency_key) "
-        "WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING seq",
-        request_values(seq, req));
+    row_batch one{"requests", request_row};
+    one.add(request_values(seq, req));
+    auto keys = one.array_of(serial_key_column);
+    auto args = one.take_args();
+    static const auto sql = routed_insert(
+      one.unnest_source(), one.column_names(),
+      static_cast<int>(request_row.size()) + 1,
+      "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL "
+      "DO NOTHING");
+    args.push_back(owner_value());
+    args.push_back(token_value());
+    run(lock_keys, {keys});
+    auto inserted = run(sql, args);
     if (inserted.rows() == 1)
       return {req.id, false, seq};
     auto found = run("SELECT id FROM requests WHERE idempotency_key = $1",
@@ -312,12 +268,27 @@ pg_journal::append_result pg_journal::append(const ticket_request& req) {
 bool pg_journal::update_progress(const std::string& id,
                                  const request_progress& p) {
   return alone_or_in_group([&] {
-    queue("UPDATE requests SET state = $2, attempts = $3, "
-          "next_attempt_at = $4, last_error = $5, sending = $6, "
-          "lookup_first = $7, updated_at = $8 WHERE id = $1",
-          {id, to_string(p.state), p.attempts, p.next_attempt_at, p.last_error,
-           p.sending ? 1 : 0, p.lookup_first ? 1 : 0, now_ms()});
-    return true;
+    static const std::string sql
+      = "UPDATE requests SET state = $2, attempts = $3, "
+        "next_attempt_at = $4, last_error = $5, sending = $6, "
+        "lookup_first = $7, updated_at = $8 WHERE id = $1";
+    std::vector<value> args{id,
+                            to_string(p.state),
+                            p.attempts,
+                            p.next_attempt_at,
+                            p.last_error,
+                            p.sending ? 1 : 0,
+                            p.lookup_first ? 1 : 0,
+                            now_ms()};
+    if (!owner_token_) {
+      queue(sql, args);
+      return true;
+    }
+    // Fenced: the answer is waited for, so that a sending mark refused
+    // here keeps the call from being sent.
+    static const std::string fenced = sql + owned_by(9);
+    args.emplace_back(owner_token_);
+    return run(fenced, args).affected() == 1;
   });
 }
 
@@ -331,13 +302,24 @@ pg_journal::finish(const ticket_request& req, const request_outcome& out,
     // Checked before anything is sent: a value PostgreSQL cannot hold
     // fails this write alone.
     check_storable(row_values, "status row");
-    queue("UPDATE requests SET state = $2, attempts = $3, "
-          "next_attempt_at = 0, sending = 0, lookup_first = 0, "
-          "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
-          "reply_state = $7, reply_attempts = 0, reply_error = '' "
-          "WHERE id = $1",
-          {req.id, to_string(out.state), out.attempts, out.finished_at,
-           db::encode_result(out), out.reason, reply_state});
+    static const std::string sql
+      = "UPDATE requests SET state = $2, attempts = $3, "
+        "next_attempt_at = 0, sending = 0, lookup_first = 0, "
+        "finished_at = $4, updated_at = $4, result = $5, reason = $6, "
+        "reply_state = $7, reply_attempts = 0, reply_error = '' "
+        "WHERE id = $1";
+    std::vector<value> args{req.id,        to_string(out.state),
+                            out.attempts,  out.finished_at,
+                            db::encode_result(out), out.reason,
+                            reply_state};
+    if (!owner_token_) {
+      queue(sql, args);
+    } else {
+      static const std::string fenced = sql + owned_by(8);
+      args.emplace_back(owner_token_);
+      if (run(fenced, args).affected() != 1)
+        return std::nullopt;
+    }
     new_status_rows_.add(row_values);
     if (req.act == action::create && out.state == request_state::succeeded
         && !req.external_reference.empty())
@@ -358,11 +340,13 @@ int64_t pg_journal::confirmed_creates(const std::string& external_reference) {
 
 std::optional<index_row> pg_journal::requeue(const std::string& id) {
   return alone_or_in_group([&]() -> std::optional<index_row> {
+    // Back in the queue of the instance an operator asked.
     auto r = run("UPDATE requests SET " + db::requeue_assignments("$2")
+                     + ", owner = $3, owner_token = $4"
                      + " WHERE id = $1 AND state IN ('failed', "
                        "'cancelled') RETURNING "
                      + db::index_columns,
-                 {id, now_ms()});
+                 {id, now_ms(), owner_value(), token_value()});
     auto rows = index_rows_of(r);
     if (rows.empty())
       return std::nullopt;
@@ -374,9 +358,10 @@ std::vector<index_row> pg_journal::requeue_failed(const status_filter& f) {
   return alone_or_in_group([&] {
     auto w = db::failed_requests_where(f, "ILIKE");
     auto args = values_of(w);
-    args.insert(args.begin(), now_ms());
+    args.insert(args.begin(), {now_ms(), owner_value(), token_value()});
     auto r = run("UPDATE requests SET " + db::requeue_assignments("$1")
-                     + db::numbered_placeholders(w.sql, 2) + " RETURNING "
+                     + ", owner = $2, owner_token = $3"
+                     + db::numbered_placeholders(w.sql, 4) + " RETURNING "
                      + db::index_columns,
                  args);
     auto out = index_rows_of(r);
@@ -395,8 +380,19 @@ int64_t pg_journal::status_count() {
 }
 
 std::vector<request_record> pg_journal::pending_replies() {
-  return requests_of(
+  if (!owner_token_)
+    return requests_of(
       c_.run(select_requests("WHERE reply_state = 'pending' ORDER BY seq")));
+  // Its own, and those of instances that are gone (their replies would
+  // wait for nobody otherwise); not those of instances still at work.
+  auto out = requests_of(c_.run(
+    std::string{"UPDATE requests r SET owner = $1, owner_token = $2 WHERE "
+                "reply_state = 'pending' AND (owner_token = $2 OR "}
+      + no_live_owner + ") RETURNING " + db::request_columns,
+    {owner_, owner_token_}));
+  std::sort(out.begin(), out.end(),
+            [](auto& a, auto& b) { return a.seq < b.seq; });
+  return out;
 }
 
 void pg_journal::save_reply_states(

@@ -99,6 +99,9 @@ private:
   result run(const std::string& sql, const std::vector<value>& args = {});
   void flush_requests();
   void end_group();
+  /// This instance and its token as parameters; NULL without an owner.
+  value owner_value() const;
+  value token_value() const;
 
   connection c_;
   bool in_tx_ = false;

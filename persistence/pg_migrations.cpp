@@ -114,6 +114,68 @@ UPDATE requests
     AND state IN ('queued', 'in_flight', 'waiting_retry');
 )sql";
 
+/// Version 4: several instances on one database. Each unfinished
+/// request is owned by one instance (`owner`) under its fencing token
+/// (`owner_token`, from `fencing_tokens`); `instances` holds each live
+/// instance's lease; `handovers` the requests one instance journaled for
+/// another (they share a serial key with one of its requests);
+/// `cluster_leader` which instance runs the offload, the janitor and the
+/// trend; `shared_state` what every instance applies (an operator's USMS
+/// pause). Every change to the runtime config, the reply routes or the
+/// shared state bumps `shared_changes`, which instances poll.
+constexpr const char* cluster_step = R"sql(
+ALTER TABLE requests ADD COLUMN owner TEXT;
+ALTER TABLE requests ADD COLUMN owner_token BIGINT;
+-- An instance's unfinished requests (fencing, hand-back, counts); a serial
+-- key's unfinished requests in journal order (whom a new one goes to).
+CREATE INDEX requests_owned ON requests(owner_token, seq)
+  WHERE state IN ('queued', 'in_flight', 'waiting_retry');
+CREATE INDEX requests_unfinished_key ON requests(serial_key, seq)
+  WHERE state IN ('queued', 'in_flight', 'waiting_retry')
+    AND serial_key <> '';
+CREATE SEQUENCE fencing_tokens;
+CREATE TABLE instances (
+  id TEXT PRIMARY KEY,
+  token BIGINT NOT NULL UNIQUE,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL,
+  usms_state TEXT NOT NULL DEFAULT '',
+  owned BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE handovers (
+  seq BIGINT PRIMARY KEY,
+  owner_token BIGINT NOT NULL
+);
+CREATE INDEX handovers_by_owner ON handovers(owner_token, seq);
+CREATE TABLE cluster_leader (
+  role TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  token BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+CREATE TABLE shared_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE SEQUENCE shared_changes;
+CREATE FUNCTION note_shared_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM nextval('shared_changes');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER runtime_config_changed
+  AFTER INSERT OR UPDATE OR DELETE ON runtime_config
+  FOR EACH STATEMENT EXECUTE FUNCTION note_shared_change();
+CREATE TRIGGER reply_routes_changed
+  AFTER INSERT OR UPDATE OR DELETE ON reply_routes
+  FOR EACH STATEMENT EXECUTE FUNCTION note_shared_change();
+CREATE TRIGGER shared_state_changed
+  AFTER INSERT OR UPDATE OR DELETE ON shared_state
+  FOR EACH STATEMENT EXECUTE FUNCTION note_shared_change();
+)sql";
+
 constexpr const char* versions_table = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -135,6 +197,9 @@ const std::vector<db::migration>& schema_migrations() {
       // Written in SQL both backends take.
       {3, "alarms, alarm events, causes of requests and status rows",
        db::alarms_step_sql()},
+      {4, "owners and fencing tokens of requests, instances, "
+                     "hand-overs, the leader, shared state",
+       cluster_step},
   };
   return steps;
 }

@@ -192,4 +192,19 @@ void pg_ops::replace_runtime_config(
   });
 }
 
+std::map<std::string, std::string> pg_ops::shared_state() {
+  auto r = c_.run("SELECT key, value FROM shared_state");
+  std::map<std::string, std::string> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.emplace(r.text(i, 0), r.text(i, 1));
+  return out;
+}
+
+void pg_ops::put_shared_state(const std::string& key,
+                              const std::string& value) {
+  c_.run("INSERT INTO shared_state (key, value) VALUES ($1, $2) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         {key, value});
+}
+
 } // namespace usms::pg

@@ -52,6 +52,9 @@ public:
       const std::map<std::string, std::string>& values) override;
   void replace_runtime_config(
       const std::map<std::string, std::string>& values) override;
+  std::map<std::string, std::string> shared_state() override;
+  void put_shared_state(const std::string& key,
+                        const std::string& value) override;
 
 private:
   connection c_;

@@ -41,6 +41,7 @@ public:
   bool lead(const std::string&, int64_t, int64_t, int64_t) override {
     return true;
   }
+  std::string leader(int64_t) override { return me_.id; }
   /// This instance applies its own changes at once: nothing to poll.
   int64_t shared_version() override { return 0; }
 

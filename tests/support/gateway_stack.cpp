@@ -68,6 +68,13 @@ gateway_stack::gateway_stack(stack_options opts)
     });
     if (!named)
       env_.push_back("USMS_GW_STORAGE_URL=" + pg_->url());
+    // One name across restarts, as a deployment gives each instance: a
+    // restarted gateway takes its requests back at once instead of after
+    // the lease of the instance it was.
+    if (std::none_of(env_.begin(), env_.end(), [](auto& e) {
+          return env_key(e) == "USMS_GW_CLUSTER_INSTANCE_ID";
+        }))
+      env_.push_back("USMS_GW_CLUSTER_INSTANCE_ID=gw-stack");
   }
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0", "--api-version",
                                     std::to_string(opts_.api_version)};
