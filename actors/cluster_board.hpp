@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 namespace usms {
 
@@ -38,12 +39,31 @@ public:
     return now < send_until_.load(std::memory_order_acquire);
   }
 
-  /// Unfinished requests of the whole cluster, as the member last counted.
-  void set_cluster_unfinished(int64_t n) {
-    cluster_unfinished_.store(n, std::memory_order_relaxed);
+  /// This instance leads the cluster: it runs the offload, the janitor and
+  /// the trend sampling (one instance at a time does).
+  void set_leading(bool yes) { leading_.store(yes, std::memory_order_relaxed); }
+  bool leading() const { return leading_.load(std::memory_order_relaxed); }
+
+  /// Live instances in the cluster (at least 1): each takes its share of
+  /// the cluster-wide limits.
+  void set_live_instances(int64_t n) {
+    live_.store(n < 1 ? 1 : n, std::memory_order_relaxed);
   }
-  int64_t cluster_unfinished() const {
-    return cluster_unfinished_.load(std::memory_order_relaxed);
+  int64_t live_instances() const {
+    return live_.load(std::memory_order_relaxed);
+  }
+
+  /// The member counted `n` unfinished requests in the whole cluster while
+  /// this instance worked on owned(): the others' backlog is the rest.
+  void set_cluster_unfinished(int64_t n) {
+    auto others = n - owned();
+    others_unfinished_.store(others > 0 ? others : 0,
+                             std::memory_order_relaxed);
+  }
+  /// The other instances' unfinished requests, as last counted (at most a
+  /// second or so old).
+  int64_t others_unfinished() const {
+    return others_unfinished_.load(std::memory_order_relaxed);
   }
 
   /// Unfinished requests this instance works on (the intake's figure).
@@ -52,8 +72,16 @@ public:
 
 private:
   std::atomic<int64_t> send_until_{0};
-  std::atomic<int64_t> cluster_unfinished_{0};
+  std::atomic<int64_t> others_unfinished_{0};
   std::atomic<int64_t> owned_{0};
+  std::atomic<bool> leading_{false};
+  std::atomic<int64_t> live_{1};
 };
+
+/// Whether periodic work that one instance at a time does may run here:
+/// always when the instance is alone (no board), else while it leads.
+inline bool runs_here(const std::shared_ptr<const cluster_board>& board) {
+  return !board || board->leading();
+}
 
 } // namespace usms

@@ -9,6 +9,7 @@
 #include "caf/send.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
+#include "messages/caf/errors.hpp"
 
 namespace usms {
 
@@ -26,6 +27,8 @@ struct member_state {
   /// The first claims after joining took everything there was.
   bool claimed_all = false;
   bool left = false;
+  /// The shared version last seen; -1 before the first look.
+  int64_t shared_seen = -1;
   /// A storage failure is logged once per streak.
   bool failing = false;
   static inline const char* name = "cluster-member";
@@ -76,9 +79,35 @@ bool claim(self_ptr self) {
   }
   st.claimed_all = complete;
   // Alone on its storage, the intake's own backlog is the whole of it.
-  if (d.store->shared())
+  if (d.store->shared()) {
     d.board->set_cluster_unfinished(d.store->unfinished());
+    d.board->set_live_instances(
+      static_cast<int64_t>(d.store->instances(now_ms()).size()));
+    auto version = d.store->shared_version();
+    if (version != st.shared_seen && d.on_shared_change) {
+      st.shared_seen = version;
+      d.on_shared_change();
+    }
+  }
   return more;
+}
+
+cluster_view view_of(member_state& st) {
+  auto& d = st.deps;
+  cluster_view view;
+  view.self = d.instance_id;
+  std::string leader = d.store->leader(now_ms());
+  for (auto& row : d.store->instances(now_ms())) {
+    cluster_instance i;
+    i.id = row.id;
+    i.started_at = row.started_at;
+    i.heartbeat_at = row.heartbeat_at;
+    i.owned = row.owned;
+    i.usms = row.usms_state;
+    i.leads = row.id == leader;
+    view.instances.push_back(std::move(i));
+  }
+  return view;
 }
 
 void tick(self_ptr self) {
@@ -101,8 +130,17 @@ void tick(self_ptr self) {
     }
     // Only under a valid lease: a claim under a lapsed one would take
     // requests this instance may not send.
-    if (st.deps.board->may_send())
+    if (st.deps.board->may_send()) {
       more = claim(self);
+      bool leads = st.deps.store->lead(st.deps.instance_id, st.deps.token,
+                                       now_ms(), st.deps.lease_ms);
+      if (leads != st.deps.board->leading() && st.deps.store->shared())
+        spdlog::info("cluster: {} {} the offload, the janitor and the trend",
+                     st.deps.instance_id, leads ? "runs" : "no longer runs");
+      st.deps.board->set_leading(leads);
+    } else {
+      st.deps.board->set_leading(false);
+    }
     if (st.failing)
       spdlog::info("cluster: storage reachable again");
     st.failing = false;
@@ -125,6 +163,14 @@ member_impl::behavior_type member(self_ptr self, cluster_member_deps deps) {
   self->send(self, tick_atom_v);
   return {
     [=](tick_atom) { tick(self); },
+    [=](cluster_atom) -> caf::result<cluster_view> {
+      auto& st = self->state;
+      try {
+        return view_of(st);
+      } catch (const std::exception& e) {
+        return caf::make_error(gateway_errc::storage, std::string{e.what()});
+      }
+    },
     [=](leave_atom) -> caf::result<int64_t> {
       auto& st = self->state;
       if (st.left)
@@ -132,6 +178,7 @@ member_impl::behavior_type member(self_ptr self, cluster_member_deps deps) {
       st.left = true;
       // Nothing leaves from here once the requests are handed back.
       st.deps.board->revoke();
+      st.deps.board->set_leading(false);
       try {
         auto n = st.deps.store->leave(st.deps.instance_id, st.deps.token);
         if (n > 0)

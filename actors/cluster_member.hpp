@@ -29,6 +29,10 @@ struct cluster_member_deps {
   /// Called (on the member's thread) when the lease was taken over: this
   /// instance must stop; its requests are another's now.
   std::function<void()> on_lost;
+  /// Called (on the member's thread, must not block) when the storage's
+  /// shared version moved: another instance changed the runtime config,
+  /// the reply routes or the shared state. Also after the first look.
+  std::function<void()> on_shared_change;
 };
 
 /// Spawns the cluster member on a thread of its own (its storage blocks).

@@ -97,9 +97,11 @@ using reply_actor = caf::typed_actor<
   caf::reacts_to<ops_route_atom, route_list>>;
 
 /// This instance among the others sharing its storage (see
-/// actors/cluster_member.hpp): `leave` hands its requests back.
+/// actors/cluster_member.hpp): `leave` hands its requests back; `cluster`
+/// answers every live instance.
 using cluster_member_actor
-  = caf::typed_actor<caf::replies_to<leave_atom>::with<int64_t>>;
+  = caf::typed_actor<caf::replies_to<leave_atom>::with<int64_t>,
+                     caf::replies_to<cluster_atom>::with<cluster_view>>;
 
 /// One request from intake to outcome.
 using supervisor_actor

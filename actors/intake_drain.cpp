@@ -197,7 +197,7 @@ void index_rows(intake_state& st, std::vector<index_row>& rows) {
 
 int64_t backlog(const intake_state& st) {
   auto own = static_cast<int64_t>(st.index.size());
-  return st.cluster ? std::max(own, st.cluster->cluster_unfinished()) : own;
+  return st.cluster ? own + st.cluster->others_unfinished() : own;
 }
 
 /// The states a restart finds unfinished requests in, in the order they

@@ -30,14 +30,18 @@ constexpr int64_t ramp_step_ms = 100;
 /// The probe's query: a filter nothing matches, one result at most.
 constexpr const char* probe_reference = "usms-gateway-probe";
 
-health_settings health_from(const dispatcher_settings& s) {
+/// The health settings of `s` for one of `instances` live instances: each
+/// takes its share of the cluster-wide limits.
+health_settings health_from(const dispatcher_settings& s,
+                            int64_t instances = 1) {
   health_settings h;
   h.breaker_failures = std::max(1, s.breaker_failures);
   h.probe_interval_ms = s.probe_interval_ms;
   h.recovery_ramp_ms = s.recovery_ramp_ms;
   h.max_retry_after_ms = s.max_retry_after_ms;
-  h.max_in_flight = std::max(1, s.max_in_flight);
-  h.max_rate = s.max_rate;
+  auto n = static_cast<int>(std::max<int64_t>(1, instances));
+  h.max_in_flight = std::max(1, s.max_in_flight / n);
+  h.max_rate = s.max_rate / n;
   return h;
 }
 
@@ -49,6 +53,8 @@ struct dispatcher_state {
   std::shared_ptr<usms_board> board;
   /// This instance's lease in the cluster; null when it is alone.
   std::shared_ptr<const cluster_board> lease;
+  /// Live instances the limits are shared by, as last applied.
+  int64_t sharing = 1;
   /// Told of every change of USMS status (the intake).
   caf::actor listener;
   int in_flight = 0;
@@ -79,7 +85,7 @@ struct dispatcher_state {
     endpoint.creds = {s.username, s.password};
     endpoint.timeout = std::chrono::milliseconds(s.request_timeout_ms);
     settings = std::move(s);
-    health.configure(health_from(settings));
+    health.configure(health_from(settings, sharing));
     if (credentials_changed)
       note(health.credentials_changed(now_ms()));
   }
@@ -191,6 +197,11 @@ void send_probe(self_ptr self) {
 void step(self_ptr self) {
   auto& st = self->state;
   auto now = now_ms();
+  // An instance came or went: the cluster-wide limits are shared anew.
+  if (st.lease && st.lease->live_instances() != st.sharing) {
+    st.sharing = st.lease->live_instances();
+    st.health.configure(health_from(st.settings, st.sharing));
+  }
   st.note(st.health.tick(now));
   if (st.health.probe_due(now) && !st.draining) {
     // Without a query operation the probe is a held request the intake

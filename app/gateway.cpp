@@ -29,11 +29,13 @@
 #include "app/auth_guard.hpp"
 #include "app/build_info.hpp"
 #include "app/gateway_settings.hpp"
+#include "app/cluster_routes.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
 #include "app/web_routes.hpp"
 #include "app/service_routes.hpp"
+#include "app/shared_settings.hpp"
 #include "app/usms_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
@@ -81,10 +83,19 @@ struct gateway::impl {
   std::shared_ptr<cluster_board> cluster = std::make_shared<cluster_board>();
   /// Other instances may use the storage too.
   bool shared_storage = false;
+  /// What this instance follows of the others' changes (shared storage).
+  std::shared_ptr<shared_settings> shared;
   std::function<void()> on_lease_lost;
   std::atomic<bool> lease_lost{false};
   alarm_reader_actor alarm_reader;
   alarm_engine_actor alarm_engine;
+
+  /// This instance's standing in the cluster for the actors that heed it;
+  /// null when it is alone on its storage (no lease to watch, always
+  /// leads).
+  std::shared_ptr<cluster_board> lease() const {
+    return shared_storage ? cluster : nullptr;
+  }
   std::string host;
   uint16_t port = 0;
   bool https = false;
@@ -184,8 +195,6 @@ std::string gateway::start() {
     d.reader = spawn_reader(*d.sys, location);
     d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
                                        d.routes_configured, s.reply.retries);
-    d.ops_store = spawn_ops_store(*d.sys, location, trend_from(s),
-                                  d.replies);
     // Joining comes before the first request is journaled: new requests
     // are this instance's, under its fencing token.
     membership = backend->open_cluster();
@@ -194,12 +203,19 @@ std::string gateway::start() {
     grant = membership->join(s.cluster.instance_id, now_ms(),
                              s.cluster.lease.count());
     d.cluster->granted(asked_at, s.cluster.lease.count());
+    if (d.shared_storage)
+      d.cluster->set_live_instances(
+        static_cast<int64_t>(membership->instances(now_ms()).size()));
+    // Alone on its storage, an instance leads from the start.
+    d.cluster->set_leading(!d.shared_storage);
     caf::anon_send(d.journal, owner_atom_v, s.cluster.instance_id,
                    grant.token);
     if (d.shared_storage)
       spdlog::info("cluster: instance {} joined (lease {} ms)",
                    s.cluster.instance_id, s.cluster.lease.count());
     d.alarm_reader = spawn_alarm_reader(*d.sys, location);
+    d.ops_store = spawn_ops_store(*d.sys, location, trend_from(s), d.replies,
+                                  d.lease());
   } catch (const std::exception& e) {
     return e.what();
   }
@@ -207,8 +223,9 @@ std::string gateway::start() {
   auto clock = std::make_shared<offload::system_offload_clock>();
   auto opts = offload::to_offload_options(s.offload);
   d.offloader = spawn_offload_scheduler(*d.sys, location, opts, clock,
-                                        d.offload_metrics);
-  d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics);
+                                        d.offload_metrics, true, d.lease());
+  d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics, true,
+                                 d.lease());
   metrics().set_offload_source([m = d.offload_metrics] {
     offload_snapshot snap;
     snap.rows = m->rows_offloaded.load();
@@ -224,8 +241,7 @@ std::string gateway::start() {
     return hold_snapshot{board->held(), board->oldest_held_at()};
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
-  // Alone on its storage, an instance has no lease to watch.
-  auto lease = d.shared_storage ? d.cluster : nullptr;
+  auto lease = d.lease();
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
                                        make_soap_sender(d.soap_slot,
                                                         d.contracts),
@@ -236,6 +252,17 @@ std::string gateway::start() {
                            d.shared_storage},
                           pipeline_from(s, *k, d.shared_storage));
   auto* me = impl_.get();
+  if (d.shared_storage)
+    d.shared = std::make_shared<shared_settings>(shared_settings::deps{
+      d.sys.get(), d.ops_store, d.dispatcher,
+      [me] {
+        std::lock_guard<std::mutex> guard{me->cfg_mtx};
+        return me->cfg;
+      },
+      [me](config::loaded next) { return me->apply(std::move(next)); }});
+  std::function<void()> on_shared_change;
+  if (d.shared)
+    on_shared_change = [shared = d.shared] { shared->changed(); };
   d.member = spawn_cluster_member(
     *d.sys, {membership, s.cluster.instance_id, grant.token,
              s.cluster.lease.count(), d.intake, d.cluster, d.usms_view,
@@ -243,7 +270,8 @@ std::string gateway::start() {
                me->lease_lost = true;
                if (me->on_lease_lost)
                  me->on_lease_lost();
-             }});
+             },
+             on_shared_change});
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
@@ -264,14 +292,20 @@ std::string gateway::start() {
   ctx->board = d.usms_view;
   ctx->more_routes.push_back(make_service_routes(
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
+  std::function<void(const std::string&)> on_dispatch;
+  if (d.shared)
+    on_dispatch = [shared = d.shared](const std::string& state) {
+      shared->dispatch_set(state);
+    };
   ctx->more_routes.push_back(make_usms_routes(
-    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
+    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens, on_dispatch}));
   auto* gw = impl_.get();
   ctx->more_routes.push_back(make_alarm_routes(
     {d.sys.get(), d.alarm_engine, d.alarm_reader, d.rules, [gw] {
        std::lock_guard<std::mutex> guard{gw->cfg_mtx};
        return gw->cfg.values.alertmanager;
      }}));
+  ctx->more_routes.push_back(make_cluster_routes(d.sys.get(), d.member));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -390,6 +424,7 @@ void gateway::stop(std::chrono::milliseconds grace) {
   d.alarm_reader = nullptr;
   d.intake = nullptr;
   d.member = nullptr;
+  d.shared.reset();
   d.replies = nullptr;
   d.ops_store = nullptr;
   d.offloader = nullptr;
