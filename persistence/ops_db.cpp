@@ -175,13 +175,17 @@ bool ops_db::delete_route(const std::string& source) {
   return db_.changes() > 0;
 }
 
-std::map<std::string, std::string> ops_db::runtime_config() {
-  auto& s = cached("SELECT key, value FROM runtime_config");
+std::map<std::string, std::string> ops_db::key_values(const char* table) {
+  auto& s = cached(std::string{"SELECT key, value FROM "} + table);
   std::map<std::string, std::string> out;
   while (s.step())
     out.emplace(s.text(0), s.text(1));
   s.reset();
   return out;
+}
+
+std::map<std::string, std::string> ops_db::runtime_config() {
+  return key_values("runtime_config");
 }
 
 std::map<std::string, std::string>
@@ -212,12 +216,7 @@ void ops_db::replace_runtime_config(
 }
 
 std::map<std::string, std::string> ops_db::shared_state() {
-  auto& s = cached("SELECT key, value FROM shared_state");
-  std::map<std::string, std::string> out;
-  while (s.step())
-    out.emplace(s.text(0), s.text(1));
-  s.reset();
-  return out;
+  return key_values("shared_state");
 }
 
 void ops_db::put_shared_state(const std::string& key,

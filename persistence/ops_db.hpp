@@ -65,6 +65,8 @@ public:
                         const std::string& value) override;
 
 private:
+  /// Every row of a key → value table.
+  std::map<std::string, std::string> key_values(const char* table);
   /// A statement prepared once per distinct SQL text.
   statement& cached(const std::string& sql);
 

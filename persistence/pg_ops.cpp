@@ -158,12 +158,22 @@ bool pg_ops::delete_route(const std::string& source) {
          > 0;
 }
 
-std::map<std::string, std::string> pg_ops::runtime_config() {
-  auto r = c_.run("SELECT key, value FROM runtime_config");
+namespace {
+
+/// Every row of a key → value table.
+std::map<std::string, std::string> key_values(connection& c,
+                                              const char* table) {
+  auto r = c.run(std::string{"SELECT key, value FROM "} + table);
   std::map<std::string, std::string> out;
   for (int i = 0; i < r.rows(); ++i)
     out.emplace(r.text(i, 0), r.text(i, 1));
   return out;
+}
+
+} // namespace
+
+std::map<std::string, std::string> pg_ops::runtime_config() {
+  return key_values(c_, "runtime_config");
 }
 
 std::map<std::string, std::string>
@@ -193,11 +203,7 @@ void pg_ops::replace_runtime_config(
 }
 
 std::map<std::string, std::string> pg_ops::shared_state() {
-  auto r = c_.run("SELECT key, value FROM shared_state");
-  std::map<std::string, std::string> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.emplace(r.text(i, 0), r.text(i, 1));
-  return out;
+  return key_values(c_, "shared_state");
 }
 
 void pg_ops::put_shared_state(const std::string& key,

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/cluster/cluster_stack.hpp"
+#include "tests/support/offload_files.hpp"
 
 namespace usms::test {
 
@@ -34,26 +35,6 @@ void wait_both_joined(cluster_stack& c) {
   std::this_thread::sleep_for(1500ms);
 }
 
-/// Request id → CSV rows under `dir` carrying it.
-std::map<std::string, int> offloaded_ids(const std::string& dir) {
-  std::map<std::string, int> ids;
-  if (!std::filesystem::exists(dir))
-    return ids;
-  for (auto& f : std::filesystem::recursive_directory_iterator(dir)) {
-    if (f.path().extension() != ".csv")
-      continue;
-    std::ifstream in{f.path()};
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("row_id,", 0) == 0)
-        continue;
-      auto first = line.find(',');
-      auto second = line.find(',', first + 1);
-      ++ids[line.substr(first + 1, second - first - 1)];
-    }
-  }
-  return ids;
-}
 
 } // namespace
 

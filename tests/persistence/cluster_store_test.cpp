@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "persistence/backend.hpp"
 #include "tests/persistence/storage_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
@@ -59,6 +61,15 @@ struct instance {
   }
 };
 
+/// Two instances, `a` and `c`, joined at 1'000'000 on a fresh PostgreSQL
+/// database.
+struct two_instances {
+  test::test_storage where{test::backend_kind::postgresql};
+  std::shared_ptr<const storage::backend> b = where.open();
+  instance a{*b, "a", 1'000'000};
+  instance c{*b, "c", 1'000'000};
+};
+
 } // namespace
 
 TEST_CASE("a lease is renewed under its token, and lost once a claim took "
@@ -66,10 +77,8 @@ TEST_CASE("a lease is renewed under its token, and lost once a claim took "
           "[postgres][cluster]") {
   if (!test::backend_available(test::backend_kind::postgresql))
     return;
-  test::test_storage where{test::backend_kind::postgresql};
-  auto b = where.open();
-  instance a{*b, "a", 1'000'000};
-  instance c{*b, "c", 1'000'000};
+  two_instances x;
+  auto [a, c] = std::tie(x.a, x.c);
   CHECK(a.cluster->shared());
   CHECK(a.token != c.token);
   a.journal->append(create("r1", "ref1"));
@@ -105,10 +114,8 @@ TEST_CASE("a serial key's requests go to its owner and are claimed together",
           "[postgres][cluster]") {
   if (!test::backend_available(test::backend_kind::postgresql))
     return;
-  test::test_storage where{test::backend_kind::postgresql};
-  auto b = where.open();
-  instance a{*b, "a", 1'000'000};
-  instance c{*b, "c", 1'000'000};
+  two_instances x;
+  auto [a, c] = std::tie(x.a, x.c);
   a.journal->append(create("a1", "shared-ref"));
   // C journals a request of A's key: A runs it, after a1.
   c.journal->begin();
@@ -135,10 +142,8 @@ TEST_CASE("a clean stop hands requests back at once",
           "[postgres][cluster]") {
   if (!test::backend_available(test::backend_kind::postgresql))
     return;
-  test::test_storage where{test::backend_kind::postgresql};
-  auto b = where.open();
-  instance a{*b, "a", 1'000'000};
-  instance c{*b, "c", 1'000'000};
+  two_instances x;
+  auto [a, c] = std::tie(x.a, x.c);
   a.journal->append(create("r1", "ref1"));
   CHECK(a.cluster->leave("a", a.token) == 1);
   CHECK(ids_of(c.cluster->claim("c", c.token, 1'000'100, 10))
@@ -146,7 +151,7 @@ TEST_CASE("a clean stop hands requests back at once",
   CHECK(c.cluster->instances(1'000'100).size() == 1);
   CHECK(c.cluster->unfinished() == 1);
   // Joining again under the same name: a new token.
-  instance again{*b, "a", 1'000'200};
+  instance again{*x.b, "a", 1'000'200};
   CHECK(again.token > a.token);
 }
 
@@ -154,10 +159,8 @@ TEST_CASE("one leader at a time, another once its lease expired",
           "[postgres][cluster]") {
   if (!test::backend_available(test::backend_kind::postgresql))
     return;
-  test::test_storage where{test::backend_kind::postgresql};
-  auto b = where.open();
-  instance a{*b, "a", 1'000'000};
-  instance c{*b, "c", 1'000'000};
+  two_instances x;
+  auto [a, c] = std::tie(x.a, x.c);
   CHECK(a.cluster->lead("a", a.token, 1'000'000, lease));
   CHECK_FALSE(c.cluster->lead("c", c.token, 1'001'000, lease));
   CHECK(a.cluster->lead("a", a.token, 1'005'000, lease));

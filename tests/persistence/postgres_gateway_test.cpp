@@ -11,6 +11,7 @@
 
 #include "persistence/pg.hpp"
 #include "tests/support/gateway_stack.hpp"
+#include "tests/support/offload_files.hpp"
 
 using namespace usms;
 using namespace usms::test;
@@ -23,27 +24,6 @@ stack_options on_postgres(std::vector<std::string> env = {}) {
   opts.storage = stack_storage::postgres;
   opts.gateway_env = std::move(env);
   return opts;
-}
-
-/// Request id → how many CSV rows under `dir` carry it.
-std::map<std::string, int> offloaded_ids(const std::string& dir) {
-  std::map<std::string, int> ids;
-  if (!std::filesystem::exists(dir))
-    return ids;
-  for (auto& f : std::filesystem::recursive_directory_iterator(dir)) {
-    if (f.path().extension() != ".csv")
-      continue;
-    std::ifstream in{f.path()};
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("row_id,", 0) == 0)
-        continue;
-      auto first = line.find(',');
-      auto second = line.find(',', first + 1);
-      ++ids[line.substr(first + 1, second - first - 1)];
-    }
-  }
-  return ids;
 }
 
 int64_t status_total(gateway_stack& s) {
