@@ -187,7 +187,8 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       if (complete && !st.resumed) {
         st.resumed = true;
         if (st.index.size() > 0)
-          spdlog::info("{} unfinished request(s) taken over in the cluster",
+          spdlog::info("resuming {} unfinished request(s) taken over in "
+                       "the cluster",
                        st.index.size());
       }
       activate(self);

@@ -57,9 +57,10 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
   auto& st = self->state;
   auto interval = std::max<int64_t>(1, st.trend.interval_ms);
   auto now = now_ms();
+  // One instance of a cluster samples: the table is the same for all.
+  bool leads = runs_here(st.leader);
   try {
-    // One instance of a cluster samples: the table is the same for all.
-    if (runs_here(st.leader)) {
+    if (leads) {
       auto slot = now - now % interval;
       st.db->add_trend_sample(slot, st.db->status_entries());
       st.db->prune_trend(now - st.trend.keep_ms);
@@ -68,8 +69,12 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
     // A missed sample is a gap in a chart; the next tick tries again.
     spdlog::warn("trend sample failed: {}", e.what());
   }
-  // A little past the boundary, so the next sample lands in the next slot.
+  // A little past the boundary, so the next sample lands in the next slot;
+  // an instance that does not lead looks again shortly (a flag, no query),
+  // so that it takes the current slot's sample soon after it comes to lead.
   auto delay = interval - now % interval + 5;
+  if (!leads)
+    delay = std::min<int64_t>(delay, 100);
   self->delayed_send(self, std::chrono::milliseconds(delay), ops_sample_atom_v,
                      st.generation);
 }

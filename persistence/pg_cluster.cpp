@@ -94,7 +94,8 @@ std::vector<index_row> pg_cluster::claim(const std::string& id, int64_t token,
       std::string{"WITH k AS (SELECT DISTINCT serial_key FROM requests "
                   "WHERE owner_token = $2 AND serial_key <> '' AND seq = "
                   "ANY($3::bigint[])), c AS (SELECT r.seq AS claim_seq FROM "
-                  "requests r JOIN k ON r.serial_key = k.serial_key WHERE "}
+                  "requests r JOIN k ON r.serial_key = k.serial_key WHERE "
+                  "r.serial_key <> '' AND "}
         + unfinished_r + " AND " + no_live_owner
         + " FOR UPDATE OF r SKIP LOCKED) UPDATE requests SET owner = $1, "
           "owner_token = $2 FROM c WHERE requests.seq = c.claim_seq "

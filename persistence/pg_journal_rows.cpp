@@ -87,7 +87,7 @@ std::string routed_insert(const std::string& source, const std::string& names,
          + owner + " END, CASE WHEN k.found THEN k.owner_token ELSE " + token
          + " END FROM " + source
          + " LEFT JOIN LATERAL (SELECT true AS found, r.owner, r.owner_token "
-           "FROM requests r WHERE u.serial_key <> '' AND r.serial_key = "
+           "FROM requests r WHERE r.serial_key <> '' AND r.serial_key = "
            "u.serial_key AND "
          + unfinished_r + " ORDER BY r.seq LIMIT 1) k ON true " + on_conflict
          + " RETURNING seq, owner_token), h AS (INSERT INTO handovers (seq, "

@@ -49,7 +49,9 @@ extern const char* const lock_keys;
 /// goes to the owner of the oldest of them (whoever that is: a key's
 /// requests stay together, and run in order on one instance); another
 /// goes to this instance, `$me` / `$me + 1`. A row for another instance is
-/// recorded in `handovers` for it to take.
+/// recorded in `handovers` for it to take. (The lookup names
+/// `r.serial_key <> ''` itself so that a generic plan of the prepared
+/// statement can use the partial index of unfinished keys.)
 std::string routed_insert(const std::string& source, const std::string& names,
                           int me, const std::string& on_conflict);
 
