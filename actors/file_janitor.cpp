@@ -23,6 +23,7 @@ struct janitor_state {
   std::shared_ptr<offload::offload_metrics> metrics;
   uint64_t generation = 0;
   bool periodic = true;
+  std::shared_ptr<const cluster_board> leader;
   static inline const char* name = "file_janitor";
 };
 
@@ -57,8 +58,10 @@ janitor_impl::behavior_type
 janitor(janitor_impl::stateful_pointer<janitor_state> self,
         offload::offload_options opts,
         std::shared_ptr<offload::offload_clock> clock,
-        std::shared_ptr<offload::offload_metrics> metrics, bool periodic) {
+        std::shared_ptr<offload::offload_metrics> metrics, bool periodic,
+        std::shared_ptr<const cluster_board> leader) {
   auto& st = self->state;
+  st.leader = std::move(leader);
   st.opts = std::move(opts);
   st.clock = std::move(clock);
   st.metrics = std::move(metrics);
@@ -83,7 +86,8 @@ janitor(janitor_impl::stateful_pointer<janitor_state> self,
       auto& st = self->state;
       if (generation != st.generation)
         return;
-      sweep_now(st);
+      if (runs_here(st.leader))
+        sweep_now(st);
       self->delayed_send(self, interval_of(st.opts), tick_atom_v,
                          st.generation);
     },
@@ -96,9 +100,11 @@ file_janitor_actor
 spawn_file_janitor(caf::actor_system& sys, offload::offload_options opts,
                    std::shared_ptr<offload::offload_clock> clock,
                    std::shared_ptr<offload::offload_metrics> metrics,
-                   bool periodic) {
+                   bool periodic,
+                   std::shared_ptr<const cluster_board> leader) {
   return sys.spawn<caf::detached>(janitor, std::move(opts), std::move(clock),
-                                  std::move(metrics), periodic);
+                                  std::move(metrics), periodic,
+                                  std::move(leader));
 }
 
 } // namespace usms

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "actors/cluster_board.hpp"
 #include "caf/fwd.hpp"
 #include "caf/replies_to.hpp"
 #include "offload/clock.hpp"
@@ -21,11 +22,13 @@ using file_janitor_actor = caf::typed_actor<
   caf::replies_to<sweep_atom>::with<offload::janitor_report>>;
 
 /// Spawns the janitor on a thread of its own. With `periodic` false it
-/// sweeps only when asked (tests).
+/// sweeps only when asked (tests). With a `leader` board its periodic
+/// sweeps run only while this instance leads the cluster.
 file_janitor_actor
 spawn_file_janitor(caf::actor_system& sys, offload::offload_options opts,
                    std::shared_ptr<offload::offload_clock> clock,
                    std::shared_ptr<offload::offload_metrics> metrics,
-                   bool periodic = true);
+                   bool periodic = true,
+                   std::shared_ptr<const cluster_board> leader = nullptr);
 
 } // namespace usms

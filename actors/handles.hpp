@@ -67,6 +67,8 @@ using dispatcher_actor = caf::typed_actor<
 /// it causes and queues them like submitted requests; `(listen_atom,
 /// actor)` names the alarm engine, told `(done_atom, request_record)` of
 /// every finished alarm step.
+/// `claimed_atom` brings requests this instance took over in the cluster
+/// (true once the first claims after joining took all there was).
 using intake_actor = caf::typed_actor<
   caf::replies_to<submit_atom, ticket_request>::with<std::string, bool>,
   caf::replies_to<wait_atom, std::string, int64_t>::with<bool>,
@@ -76,6 +78,7 @@ using intake_actor = caf::typed_actor<
   caf::reacts_to<done_atom, request_record>,
   caf::reacts_to<passivate_atom, std::string, int64_t>,
   caf::reacts_to<lost_atom, std::string>,
+  caf::reacts_to<claimed_atom, std::vector<index_row>, bool>,
   caf::reacts_to<usms_atom, usms_status>,
   caf::reacts_to<settings_atom, pipeline_settings>,
   caf::reacts_to<start_atom>,
@@ -92,6 +95,13 @@ using reply_actor = caf::typed_actor<
   caf::reacts_to<start_atom>,
   caf::reacts_to<settings_atom, int32_t>,
   caf::reacts_to<ops_route_atom, route_list>>;
+
+/// This instance among the others sharing its storage (see
+/// actors/cluster_member.hpp): `leave` hands its requests back; `cluster`
+/// answers every live instance.
+using cluster_member_actor
+  = caf::typed_actor<caf::replies_to<leave_atom>::with<int64_t>,
+                     caf::replies_to<cluster_atom>::with<cluster_view>>;
 
 /// One request from intake to outcome.
 using supervisor_actor

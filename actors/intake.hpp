@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 
+#include "actors/cluster_board.hpp"
 #include "actors/handles.hpp"
 #include "actors/request_identity.hpp"
 #include "actors/usms_board.hpp"
@@ -21,6 +22,13 @@ struct intake_deps {
   std::shared_ptr<const std::atomic<bool>> routes_configured;
   /// Where the intake publishes how many requests are held.
   std::shared_ptr<usms_board> board;
+  /// This instance in the cluster: where the intake publishes how many
+  /// requests it works on and reads the cluster's backlog; null when the
+  /// storage is this instance's alone.
+  std::shared_ptr<cluster_board> cluster;
+  /// The requests come from the cluster member's claims (shared storage),
+  /// not from resuming the journal's unfinished requests at start.
+  bool claims_from_cluster = false;
 };
 
 /// Spawns the intake: it journals each request before acknowledging it,

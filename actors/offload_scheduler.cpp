@@ -24,6 +24,7 @@ struct scheduler_state {
   uint64_t generation = 0;
   bool periodic = true;
   std::string last_error;
+  std::shared_ptr<const cluster_board> leader;
   static inline const char* name = "offload_scheduler";
 };
 
@@ -35,8 +36,10 @@ scheduler_impl::behavior_type
 scheduler(scheduler_impl::stateful_pointer<scheduler_state> self,
           std::string db_path, offload::offload_options opts,
           std::shared_ptr<offload::offload_clock> clock,
-          std::shared_ptr<offload::offload_metrics> metrics, bool periodic) {
+          std::shared_ptr<offload::offload_metrics> metrics, bool periodic,
+          std::shared_ptr<const cluster_board> leader) {
   auto& st = self->state;
+  st.leader = std::move(leader);
   st.engine = std::make_unique<offload::offloader>(
     std::move(db_path), std::move(opts), std::move(clock), std::move(metrics));
   st.periodic = periodic;
@@ -86,7 +89,8 @@ scheduler(scheduler_impl::stateful_pointer<scheduler_state> self,
       auto& st = self->state;
       if (generation != st.generation)
         return;
-      check();
+      if (runs_here(st.leader))
+        check();
       self->delayed_send(self, interval_of(st.engine->options()), tick_atom_v,
                          st.generation);
     },
@@ -100,10 +104,11 @@ spawn_offload_scheduler(caf::actor_system& sys, const std::string& db_path,
                         offload::offload_options opts,
                         std::shared_ptr<offload::offload_clock> clock,
                         std::shared_ptr<offload::offload_metrics> metrics,
-                        bool periodic) {
+                        bool periodic,
+                        std::shared_ptr<const cluster_board> leader) {
   return sys.spawn<caf::detached>(scheduler, db_path, std::move(opts),
                                   std::move(clock), std::move(metrics),
-                                  periodic);
+                                  periodic, std::move(leader));
 }
 
 } // namespace usms

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/cluster_board.hpp"
 #include "caf/fwd.hpp"
 #include "caf/replies_to.hpp"
 #include "offload/clock.hpp"
@@ -24,12 +25,14 @@ using offload_scheduler_actor = caf::typed_actor<
 
 /// Spawns the scheduler on a thread of its own with its own write
 /// connection to `db_path`. With `periodic` false it checks only when
-/// asked (tests).
+/// asked (tests). With a `leader` board its periodic checks run only while
+/// this instance leads the cluster.
 offload_scheduler_actor
 spawn_offload_scheduler(caf::actor_system& sys, const std::string& db_path,
                         offload::offload_options opts,
                         std::shared_ptr<offload::offload_clock> clock,
                         std::shared_ptr<offload::offload_metrics> metrics,
-                        bool periodic = true);
+                        bool periodic = true,
+                        std::shared_ptr<const cluster_board> leader = nullptr);
 
 } // namespace usms

@@ -18,10 +18,8 @@ namespace {
 
 // The sampler's tick is private: it goes only from the store to itself. It
 // carries a generation so ticks scheduled under old settings are dropped.
-// So is the retry of telling the routes after the database failed.
 using ops_store_impl
-  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>,
-                            caf::reacts_to<reply_route_atom>>;
+  = ops_store_actor::extend<caf::reacts_to<ops_sample_atom, uint64_t>>;
 
 /// How soon to try telling the routes again when reading them failed.
 constexpr auto routes_retry = std::chrono::seconds(1);
@@ -31,6 +29,8 @@ struct ops_store_state {
   trend_settings trend;
   uint64_t generation = 0;
   reply_actor route_listener;
+  /// Samples are taken only while this instance leads (null: alone).
+  std::shared_ptr<const cluster_board> leader;
   static inline const char* name = "ops_store";
 };
 
@@ -57,16 +57,24 @@ void sample(ops_store_impl::stateful_pointer<ops_store_state> self) {
   auto& st = self->state;
   auto interval = std::max<int64_t>(1, st.trend.interval_ms);
   auto now = now_ms();
+  // One instance of a cluster samples: the table is the same for all.
+  bool leads = runs_here(st.leader);
   try {
-    auto slot = now - now % interval;
-    st.db->add_trend_sample(slot, st.db->status_entries());
-    st.db->prune_trend(now - st.trend.keep_ms);
+    if (leads) {
+      auto slot = now - now % interval;
+      st.db->add_trend_sample(slot, st.db->status_entries());
+      st.db->prune_trend(now - st.trend.keep_ms);
+    }
   } catch (const std::exception& e) {
     // A missed sample is a gap in a chart; the next tick tries again.
     spdlog::warn("trend sample failed: {}", e.what());
   }
-  // A little past the boundary, so the next sample lands in the next slot.
+  // A little past the boundary, so the next sample lands in the next slot;
+  // an instance that does not lead looks again shortly (a flag, no query),
+  // so that it takes the current slot's sample soon after it comes to lead.
   auto delay = interval - now % interval + 5;
+  if (!leads)
+    delay = std::min<int64_t>(delay, 100);
   self->delayed_send(self, std::chrono::milliseconds(delay), ops_sample_atom_v,
                      st.generation);
 }
@@ -89,8 +97,10 @@ void tell_routes(ops_store_impl::stateful_pointer<ops_store_state> self) {
 ops_store_impl::behavior_type
 ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
           std::shared_ptr<storage::operator_store> database,
-          trend_settings trend, reply_actor route_listener) {
+          trend_settings trend, reply_actor route_listener,
+          std::shared_ptr<const cluster_board> leader) {
   self->state.db = std::move(database);
+  self->state.leader = std::move(leader);
   self->state.trend = trend;
   self->state.route_listener = std::move(route_listener);
   sample(self);
@@ -159,6 +169,18 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
         return true;
       });
     },
+    [&st](shared_atom) {
+      return guarded(st, [](auto& d) {
+        return runtime_values{d.shared_state()};
+      });
+    },
+    [&st](shared_atom, caf::put_atom, const std::string& key,
+          const std::string& value) {
+      return guarded(st, [&](auto& d) {
+        d.put_shared_state(key, value);
+        return true;
+      });
+    },
     [self, &st](ops_sample_atom, uint64_t generation) {
       if (generation == st.generation)
         sample(self);
@@ -171,11 +193,13 @@ ops_store(ops_store_impl::stateful_pointer<ops_store_state> self,
 
 ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,
                                 trend_settings trend,
-                                reply_actor route_listener) {
+                                reply_actor route_listener,
+                                std::shared_ptr<const cluster_board> leader) {
   std::shared_ptr<storage::operator_store> store
     = storage::open_backend(db)->open_operator();
   return sys.spawn<caf::detached>(ops_store, std::move(store), trend,
-                                  std::move(route_listener));
+                                  std::move(route_listener),
+                                  std::move(leader));
 }
 
 ops_store_actor spawn_ops_store(caf::actor_system& sys, const std::string& db,

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <random>
 
 namespace usms {
 
@@ -9,7 +10,9 @@ namespace {
 
 /// `<prefix>` + 11 hex digits of the time in ms + 6 of a counter.
 std::string make_time_ordered_id(char prefix) {
-  static std::atomic<uint32_t> counter{0};
+  // A random start: two instances journaling into one database at the
+  // same millisecond do not count from the same number.
+  static std::atomic<uint32_t> counter{std::random_device{}()};
   char buf[40];
   auto n = counter.fetch_add(1, std::memory_order_relaxed);
   std::snprintf(buf, sizeof(buf), "%c%011llx%06x", prefix,

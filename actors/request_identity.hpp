@@ -10,8 +10,10 @@
 
 namespace usms {
 
-/// A new request id: time-ordered, unique within this process and across
-/// restarts (milliseconds since the epoch, then a sequence number).
+/// A new request id: time-ordered, unique within this process, across
+/// restarts and, but for a chance of about one in 16 million per
+/// millisecond both use, across instances (milliseconds since the epoch,
+/// then a sequence number that starts at a random value).
 std::string make_request_id();
 
 /// A new alarm event id, made like a request id (`e…` instead of `r…`):

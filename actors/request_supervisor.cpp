@@ -385,8 +385,10 @@ void on_slot(self_ptr self) {
   p.next_attempt_at = 0;
   // A create is marked as sending, durably, before its bytes leave: after a
   // crash the restart knows the outcome is unknown and looks up first.
-  // Other calls need no write before they go: a crash re-sends them.
-  p.sending = !lookup && st.is_create();
+  // Other calls need no write before they go (a crash re-sends them),
+  // except in a cluster: the mark is written only while this instance owns
+  // the request, so one taken over meanwhile is never sent from here.
+  p.sending = !lookup && (st.is_create() || settings.fence_calls);
   if (!p.sending) {
     dispatch(self, std::move(c), lookup);
     return;

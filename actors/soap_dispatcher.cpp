@@ -30,14 +30,18 @@ constexpr int64_t ramp_step_ms = 100;
 /// The probe's query: a filter nothing matches, one result at most.
 constexpr const char* probe_reference = "usms-gateway-probe";
 
-health_settings health_from(const dispatcher_settings& s) {
+/// The health settings of `s` for one of `instances` live instances: each
+/// takes its share of the cluster-wide limits.
+health_settings health_from(const dispatcher_settings& s,
+                            int64_t instances = 1) {
   health_settings h;
   h.breaker_failures = std::max(1, s.breaker_failures);
   h.probe_interval_ms = s.probe_interval_ms;
   h.recovery_ramp_ms = s.recovery_ramp_ms;
   h.max_retry_after_ms = s.max_retry_after_ms;
-  h.max_in_flight = std::max(1, s.max_in_flight);
-  h.max_rate = s.max_rate;
+  auto n = static_cast<int>(std::max<int64_t>(1, instances));
+  h.max_in_flight = std::max(1, s.max_in_flight / n);
+  h.max_rate = s.max_rate / n;
   return h;
 }
 
@@ -47,6 +51,10 @@ struct dispatcher_state {
   soap_sender sender;
   usms_health health{health_settings{}, now_ms()};
   std::shared_ptr<usms_board> board;
+  /// This instance's lease in the cluster; null when it is alone.
+  std::shared_ptr<const cluster_board> lease;
+  /// Live instances the limits are shared by, as last applied.
+  int64_t sharing = 1;
   /// Told of every change of USMS status (the intake).
   caf::actor listener;
   int in_flight = 0;
@@ -77,7 +85,7 @@ struct dispatcher_state {
     endpoint.creds = {s.username, s.password};
     endpoint.timeout = std::chrono::milliseconds(s.request_timeout_ms);
     settings = std::move(s);
-    health.configure(health_from(settings));
+    health.configure(health_from(settings, sharing));
     if (credentials_changed)
       note(health.credentials_changed(now_ms()));
   }
@@ -189,6 +197,11 @@ void send_probe(self_ptr self) {
 void step(self_ptr self) {
   auto& st = self->state;
   auto now = now_ms();
+  // An instance came or went: the cluster-wide limits are shared anew.
+  if (st.lease && st.lease->live_instances() != st.sharing) {
+    st.sharing = st.lease->live_instances();
+    st.health.configure(health_from(st.settings, st.sharing));
+  }
   st.note(st.health.tick(now));
   if (st.health.probe_due(now) && !st.draining) {
     // Without a query operation the probe is a held request the intake
@@ -240,11 +253,24 @@ void step(self_ptr self) {
     schedule_tick(self, now + ramp_step_ms);
 }
 
+/// The answer to a call the lease does not allow: not sent, so the request
+/// is tried again later (by whoever owns it then).
+call_result not_sent_without_lease() {
+  call_result r;
+  r.kind = call_result_kind::transport;
+  r.request_sent = false;
+  r.error = "not sent: this instance's lease on its requests is about to "
+            "expire or was lost";
+  return r;
+}
+
 dispatcher_impl::behavior_type
 soap_dispatcher(self_ptr self, dispatcher_settings settings,
-                soap_sender sender, std::shared_ptr<usms_board> board) {
+                soap_sender sender, std::shared_ptr<usms_board> board,
+                std::shared_ptr<const cluster_board> lease) {
   auto& st = self->state;
   st.board = std::move(board);
+  st.lease = std::move(lease);
   st.apply(std::move(settings));
   st.sender = std::move(sender);
   st.publish(false);
@@ -268,9 +294,20 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
     },
     [=](dispatch_atom, const soap::call& c) -> caf::result<call_result> {
       auto& st = self->state;
-      auto rp = self->make_response_promise<call_result>();
       bool probe = st.probe_slot_granted;
       st.probe_slot_granted = false;
+      // The last check before the bytes leave: an instance whose lease ran
+      // out (it was paused) may have had this request taken over.
+      if (st.lease && !st.lease->may_send()) {
+        st.in_flight = std::max(0, st.in_flight - 1);
+        if (probe) {
+          st.health.probe_abandoned(now_ms());
+          st.publish(true);
+        }
+        step(self);
+        return not_sent_without_lease();
+      }
+      auto rp = self->make_response_promise<call_result>();
       send_call(self, c, rp, probe);
       return rp;
     },
@@ -345,12 +382,12 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
 
 } // namespace
 
-dispatcher_actor spawn_soap_dispatcher(caf::actor_system& sys,
-                                       dispatcher_settings settings,
-                                       soap_sender sender,
-                                       std::shared_ptr<usms_board> board) {
+dispatcher_actor
+spawn_soap_dispatcher(caf::actor_system& sys, dispatcher_settings settings,
+                      soap_sender sender, std::shared_ptr<usms_board> board,
+                      std::shared_ptr<const cluster_board> lease) {
   return sys.spawn(soap_dispatcher, std::move(settings), std::move(sender),
-                   std::move(board));
+                   std::move(board), std::move(lease));
 }
 
 } // namespace usms

@@ -1,12 +1,15 @@
 #include "app/gateway.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cluster_member.hpp"
 #include "actors/alarm_engine.hpp"
 #include "actors/alarm_reader.hpp"
 #include "actors/intake.hpp"
@@ -25,16 +28,20 @@
 #include "app/alarm_routes.hpp"
 #include "app/auth_guard.hpp"
 #include "app/build_info.hpp"
+#include "app/gateway_settings.hpp"
+#include "app/cluster_routes.hpp"
 #include "app/http_api.hpp"
 #include "app/logging.hpp"
 #include "app/ops_routes.hpp"
 #include "app/web_routes.hpp"
 #include "app/service_routes.hpp"
+#include "app/shared_settings.hpp"
 #include "app/usms_routes.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/atom.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
+#include "config/storage_target.hpp"
 #include "persistence/backend.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
@@ -42,167 +49,6 @@
 #include "transport/url.hpp"
 
 namespace usms::app {
-
-namespace {
-
-/// Splits `HOST:PORT` / `[v6]:PORT`.
-bool split_listen(const std::string& text, std::string& host, uint16_t& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos)
-    return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  try {
-    auto p = std::stoul(text.substr(colon + 1));
-    if (p > 65535)
-      return false;
-    port = static_cast<uint16_t>(p);
-  } catch (...) {
-    return false;
-  }
-  return !host.empty();
-}
-
-/// The contract in force: the contract file's, else the built-in one of
-/// `usms.api_version`.
-std::shared_ptr<const soap::contract>
-contract_in_force(const config::settings& s,
-                  const std::shared_ptr<const soap::contract>& file) {
-  return file ? file : soap::builtin_contract(s.usms.api_version);
-}
-
-/// The names SOAP calls are counted under: every operation of the contract
-/// file, or of both built-in contracts (api_version may change at run
-/// time).
-std::vector<std::string>
-operation_names(const std::shared_ptr<const soap::contract>& file) {
-  std::vector<std::string> out;
-  auto add = [&](const soap::contract& k) {
-    for (auto& op : k.operations)
-      if (std::find(out.begin(), out.end(), op.name) == out.end())
-        out.push_back(op.name);
-  };
-  if (file) {
-    add(*file);
-  } else {
-    add(*soap::builtin_contract(1));
-    add(*soap::builtin_contract(2));
-  }
-  return out;
-}
-
-pipeline_settings pipeline_from(const config::settings& s,
-                                const soap::contract& k) {
-  pipeline_settings p;
-  p.retries = s.soap.retries;
-  p.query_limit = s.soap.query_limit;
-  p.backoff_base_ms = s.soap.backoff_base.count();
-  p.backoff_max_ms = s.soap.backoff_max.count();
-  p.max_pending = s.intake.max_pending;
-  p.give_up_after_ms = s.soap.give_up_after ? s.soap.give_up_after->count()
-                                            : 0;
-  p.has_lookup = k.lookup_by_external_reference;
-  // Enough supervisors to keep every slot busy while the next ones wait
-  // for theirs; the rest of a backlog waits in the journal.
-  p.active_window = std::max(16, 2 * s.usms.max_in_flight);
-  return p;
-}
-
-dispatcher_settings dispatcher_from(const config::settings& s,
-                                    const soap::contract& k) {
-  dispatcher_settings d;
-  d.url = s.usms.url;
-  d.username = s.soap.username;
-  d.password = s.soap.password;
-  d.max_in_flight = s.usms.max_in_flight;
-  d.max_rate = s.usms.max_rate;
-  d.request_timeout_ms = s.usms.request_timeout.count();
-  d.breaker_failures = s.usms.breaker_failures;
-  d.probe_interval_ms = s.usms.probe_interval.count();
-  d.recovery_ramp_ms = s.usms.recovery_ramp.count();
-  d.max_retry_after_ms = s.usms.max_retry_after.count();
-  // Probes are queries where the contract has one: of the first ticket
-  // type it can query, by a filter that matches no ticket.
-  d.probe_by_query = false;
-  for (auto t :
-       {ticket_type::incident, ticket_type::change, ticket_type::problem}) {
-    auto query = k.sent(action::query, t);
-    if (!query || d.probe_by_query)
-      continue;
-    d.probe_by_query = true;
-    d.probe_type = t;
-    d.probe_filter.clear();
-    for (auto name : {"ExternalReference", "TicketId"})
-      if (d.probe_filter.empty()
-          && query->filters_by(
-            static_cast<std::size_t>(soap::model_filter_index(name))))
-        d.probe_filter = name;
-  }
-  return d;
-}
-
-alarm_engine_settings alarms_from(const config::settings& s,
-                                  const soap::contract& k) {
-  alarm_engine_settings a;
-  auto& in = s.alarms;
-  a.update_interval_ms = in.update_interval.count();
-  a.auto_resolve = in.auto_resolve;
-  a.resolution_code = in.resolution_code;
-  a.reopen_window_ms = in.reopen_window.count();
-  a.sync_interval_ms = in.sync_interval.count();
-  a.keep_ms = in.keep.count();
-  a.flap_threshold = in.flap_threshold;
-  a.flap_window_ms = in.flap_window.count();
-  // Updates (repeat notes, resolve, reopen) need every alarm type the
-  // contract creates to be updatable; the sync asks only for the types the
-  // contract can query by when they were updated (API v1 does neither).
-  a.has_update = true;
-  a.sync_types.clear();
-  auto updated_since = static_cast<std::size_t>(
-    soap::model_filter_index("UpdatedSince"));
-  for (auto t : {ticket_type::incident, ticket_type::problem}) {
-    if (!k.offers(action::create, t))
-      continue;
-    a.has_update = a.has_update && k.offers(action::update, t);
-    auto query = k.sent(action::query, t);
-    if (query && query->filters_by(updated_since))
-      a.sync_types.emplace_back(to_string(t));
-  }
-  a.query_limit = s.soap.query_limit;
-  return a;
-}
-
-http::client_options client_from(const config::settings& s) {
-  http::client_options o;
-  o.connect_timeout = s.usms.connect_timeout;
-  o.request_timeout = s.usms.request_timeout;
-  o.max_connections_per_host
-    = static_cast<std::size_t>(std::max(1, s.usms.max_in_flight));
-  if (!s.usms.bypass_proxy)
-    o.proxy = s.usms.proxy;
-  o.ca_file = s.usms.ca_file;
-  o.client_cert_file = s.usms.client_cert;
-  o.client_key_file = s.usms.client_key.empty() ? s.usms.client_cert
-                                                : s.usms.client_key;
-  return o;
-}
-
-/// Why `c`, built from `s`, cannot make SOAP calls to `s.usms.url`: a
-/// refusal for apply_config (naming usms.proxy when the proxy is at fault),
-/// or "" when it can.
-std::string unusable(const http::client& c, const config::settings& s) {
-  auto target = http::parse_url(s.usms.url);
-  auto err = c.setup_error(target ? target->scheme : "http");
-  if (err.empty())
-    return {};
-  // For http URLs only the proxy can be at fault.
-  if (!c.setup_error("http").empty())
-    return "usms.proxy: the SOAP client cannot use this proxy: " + err;
-  return "the SOAP client cannot be built from these settings: " + err;
-}
-
-} // namespace
 
 struct gateway::impl {
   /// Guards cfg: the API reads it on I/O threads.
@@ -233,8 +79,23 @@ struct gateway::impl {
   reader_actor reader;
   dispatcher_actor dispatcher;
   intake_actor intake;
+  cluster_member_actor member;
+  std::shared_ptr<cluster_board> cluster = std::make_shared<cluster_board>();
+  /// Other instances may use the storage too.
+  bool shared_storage = false;
+  /// What this instance follows of the others' changes (shared storage).
+  std::shared_ptr<shared_settings> shared;
+  std::function<void()> on_lease_lost;
+  std::atomic<bool> lease_lost{false};
   alarm_reader_actor alarm_reader;
   alarm_engine_actor alarm_engine;
+
+  /// This instance's standing in the cluster for the actors that heed it;
+  /// null when it is alone on its storage (no lease to watch, always
+  /// leads).
+  std::shared_ptr<cluster_board> lease() const {
+    return shared_storage ? cluster : nullptr;
+  }
   std::string host;
   uint16_t port = 0;
   bool https = false;
@@ -263,7 +124,8 @@ struct gateway::impl {
       contracts->set(k);
     rules->contract = k.get();
     rules->query_limit = s.soap.query_limit;
-    caf::anon_send(intake, settings_atom_v, pipeline_from(s, *k));
+    caf::anon_send(intake, settings_atom_v,
+                   pipeline_from(s, *k, shared_storage));
     caf::anon_send(alarm_engine, settings_atom_v, alarms_from(s, *k));
     caf::anon_send(dispatcher, settings_atom_v, dispatcher_from(s, *k));
     caf::anon_send(replies, settings_atom_v, int32_t{s.reply.retries});
@@ -319,27 +181,51 @@ std::string gateway::start() {
   http::client_options reply_options;
   reply_options.request_timeout = std::chrono::seconds(10);
   d.reply_client = std::make_shared<http::client>(reply_options);
-  // Each storage owner opens its own connection to the location; which
-  // backend serves it is the location's business (storage::open_backend).
+  // Each storage owner opens its own connection to the location (storage.url
+  // or storage.db, whichever came from the later source); which backend
+  // serves it is the location's business (storage::open_backend).
+  auto location = config::resolved_storage(d.cfg).location;
   std::shared_ptr<const storage::backend> backend;
+  std::shared_ptr<storage::cluster_store> membership;
+  storage::lease_grant grant;
   try {
-    backend = storage::open_backend(s.storage.db);
-    d.journal = spawn_journal(*d.sys, s.storage.db);
-    d.reader = spawn_reader(*d.sys, s.storage.db);
+    backend = storage::open_backend(location);
+    spdlog::info("storage: {}", backend->describe());
+    d.journal = spawn_journal(*d.sys, location);
+    d.reader = spawn_reader(*d.sys, location);
     d.replies = spawn_reply_dispatcher(*d.sys, d.journal, d.reply_client,
                                        d.routes_configured, s.reply.retries);
-    d.ops_store = spawn_ops_store(*d.sys, s.storage.db, trend_from(s),
-                                  d.replies);
-    d.alarm_reader = spawn_alarm_reader(*d.sys, s.storage.db);
+    // Joining comes before the first request is journaled: new requests
+    // are this instance's, under its fencing token.
+    membership = backend->open_cluster();
+    d.shared_storage = membership->shared();
+    auto asked_at = cluster_board::steady_ms();
+    grant = membership->join(s.cluster.instance_id, now_ms(),
+                             s.cluster.lease.count());
+    d.cluster->granted(asked_at, s.cluster.lease.count());
+    if (d.shared_storage)
+      d.cluster->set_live_instances(
+        static_cast<int64_t>(membership->instances(now_ms()).size()));
+    // Alone on its storage, an instance leads from the start.
+    d.cluster->set_leading(!d.shared_storage);
+    caf::anon_send(d.journal, owner_atom_v, s.cluster.instance_id,
+                   grant.token);
+    if (d.shared_storage)
+      spdlog::info("cluster: instance {} joined (lease {} ms)",
+                   s.cluster.instance_id, s.cluster.lease.count());
+    d.alarm_reader = spawn_alarm_reader(*d.sys, location);
+    d.ops_store = spawn_ops_store(*d.sys, location, trend_from(s), d.replies,
+                                  d.lease());
   } catch (const std::exception& e) {
     return e.what();
   }
   d.soap_client = std::make_shared<http::client>(client_from(s));
   auto clock = std::make_shared<offload::system_offload_clock>();
   auto opts = offload::to_offload_options(s.offload);
-  d.offloader = spawn_offload_scheduler(*d.sys, s.storage.db, opts, clock,
-                                        d.offload_metrics);
-  d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics);
+  d.offloader = spawn_offload_scheduler(*d.sys, location, opts, clock,
+                                        d.offload_metrics, true, d.lease());
+  d.janitor = spawn_file_janitor(*d.sys, opts, clock, d.offload_metrics, true,
+                                 d.lease());
   metrics().set_offload_source([m = d.offload_metrics] {
     offload_snapshot snap;
     snap.rows = m->rows_offloaded.load();
@@ -355,14 +241,37 @@ std::string gateway::start() {
     return hold_snapshot{board->held(), board->oldest_held_at()};
   });
   d.soap_slot = std::make_shared<client_slot>(d.soap_client);
+  auto lease = d.lease();
   d.dispatcher = spawn_soap_dispatcher(*d.sys, dispatcher_from(s, *k),
                                        make_soap_sender(d.soap_slot,
                                                         d.contracts),
-                                       d.usms_view);
+                                       d.usms_view, lease);
   d.intake = spawn_intake(*d.sys,
                           {d.journal, d.reader, d.dispatcher, d.replies,
-                           d.routes_configured, d.usms_view},
-                          pipeline_from(s, *k));
+                           d.routes_configured, d.usms_view, lease,
+                           d.shared_storage},
+                          pipeline_from(s, *k, d.shared_storage));
+  auto* me = impl_.get();
+  if (d.shared_storage)
+    d.shared = std::make_shared<shared_settings>(shared_settings::deps{
+      d.sys.get(), d.ops_store, d.dispatcher,
+      [me] {
+        std::lock_guard<std::mutex> guard{me->cfg_mtx};
+        return me->cfg;
+      },
+      [me](config::loaded next) { return me->apply(std::move(next)); }});
+  std::function<void()> on_shared_change;
+  if (d.shared)
+    on_shared_change = [shared = d.shared] { shared->changed(); };
+  d.member = spawn_cluster_member(
+    *d.sys, {membership, s.cluster.instance_id, grant.token,
+             s.cluster.lease.count(), d.intake, d.cluster, d.usms_view,
+             [me] {
+               me->lease_lost = true;
+               if (me->on_lease_lost)
+                 me->on_lease_lost();
+             },
+             on_shared_change});
   // The intake activates held requests when USMS is available again.
   caf::anon_send(d.dispatcher, listen_atom_v,
                  caf::actor_cast<caf::actor>(d.intake));
@@ -383,14 +292,20 @@ std::string gateway::start() {
   ctx->board = d.usms_view;
   ctx->more_routes.push_back(make_service_routes(
     {[backend] { return backend->readiness_problem(); }, d.usms_view}));
+  std::function<void(const std::string&)> on_dispatch;
+  if (d.shared)
+    on_dispatch = [shared = d.shared](const std::string& state) {
+      shared->dispatch_set(state);
+    };
   ctx->more_routes.push_back(make_usms_routes(
-    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens}));
+    {d.sys.get(), d.dispatcher, d.usms_view, s.auth.tokens, on_dispatch}));
   auto* gw = impl_.get();
   ctx->more_routes.push_back(make_alarm_routes(
     {d.sys.get(), d.alarm_engine, d.alarm_reader, d.rules, [gw] {
        std::lock_guard<std::mutex> guard{gw->cfg_mtx};
        return gw->cfg.values.alertmanager;
      }}));
+  ctx->more_routes.push_back(make_cluster_routes(d.sys.get(), d.member));
   auto ops = std::make_shared<ops_context>();
   ops->sys = d.sys.get();
   ops->store = d.ops_store;
@@ -434,6 +349,14 @@ std::string gateway::start() {
   return {};
 }
 
+void gateway::on_lease_lost(std::function<void()> fn) {
+  impl_->on_lease_lost = std::move(fn);
+}
+
+bool gateway::lease_lost() const {
+  return impl_->lease_lost;
+}
+
 std::string gateway::base_url() const {
   auto host = impl_->host.find(':') != std::string::npos
                 ? "[" + impl_->host + "]"
@@ -475,6 +398,15 @@ void gateway::stop(std::chrono::milliseconds grace) {
                [](caf::error& err) {
                  spdlog::warn("intake did not drain: {}", to_string(err));
                });
+    // Nothing runs here any more: the others may take every unfinished
+    // request over at once instead of waiting for the lease to expire.
+    if (d.member)
+      self->request(d.member, std::chrono::seconds(30), leave_atom_v)
+        .receive([](int64_t) {},
+                 [](caf::error& err) {
+                   spdlog::warn("cluster: leaving failed: {}",
+                                to_string(err));
+                 });
   }
   for (auto h : {caf::actor_cast<caf::actor>(d.alarm_engine),
                  caf::actor_cast<caf::actor>(d.alarm_reader),
@@ -485,11 +417,14 @@ void gateway::stop(std::chrono::milliseconds grace) {
                  caf::actor_cast<caf::actor>(d.ops_store),
                  caf::actor_cast<caf::actor>(d.offloader),
                  caf::actor_cast<caf::actor>(d.janitor),
+                 caf::actor_cast<caf::actor>(d.member),
                  caf::actor_cast<caf::actor>(d.journal)})
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
   d.alarm_engine = nullptr;
   d.alarm_reader = nullptr;
   d.intake = nullptr;
+  d.member = nullptr;
+  d.shared.reset();
   d.replies = nullptr;
   d.ops_store = nullptr;
   d.offloader = nullptr;

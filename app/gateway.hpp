@@ -4,6 +4,7 @@
 /// SOAP client and HTTP server, started and stopped in the right order.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,8 +30,17 @@ public:
   std::string reload_tls();
 
   /// Stops intake (503), lets calls in flight end for up to `grace`, keeps
-  /// everything unfinished journaled, and stops every actor and thread.
+  /// everything unfinished journaled (handed back to the cluster when the
+  /// storage is shared), and stops every actor and thread.
   void stop(std::chrono::milliseconds grace);
+
+  /// Called, from another thread, when this instance's lease in the
+  /// cluster was taken over: it must stop (stop() is for the caller to
+  /// call). Set before start().
+  void on_lease_lost(std::function<void()> fn);
+
+  /// The lease was taken over (the instance stops for that reason).
+  bool lease_lost() const;
 
 private:
   struct impl;

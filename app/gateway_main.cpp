@@ -5,6 +5,7 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -21,6 +22,7 @@
 #include "app/logging.hpp"
 #include "config/keys.hpp"
 #include "config/loader.hpp"
+#include "config/storage_target.hpp"
 
 extern char** environ;
 
@@ -128,8 +130,8 @@ int main(int argc, char** argv) {
     flags["usms.contract"] = contract;
 
   auto env = usms::config::environment_map(environ);
-  // The database path decides where runtime values live: load once
-  // without them to find it, then again with them.
+  // The database decides where runtime values live: load once without
+  // them to find it, then again with them.
   auto first = usms::config::load_settings(config_file, env, flags, {});
   if (!first) {
     std::cerr << "usms-gateway: " << first.error().message << std::endl;
@@ -137,8 +139,8 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, std::string> runtime;
   try {
-    runtime = usms::app::load_runtime_config(first->values.storage.db,
-                                             reset_runtime);
+    runtime = usms::app::load_runtime_config(
+      usms::config::resolved_storage(*first).location, reset_runtime);
   } catch (const std::exception& e) {
     std::cerr << "usms-gateway: " << e.what() << std::endl;
     return 2;
@@ -169,6 +171,9 @@ int main(int argc, char** argv) {
                  "{}: running out of descriptors will cap connections first",
                  max_connections, open_files);
   usms::app::gateway gw{std::move(*loaded)};
+  // A lease taken over means another instance has this one's requests: it
+  // stops as if told to, and says so in its exit status.
+  gw.on_lease_lost([] { ::kill(::getpid(), SIGTERM); });
   if (auto err = gw.start(); !err.empty()) {
     std::cerr << "usms-gateway: " << err << std::endl;
     spdlog::critical("cannot start: {}", err);
@@ -192,5 +197,5 @@ int main(int argc, char** argv) {
   gw.stop(std::chrono::seconds(10));
   spdlog::info("stopped");
   spdlog::shutdown();
-  return 0;
+  return gw.lease_lost() ? 3 : 0;
 }

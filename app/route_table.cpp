@@ -21,6 +21,7 @@ const std::vector<route_entry>& route_table() {
     {"POST", "/api/v1/usms/pause"},
     {"POST", "/api/v1/usms/resume"},
     {"POST", "/api/v1/usms/probe"},
+    {"GET", "/api/v1/cluster"},
     {"GET", "/api/v1/status"},
     {"GET", "/api/v1/status/trend"},
     {"GET", "/api/v1/config"},

@@ -78,10 +78,15 @@ route_handler make_usms_routes(usms_context context) {
     }
     if (req.method != "POST")
       return false;
-    if (rest == "/pause")
+    if (rest == "/pause") {
+      if (ctx->on_dispatch)
+        ctx->on_dispatch("paused");
       command(*ctx, pause_atom_v, std::move(respond));
-    else if (rest == "/resume")
+    } else if (rest == "/resume") {
+      if (ctx->on_dispatch)
+        ctx->on_dispatch("running");
       command(*ctx, resume_dispatch_atom_v, std::move(respond));
+    }
     else if (rest == "/probe")
       command(*ctx, probe_atom_v, std::move(respond));
     else

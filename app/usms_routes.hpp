@@ -6,6 +6,7 @@
 /// short-lived bridge actor (app/actor_bridge.hpp) and answered with the GET object once the
 /// dispatcher handled it.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct usms_context {
   /// auth.tokens, to tell callers their own scope (empty: access control
   /// is off and everyone may do everything).
   std::vector<config::auth_token> tokens;
+  /// Told `paused` or `running` after an operator paused or resumed
+  /// dispatch (the other instances of a cluster follow); may be empty.
+  std::function<void(const std::string&)> on_dispatch;
 };
 
 /// Name of the header on `GET /api/v1/usms` that tells the caller its

@@ -26,6 +26,10 @@ struct pipeline_settings {
   /// Most supervisors active at once (waiting for a slot or in a call);
   /// the rest of the backlog waits in the journal.
   int32_t active_window = 64;
+  /// Several instances share the storage: every call (not only a create's)
+  /// is marked in the journal before it is sent, so that a request another
+  /// instance owns now is never sent from here (the mark is fenced).
+  bool fence_calls = false;
 };
 
 /// What the SOAP dispatcher needs: where, as whom, how much at once.

@@ -1,10 +1,11 @@
 #include "persistence/backend.hpp"
 
+#include "persistence/pg_backend.hpp"
 #include "persistence/sqlite_backend.hpp"
 
 namespace usms::storage {
 
-// A second backend is a case here and its *_store implementations in this
+// A backend is a case here and its *_store implementations in this
 // folder; the actors only ever pass a location along.
 std::shared_ptr<const backend>
 open_backend(const config::storage_target& target) {
@@ -14,10 +15,9 @@ open_backend(const config::storage_target& target) {
         throw storage_error("storage: no database file given");
       return db::open_sqlite(target.location);
     case config::storage_backend::postgresql:
-      break;
+      return pg::open_postgresql(target.location);
   }
-  throw storage_error(describe(target)
-                      + ": this build has no PostgreSQL backend");
+  throw storage_error(describe(target) + ": unknown storage backend");
 }
 
 std::shared_ptr<const backend> open_backend(const std::string& location) {

@@ -10,6 +10,7 @@
 
 #include "config/storage_target.hpp"
 #include "persistence/alarm_store.hpp"
+#include "persistence/cluster_store.hpp"
 #include "persistence/journal_store.hpp"
 #include "persistence/offload_store.hpp"
 #include "persistence/operator_store.hpp"
@@ -40,6 +41,9 @@ public:
   /// The offload's write connection.
   virtual std::unique_ptr<offload_store> open_offload() const = 0;
 
+  /// The cluster member's connection: leases, claims, the leader.
+  virtual std::unique_ptr<cluster_store> open_cluster() const = 0;
+
   /// The alarms' read connection (the alarm store actor's). Alarms are
   /// written by the journal connection, with the requests they cause.
   virtual std::unique_ptr<alarm_store> open_alarms() const = 0;
@@ -50,9 +54,10 @@ public:
 };
 
 /// The backend for `target` (see config::resolved_storage): SQLite at its
-/// path (the file is created at the first open when missing); PostgreSQL,
-/// which this build does not have, is refused with a storage_error saying
-/// so (the password redacted). Opens no connection yet.
+/// path (the file is created at the first open when missing), or
+/// PostgreSQL at its libpq URL (the database must exist; its tables are
+/// created at the first open). Opens no connection yet; an empty SQLite
+/// path is refused with a storage_error.
 std::shared_ptr<const backend>
 open_backend(const config::storage_target& target);
 

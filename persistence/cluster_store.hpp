@@ -64,12 +64,12 @@ public:
                                        int64_t now, int32_t limit)
     = 0;
 
-  /// Unfinished requests owned by `id` after `after_seq`, oldest first:
-  /// those another instance journaled for it (they share a serial key with
-  /// one of its requests, so they must run after it, on it).
-  virtual std::vector<index_row> owned_since(const std::string& id,
-                                             int64_t after_seq,
-                                             int32_t limit)
+  /// Takes up to `limit` of the unfinished requests another instance
+  /// journaled for `id` under `token` since the last call, oldest first:
+  /// each shares a serial key with a request `id` owns, so it must run
+  /// after that one, on `id`.
+  virtual std::vector<index_row> handed_over(const std::string& id,
+                                             int64_t token, int32_t limit)
     = 0;
 
   /// A clean stop: gives every unfinished request of `id` back (nobody
@@ -88,6 +88,9 @@ public:
   virtual bool lead(const std::string& id, int64_t token, int64_t now,
                     int64_t lease_ms)
     = 0;
+
+  /// The instance that leads now, or "" when none does.
+  virtual std::string leader(int64_t now) = 0;
 
   /// A number that changes whenever the shared settings change (runtime
   /// config, reply routes, an operator's USMS pause), so that instances

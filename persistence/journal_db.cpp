@@ -1,57 +1,12 @@
 #include "persistence/journal_db.hpp"
 
 #include <algorithm>
+#include <variant>
 
-#include "persistence/ops_db.hpp"
 #include "persistence/record_json.hpp"
 #include "persistence/schema.hpp"
 
 namespace usms::db {
-
-const char* const request_columns
-  = "id, action, type, payload, source, correlation_id, reply_to, "
-    "idempotency_key, external_reference, state, attempts, next_attempt_at, "
-    "last_error, sending, lookup_first, accepted_at, updated_at, finished_at, "
-    "result, reason, reply_state, reply_attempts, reply_error, seq, "
-    "retried_at, cause, alarm_key";
-
-const char* const index_columns
-  = "id, seq, action, serial_key, next_attempt_at, "
-    "CASE WHEN retried_at > 0 THEN retried_at ELSE accepted_at END";
-
-index_row read_index_row(const statement& s) {
-  index_row row;
-  row.id = s.text(0);
-  row.seq = s.int64(1);
-  row.query = s.text(2) == "query";
-  row.serial_key = s.text(3);
-  row.next_attempt_at = s.int64(4);
-  row.clock_start = s.int64(5);
-  return row;
-}
-
-const char* const status_columns
-  = "row_id, request_id, accepted_at, finished_at, action, type, ticket_id, "
-    "status, reason, source, correlation_id, attempts, cause, alarm_key";
-
-status_row read_status_row(const statement& s) {
-  status_row r;
-  r.row_id = s.int64(0);
-  r.request_id = s.text(1);
-  r.accepted_at = s.int64(2);
-  r.finished_at = s.int64(3);
-  r.action = s.text(4);
-  r.type = s.text(5);
-  r.ticket_id = s.text(6);
-  r.status = s.text(7);
-  r.reason = s.text(8);
-  r.source = s.text(9);
-  r.correlation_id = s.text(10);
-  r.attempts = static_cast<int32_t>(s.int64(11));
-  r.cause = s.text(12);
-  r.alarm_key = s.text(13);
-  return r;
-}
 
 struct journal_db::statements {
   statement find_key;
@@ -76,11 +31,8 @@ struct journal_db::statements {
 
 namespace {
 
-/// What a retry resets; ?2 is the moment, where the give-up clock restarts.
-constexpr const char* requeue_assignments
-  = "state = 'queued', attempts = 0, next_attempt_at = 0, last_error = '', "
-    "sending = 0, lookup_first = 0, finished_at = 0, result = '', "
-    "reason = '', updated_at = ?2, retried_at = ?2";
+/// What a retry resets; ?2 is the moment.
+const std::string requeue_set = requeue_assignments("?2");
 
 /// Binds `text`, or NULL when it is empty (columns where NULL means none).
 void bind_text_or_null(statement& s, int index, const std::string& text) {
@@ -124,7 +76,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
                 "DO UPDATE SET confirmed = confirmed + 1"),
     db_.prepare("SELECT confirmed FROM external_references "
                 "WHERE external_reference = ?1"),
-    db_.prepare(std::string{"UPDATE requests SET "} + requeue_assignments
+    db_.prepare("UPDATE requests SET " + requeue_set
                 + " WHERE id = ?1 AND state IN ('failed', 'cancelled') "
                   "RETURNING "
                 + index_columns),
@@ -253,10 +205,6 @@ bool journal_db::update_progress(const std::string& id,
   return true;
 }
 
-std::string status_text(request_state s) {
-  return s == request_state::succeeded ? "Succeeded" : "Failed";
-}
-
 std::optional<status_row> journal_db::finish(const ticket_request& req,
                                              const request_outcome& out,
                                              const std::string& reply_state) {
@@ -269,20 +217,7 @@ std::optional<status_row> journal_db::finish(const ticket_request& req,
     .bind(6, out.reason)
     .bind(7, reply_state);
   s.run();
-  status_row row;
-  row.request_id = req.id;
-  row.accepted_at = req.accepted_at;
-  row.finished_at = out.finished_at;
-  row.action = std::string{to_string(req.act)};
-  row.type = std::string{to_string(req.type)};
-  row.ticket_id = !out.ticket_id.empty() ? out.ticket_id : req.ticket_id;
-  row.status = status_text(out.state);
-  row.reason = out.reason;
-  row.source = req.source;
-  row.correlation_id = req.correlation_id;
-  row.attempts = out.attempts;
-  row.cause = std::string{to_string(req.cause)};
-  row.alarm_key = req.alarm_key;
+  auto row = finished_row(req, out);
   auto& r = st_->insert_status.reset();
   r.bind(1, row.request_id)
     .bind(2, row.accepted_at)
@@ -321,102 +256,24 @@ std::optional<index_row> journal_db::requeue(const std::string& id) {
   s.bind(1, id).bind(2, now_ms());
   std::optional<index_row> row;
   if (s.step())
-    row = read_index_row(s);
+    row = index_from_row(s);
   s.reset();
   return row;
 }
 
 std::vector<index_row> journal_db::requeue_failed(const status_filter& f) {
-  // Matched on the requests themselves: their status rows may have been
-  // offloaded already.
-  std::string sql = std::string{"UPDATE requests SET "} + requeue_assignments
-                    + " WHERE state = 'failed'";
-  int next = 3;
-  auto add = [&](const char* clause) {
-    sql += std::string{" AND "} + clause + std::to_string(next++);
-  };
-  if (!f.action.empty())
-    add("action = ?");
-  if (!f.type.empty())
-    add("type = ?");
-  if (!f.source.empty())
-    add("source = ?");
-  if (!f.cause.empty())
-    add("cause = ?");
-  if (f.since > 0)
-    add("finished_at >= ?");
-  if (f.until > 0)
-    add("finished_at <= ?");
-  if (!f.q.empty()) {
-    auto n = std::to_string(next++);
-    sql += " AND (reason LIKE ?" + n + " ESCAPE '\\' OR correlation_id LIKE ?"
-           + n + " ESCAPE '\\' OR id LIKE ?" + n + " ESCAPE '\\')";
-  }
-  sql += std::string{" RETURNING "} + index_columns;
-  auto q = db_.prepare(sql);
+  // ?2 is the moment; the filter's `?`s come after it, numbered 3, 4 ...
+  auto w = failed_requests_where(f, "LIKE");
+  auto q = db_.prepare("UPDATE requests SET " + requeue_set + w.sql
+                       + " RETURNING " + index_columns);
   q.bind(2, now_ms());
-  int i = 3;
-  if (!f.action.empty())
-    q.bind(i++, f.action);
-  if (!f.type.empty())
-    q.bind(i++, f.type);
-  if (!f.source.empty())
-    q.bind(i++, f.source);
-  if (!f.cause.empty())
-    q.bind(i++, f.cause);
-  if (f.since > 0)
-    q.bind(i++, f.since);
-  if (f.until > 0)
-    q.bind(i++, f.until);
-  if (!f.q.empty())
-    q.bind(i++, "%" + escape_like(f.q) + "%");
+  bind_values(q, w, 3);
   std::vector<index_row> out;
   while (q.step())
-    out.push_back(read_index_row(q));
+    out.push_back(index_from_row(q));
   std::sort(out.begin(), out.end(),
             [](auto& a, auto& b) { return a.seq < b.seq; });
   return out;
-}
-
-request_record read_request_row(const statement& s) {
-  request_record rec;
-  auto& r = rec.request;
-  r.id = s.text(0);
-  r.act = parse_action(s.text(1)).value_or(action::create);
-  r.type = parse_ticket_type(s.text(2)).value_or(ticket_type::incident);
-  decode_payload(s.text(3), r);
-  r.source = s.text(4);
-  r.correlation_id = s.text(5);
-  r.reply_to = s.text(6);
-  r.idempotency_key = s.text(7);
-  r.external_reference = s.text(8);
-  auto state = parse_request_state(s.text(9)).value_or(request_state::queued);
-  auto& p = rec.progress;
-  p.state = state;
-  p.attempts = static_cast<int32_t>(s.int64(10));
-  p.next_attempt_at = s.int64(11);
-  p.last_error = s.text(12);
-  p.sending = s.int64(13) != 0;
-  p.lookup_first = s.int64(14) != 0;
-  r.accepted_at = s.int64(15);
-  rec.updated_at = s.int64(16);
-  if (is_finished(state)) {
-    request_outcome out;
-    out.state = state;
-    out.attempts = p.attempts;
-    out.finished_at = s.int64(17);
-    decode_result(s.text(18), out);
-    out.reason = s.text(19);
-    rec.outcome = std::move(out);
-  }
-  rec.reply_state = s.text(20);
-  rec.reply_attempts = static_cast<int32_t>(s.int64(21));
-  rec.reply_error = s.text(22);
-  rec.seq = s.int64(23);
-  p.retried_at = s.int64(24);
-  r.cause = parse_request_cause(s.text(25)).value_or(request_cause::command);
-  r.alarm_key = s.text(26);
-  return rec;
 }
 
 std::vector<request_record> journal_db::load_unfinished() {
@@ -424,8 +281,19 @@ std::vector<request_record> journal_db::load_unfinished() {
     "WHERE state IN ('queued', 'in_flight', 'waiting_retry') ORDER BY seq"));
   std::vector<request_record> out;
   while (q.step())
-    out.push_back(read_request_row(q));
+    out.push_back(request_from_row(q));
   return out;
+}
+
+int bind_values(statement& s, const where_clause& w, int first) {
+  int index = first;
+  for (const auto& v : w.values) {
+    if (auto* text = std::get_if<std::string>(&v))
+      s.bind(index++, *text);
+    else
+      s.bind(index++, std::get<int64_t>(v));
+  }
+  return index;
 }
 
 std::string select_request_by_id() {
@@ -437,7 +305,7 @@ std::optional<request_record> find_request(statement& by_id,
   by_id.reset().bind(1, id);
   std::optional<request_record> rec;
   if (by_id.step())
-    rec = read_request_row(by_id);
+    rec = request_from_row(by_id);
   // Reset once read: a statement left on a row keeps its read snapshot.
   by_id.reset();
   return rec;
@@ -457,7 +325,7 @@ std::vector<request_record> journal_db::pending_replies() {
     select_from_requests("WHERE reply_state = 'pending' ORDER BY seq"));
   std::vector<request_record> out;
   while (q.step())
-    out.push_back(read_request_row(q));
+    out.push_back(request_from_row(q));
   return out;
 }
 

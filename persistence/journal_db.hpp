@@ -1,7 +1,7 @@
 #pragma once
 
 /// The journal's SQLite implementation (see persistence/journal_store.hpp),
-/// and the row readers the other SQLite stores share.
+/// and the lookup by id the other SQLite stores share.
 
 #include <cstdint>
 #include <memory>
@@ -11,7 +11,9 @@
 #include "messages/request.hpp"
 #include "messages/status_row.hpp"
 #include "persistence/alarm_db.hpp"
+#include "persistence/filters.hpp"
 #include "persistence/journal_store.hpp"
+#include "persistence/rows.hpp"
 #include "persistence/sqlite.hpp"
 
 namespace usms::db {
@@ -67,15 +69,9 @@ private:
   std::unique_ptr<alarm_writer> alarms_;
 };
 
-/// Reads a `requests` row selected with `request_columns` into a record.
-request_record read_request_row(const statement& s);
-
-/// The column list `read_request_row` expects.
-extern const char* const request_columns;
-
-/// The column list `read_index_row` expects, and its reader.
-extern const char* const index_columns;
-index_row read_index_row(const statement& s);
+/// Binds the values of `w` to `s` from index `first` on; returns the next
+/// free index.
+int bind_values(statement& s, const where_clause& w, int first = 1);
 
 /// The statement that selects one request by id (?1).
 std::string select_request_by_id();
@@ -84,13 +80,5 @@ std::string select_request_by_id();
 /// request, or nullopt. Leaves the statement reset.
 std::optional<request_record> find_request(statement& by_id,
                                            const std::string& id);
-
-/// The `status_rows` columns in status_row order, and a reader for a row
-/// selected with them (used by the status API and the offload).
-extern const char* const status_columns;
-status_row read_status_row(const statement& s);
-
-/// "Succeeded" / "Failed" (cancelled counts as Failed) for the status table.
-std::string status_text(request_state s);
 
 } // namespace usms::db

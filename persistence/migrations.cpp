@@ -197,6 +197,37 @@ CREATE TABLE IF NOT EXISTS alarm_sync (
 );
 )sql";
 
+/// Version 4: the owners of requests and the cluster's tables,
+/// as on PostgreSQL. A SQLite file has one instance, which owns everything:
+/// they stay empty here, and the schema stays the same on both backends.
+constexpr const char* cluster_step = R"sql(
+ALTER TABLE requests ADD COLUMN owner TEXT;
+ALTER TABLE requests ADD COLUMN owner_token INTEGER;
+CREATE TABLE IF NOT EXISTS instances (
+  id TEXT PRIMARY KEY,
+  token INTEGER NOT NULL UNIQUE,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  usms_state TEXT NOT NULL DEFAULT '',
+  owned INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS handovers (
+  seq INTEGER PRIMARY KEY,
+  owner_token INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cluster_leader (
+  role TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shared_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* versions_table = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -213,6 +244,10 @@ bool has_versions_table(database& db) {
 
 } // namespace
 
+const char* alarms_step_sql() {
+  return version_3;
+}
+
 const std::vector<migration>& schema_migrations() {
   static const std::vector<migration> steps{
     {1, "requests, status table, operator tables, offload batches",
@@ -220,6 +255,9 @@ const std::vector<migration>& schema_migrations() {
     {2, "serial keys and retry times of requests", version_2},
     {3, "alarms, alarm events, causes of requests and status rows",
      version_3},
+    {4, "owners and fencing tokens of requests, instances, "
+                   "hand-overs, the leader, shared state",
+     cluster_step},
   };
   return steps;
 }
@@ -232,44 +270,30 @@ int schema_version(database& db) {
   return q.step() ? static_cast<int>(q.int64(0)) : 0;
 }
 
+void check_known_version(int version, int latest) {
+  if (version > latest)
+    throw storage::storage_error(
+      "the database has schema version " + std::to_string(version)
+      + ", newer than this gateway knows (" + std::to_string(latest)
+      + "): it was made by a newer release");
+}
+
 int migrate(database& db, const std::vector<migration>& steps) {
-  int latest = steps.empty() ? 0 : steps.back().version;
-  auto check_known = [&](int version) {
-    if (version > latest)
-      throw sqlite_error("the database has schema version "
-                         + std::to_string(version)
-                         + ", newer than this gateway knows ("
-                         + std::to_string(latest)
-                         + "): it was made by a newer release");
-  };
-  // The common case, every connection's open: up to date, read only.
-  auto current = schema_version(db);
-  check_known(current);
-  if (current == latest)
-    return 0;
-  int applied = 0;
-  for (const auto& step : steps) {
-    // Another connection may be upgrading at the same time: each step
-    // checks the version again inside its write transaction.
-    in_transaction(db, [&] {
-      db.exec(versions_table);
-      current = schema_version(db);
-      check_known(current);
-      if (step.version <= current)
-        return;
-      if (step.version != current + 1)
-        throw sqlite_error("schema step " + std::to_string(step.version)
-                           + " follows version " + std::to_string(current)
-                           + ": the steps must be numbered without gaps");
+  return apply_missing_steps(
+    steps, [&] { return schema_version(db); },
+    [&](auto&& fn) {
+      in_transaction(db, [&] {
+        db.exec(versions_table);
+        fn();
+      });
+    },
+    [&](const migration& step) {
       db.exec(step.sql);
       auto rec = db.prepare("INSERT INTO schema_migrations (version, name, "
                             "applied_at) VALUES (?1, ?2, ?3)");
       rec.bind_int(1, step.version).bind(2, step.name).bind(3, now_ms());
       rec.run();
-      ++applied;
     });
-  }
-  return applied;
 }
 
 } // namespace usms::db

@@ -24,8 +24,8 @@ offload_db::offload_db(const std::string& path) : db_(path) {
   std::string cols{status_columns};
   st_.reset(new statements{
     db_.prepare("SELECT COUNT(*) FROM status_rows"),
-    db_.prepare("SELECT batch, file, file_size_before, file_size_after, rows, "
-                "checksum, created_at FROM offload_batches ORDER BY batch"),
+    db_.prepare(std::string{"SELECT "} + batch_columns
+                + " FROM offload_batches ORDER BY batch"),
     db_.prepare("SELECT " + cols
                 + " FROM status_rows WHERE offload_batch IS NULL "
                   "ORDER BY row_id LIMIT ?1"),
@@ -56,17 +56,8 @@ int64_t offload_db::count_rows() {
 std::vector<offload_batch> offload_db::pending_batches() {
   auto& q = st_->pending.reset();
   std::vector<offload_batch> out;
-  while (q.step()) {
-    offload_batch b;
-    b.batch = q.int64(0);
-    b.file = q.text(1);
-    b.size_before = q.int64(2);
-    b.size_after = q.int64(3);
-    b.rows = q.int64(4);
-    b.checksum = static_cast<uint64_t>(q.int64(5));
-    b.created_at = q.int64(6);
-    out.push_back(std::move(b));
-  }
+  while (q.step())
+    out.push_back(batch_from_row(q));
   q.reset();
   return out;
 }
@@ -79,7 +70,7 @@ offload_db::mark_batch(int64_t limit, const planner& plan, int64_t now_ms) {
     q.bind(1, limit);
     std::vector<status_row> rows;
     while (q.step())
-      rows.push_back(read_status_row(q));
+      rows.push_back(status_from_row(q));
     q.reset();
     if (rows.empty())
       return;
@@ -92,14 +83,8 @@ offload_db::mark_batch(int64_t limit, const planner& plan, int64_t now_ms) {
       .bind(5, static_cast<int64_t>(p.checksum))
       .bind(6, now_ms);
     ins.run();
-    offload_batch b;
-    b.batch = db_.last_insert_rowid();
-    b.file = std::move(p.file);
-    b.size_before = p.size_before;
-    b.size_after = p.size_after;
-    b.rows = static_cast<int64_t>(rows.size());
-    b.checksum = p.checksum;
-    b.created_at = now_ms;
+    auto b = marked_batch(db_.last_insert_rowid(), std::move(p),
+                          static_cast<int64_t>(rows.size()), now_ms);
     // Rows only ever get appended, and nothing else marks them: inside
     // this transaction the id range holds exactly the rows just read.
     auto& m = st_->mark.reset();
@@ -119,7 +104,7 @@ std::vector<status_row> offload_db::batch_rows(int64_t batch) {
   q.bind(1, batch);
   std::vector<status_row> out;
   while (q.step())
-    out.push_back(read_status_row(q));
+    out.push_back(status_from_row(q));
   q.reset();
   return out;
 }

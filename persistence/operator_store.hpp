@@ -60,6 +60,15 @@ public:
   virtual void
   replace_runtime_config(const std::map<std::string, std::string>& values)
     = 0;
+
+  /// What every instance of a cluster applies besides the runtime config
+  /// (an operator's USMS pause): key → value.
+  virtual std::map<std::string, std::string> shared_state() = 0;
+
+  /// Sets one shared value.
+  virtual void put_shared_state(const std::string& key,
+                                const std::string& value)
+    = 0;
 };
 
 } // namespace usms::storage

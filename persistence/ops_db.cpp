@@ -2,93 +2,11 @@
 
 #include <algorithm>
 #include <utility>
-#include <variant>
 
 #include "persistence/journal_db.hpp"
 #include "persistence/schema.hpp"
 
 namespace usms::db {
-
-namespace {
-
-/// A WHERE clause built from the filters that are set, with its bindings
-/// in order.
-struct where_clause {
-  std::string sql;
-  std::vector<std::variant<std::string, int64_t>> values;
-
-  void add(const std::string& condition) {
-    sql += sql.empty() ? " WHERE " : " AND ";
-    sql += condition;
-  }
-
-  /// Adds `condition`, whose one `?` takes `v`.
-  template <class T>
-  void add(const std::string& condition, T v) {
-    add(condition);
-    values.emplace_back(std::move(v));
-  }
-
-  /// Binds every value from index 1 on; returns the next free index.
-  int bind(statement& s) const {
-    int index = 1;
-    for (const auto& v : values) {
-      if (auto* text = std::get_if<std::string>(&v))
-        s.bind(index++, *text);
-      else
-        s.bind(index++, std::get<int64_t>(v));
-    }
-    return index;
-  }
-};
-
-where_clause status_where(const status_filter& f) {
-  where_clause w;
-  if (!f.status.empty())
-    w.add("status = ?", f.status);
-  if (!f.action.empty())
-    w.add("action = ?", f.action);
-  if (!f.type.empty())
-    w.add("type = ?", f.type);
-  if (!f.source.empty())
-    w.add("source = ?", f.source);
-  if (!f.cause.empty())
-    w.add("cause = ?", f.cause);
-  if (f.since > 0)
-    w.add("finished_at >= ?", f.since);
-  if (f.until > 0)
-    w.add("finished_at <= ?", f.until);
-  if (!f.q.empty()) {
-    // What an operator pastes from an alarm or a ticket: any of these.
-    auto pattern = "%" + escape_like(f.q) + "%";
-    std::string any_column;
-    for (auto column : {"reason", "ticket_id", "correlation_id", "request_id"}) {
-      any_column += any_column.empty() ? "(" : " OR ";
-      any_column += std::string{column} + " LIKE ? ESCAPE '\\'";
-      w.values.emplace_back(pattern);
-    }
-    w.add(any_column + ")");
-  }
-  return w;
-}
-
-bool all_unfinished(const std::vector<request_state>& states) {
-  return std::all_of(states.begin(), states.end(),
-                     [](request_state s) { return !is_finished(s); });
-}
-
-} // namespace
-
-std::string escape_like(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == '%' || c == '_')
-      out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 ops_db::ops_db(const std::string& path) : db_(path) {
   prepare_database(db_);
@@ -106,10 +24,10 @@ statement& ops_db::cached(const std::string& sql) {
 
 status_page ops_db::status(const status_filter& f) {
   status_page page;
-  auto w = status_where(f);
+  auto w = status_where(f, "LIKE");
   {
     auto& s = cached("SELECT COUNT(*) FROM status_rows" + w.sql);
-    w.bind(s);
+    bind_values(s, w);
     if (s.step())
       page.total = s.int64(0);
     s.reset();
@@ -118,10 +36,10 @@ status_page ops_db::status(const status_filter& f) {
   auto& s = cached(
     std::string{"SELECT "} + status_columns + " FROM status_rows"
     + w.sql + " ORDER BY finished_at DESC, row_id DESC LIMIT ? OFFSET ?");
-  auto next = w.bind(s);
+  auto next = bind_values(s, w);
   s.bind(next, static_cast<int64_t>(f.limit)).bind(next + 1, f.offset);
   while (s.step())
-    page.rows.push_back(read_status_row(s));
+    page.rows.push_back(status_from_row(s));
   s.reset();
   return page;
 }
@@ -184,7 +102,7 @@ ops_db::requests_by_seq(const std::vector<int64_t>& seqs) {
   for (auto seq : seqs) {
     q.reset().bind(1, seq);
     if (q.step())
-      out.push_back(read_request_row(q));
+      out.push_back(request_from_row(q));
   }
   q.reset();
   return out;
@@ -200,47 +118,27 @@ std::vector<index_row> ops_db::unfinished_index(request_state state,
   q.bind(1, to_string(state)).bind(2, after_seq).bind_int(3, limit);
   std::vector<index_row> out;
   while (q.step())
-    out.push_back(read_index_row(q));
+    out.push_back(index_from_row(q));
   q.reset();
   return out;
 }
 
 queue_page ops_db::queue(const queue_filter& f) {
-  auto states = f.states;
-  if (states.empty())
-    states = {request_state::queued, request_state::in_flight,
-              request_state::waiting_retry};
-  std::sort(states.begin(), states.end());
-  states.erase(std::unique(states.begin(), states.end()), states.end());
-  // The states are our own enum's names, never user text: inlining them
-  // lets SQLite match the partial index on unfinished requests.
-  std::string in_list;
-  for (auto st : states) {
-    in_list += in_list.empty() ? "'" : ", '";
-    in_list += std::string{to_string(st)} + "'";
-  }
-  where_clause w;
-  w.add("state IN (" + in_list + ")");
-  if (all_unfinished(states))
-    w.add("state IN ('queued', 'in_flight', 'waiting_retry')");
-  if (!f.type.empty())
-    w.add("type = ?", f.type);
-  if (!f.source.empty())
-    w.add("source = ?", f.source);
+  auto w = queue_where(f);
   queue_page page;
   {
     auto& s = cached("SELECT COUNT(*) FROM requests" + w.sql);
-    w.bind(s);
+    bind_values(s, w);
     if (s.step())
       page.total = s.int64(0);
     s.reset();
   }
   auto& s = cached(std::string{"SELECT "} + request_columns + " FROM requests"
                    + w.sql + " ORDER BY seq LIMIT ? OFFSET ?");
-  auto next = w.bind(s);
+  auto next = bind_values(s, w);
   s.bind(next, static_cast<int64_t>(f.limit)).bind(next + 1, f.offset);
   while (s.step())
-    page.requests.push_back(read_request_row(s));
+    page.requests.push_back(request_from_row(s));
   s.reset();
   return page;
 }
@@ -277,13 +175,17 @@ bool ops_db::delete_route(const std::string& source) {
   return db_.changes() > 0;
 }
 
-std::map<std::string, std::string> ops_db::runtime_config() {
-  auto& s = cached("SELECT key, value FROM runtime_config");
+std::map<std::string, std::string> ops_db::key_values(const char* table) {
+  auto& s = cached(std::string{"SELECT key, value FROM "} + table);
   std::map<std::string, std::string> out;
   while (s.step())
     out.emplace(s.text(0), s.text(1));
   s.reset();
   return out;
+}
+
+std::map<std::string, std::string> ops_db::runtime_config() {
+  return key_values("runtime_config");
 }
 
 std::map<std::string, std::string>
@@ -311,6 +213,19 @@ void ops_db::replace_runtime_config(
         .bind(2, json)
         .run();
   });
+}
+
+std::map<std::string, std::string> ops_db::shared_state() {
+  return key_values("shared_state");
+}
+
+void ops_db::put_shared_state(const std::string& key,
+                              const std::string& value) {
+  cached("INSERT INTO shared_state (key, value) VALUES (?1, ?2) "
+         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    .bind(1, key)
+    .bind(2, value)
+    .run();
 }
 
 } // namespace usms::db

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "messages/ops_queries.hpp"
+#include "persistence/filters.hpp"
 #include "persistence/operator_store.hpp"
 #include "persistence/sqlite.hpp"
 
@@ -59,8 +60,13 @@ public:
     const std::map<std::string, std::string>& values) override;
   void replace_runtime_config(
     const std::map<std::string, std::string>& values) override;
+  std::map<std::string, std::string> shared_state() override;
+  void put_shared_state(const std::string& key,
+                        const std::string& value) override;
 
 private:
+  /// Every row of a key → value table.
+  std::map<std::string, std::string> key_values(const char* table);
   /// A statement prepared once per distinct SQL text.
   statement& cached(const std::string& sql);
 
@@ -69,8 +75,5 @@ private:
   /// WAL frames at the last maintain(): unchanged and all copied = idle.
   int last_log_frames_ = -1;
 };
-
-/// `text` with `\`, `%` and `_` escaped by `\`, for LIKE ... ESCAPE '\'.
-std::string escape_like(const std::string& text);
 
 } // namespace usms::db

@@ -8,6 +8,7 @@
 #include "persistence/journal_db.hpp"
 #include "persistence/offload_db.hpp"
 #include "persistence/ops_db.hpp"
+#include "persistence/solo_cluster.hpp"
 
 namespace usms::db {
 
@@ -37,6 +38,16 @@ public:
 
   std::unique_ptr<storage::offload_store> open_offload() const override {
     return std::make_unique<offload_db>(path_);
+  }
+
+  // One instance uses a file: it owns every request.
+  std::unique_ptr<storage::cluster_store> open_cluster() const override {
+    auto ops = std::make_shared<ops_db>(path_);
+    return std::make_unique<storage::solo_cluster>([ops] {
+      queue_filter all;
+      all.limit = 1;
+      return ops->queue(all).total;
+    });
   }
 
   std::unique_ptr<storage::alarm_store> open_alarms() const override {

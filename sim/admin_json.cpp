@@ -167,6 +167,10 @@ std::string stats_to_json(const stats_snapshot& stats) {
   key(w, "hang_after_create");
   w.Uint64(stats.faults.hang_after_create);
   w.EndObject();
+  key(w, "in_flight");
+  w.Uint64(stats.in_flight);
+  key(w, "peak_concurrency");
+  w.Uint64(stats.peak_concurrency);
   w.EndObject();
   return buf.GetString();
 }

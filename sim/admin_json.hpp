@@ -29,10 +29,14 @@ struct stats_snapshot {
   std::map<std::string, uint64_t> creates_by_external_reference;
   uint64_t tickets = 0;
   fault_counts faults;
+  /// SOAP calls being answered now, and the most there were at once since
+  /// the start (or the last reset).
+  uint64_t in_flight = 0;
+  uint64_t peak_concurrency = 0;
 };
 
 /// `{"calls": {...}, "creates_by_external_reference": {...}, "tickets": n,
-/// "faults_injected": {...}}`.
+/// "faults_injected": {...}, "in_flight": n, "peak_concurrency": n}`.
 std::string stats_to_json(const stats_snapshot& stats);
 
 /// `{"error": "<message>"}`.

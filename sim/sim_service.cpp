@@ -107,6 +107,23 @@ std::string rewrite_wsdl_address(std::string_view wsdl,
   return out;
 }
 
+/// One SOAP call in flight: counted until its answer is handed to the
+/// server, or until the call ends without one (the last copy of its
+/// responder goes).
+class sim_service::call_in_flight {
+public:
+  explicit call_in_flight(std::atomic<uint64_t>& n) : n_(n) {}
+  ~call_in_flight() { end(); }
+  void end() {
+    if (!ended_.exchange(true))
+      --n_;
+  }
+
+private:
+  std::atomic<uint64_t>& n_;
+  std::atomic<bool> ended_{false};
+};
+
 sim_service::sim_service(service_options options, fault_settings faults,
                          uint64_t seed)
   : options_(with_contract(std::move(options))),
@@ -134,8 +151,13 @@ void sim_service::set_authority(std::string authority) {
 void sim_service::handle(http::request req, http::responder respond) {
   auto path = http::target_path(req.target);
   if (path == "/usms") {
-    if (req.method == "POST")
-      return handle_soap(req, respond);
+    if (req.method == "POST") {
+      auto call = enter_call();
+      return handle_soap(req, [respond, call](http::response r) {
+        call->end();
+        respond(std::move(r));
+      });
+    }
     bool wsdl = false;
     for (const auto& [k, v] : http::parse_query(req.target))
       wsdl = wsdl || iequals(k, "wsdl");
@@ -196,7 +218,18 @@ http::response sim_service::stats_response() const {
   s.creates_by_external_reference = store_.creates_by_external_reference();
   s.tickets = store_.size();
   s.faults = faults_.counts();
+  s.in_flight = in_flight_.load();
+  s.peak_concurrency = peak_.load();
   return json_response(200, stats_to_json(s));
+}
+
+std::shared_ptr<sim_service::call_in_flight> sim_service::enter_call() {
+  auto now = ++in_flight_;
+  auto peak = peak_.load();
+  while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
+    // another call raised the peak meanwhile: compare with it
+  }
+  return std::make_shared<call_in_flight>(in_flight_);
 }
 
 http::response sim_service::faults_response(const http::request& req) {
@@ -216,6 +249,7 @@ void sim_service::reset_stats() {
   for (std::size_t i = 0; i < contract_.operations.size(); ++i)
     calls_[i] = 0;
   invalid_calls_ = 0;
+  peak_ = in_flight_.load();
   {
     std::lock_guard<std::mutex> guard(other_mtx_);
     other_calls_.clear();

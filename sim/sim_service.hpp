@@ -79,6 +79,13 @@ private:
   mutable std::mutex other_mtx_;
   std::map<std::string, uint64_t> other_calls_;
   mutable std::mutex authority_mtx_;
+  // SOAP calls between their arrival and their answer (or their end
+  // without one), and the most at once.
+  std::atomic<uint64_t> in_flight_{0};
+  std::atomic<uint64_t> peak_{0};
+  class call_in_flight;
+  /// Counts a call in flight (see call_in_flight).
+  std::shared_ptr<call_in_flight> enter_call();
 };
 
 /// Replaces the `location` of every `soap:address` in `wsdl` with

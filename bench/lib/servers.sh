@@ -29,24 +29,56 @@ start_sim() {
   SIM_URL="$(wait_listening "$work/sim.log" "$SIM_PID")"
 }
 
+# start_postgres BIN_DIR WORK_DIR: a PostgreSQL server for the bench, started
+# the way the tests start theirs (tests/support/postgres_server.hpp:
+# initdb in a temporary folder, a unix socket, an unprivileged user when
+# run as root) but with fsync on, as a production server. From then on
+# start_gateway gives each fresh gateway a fresh database (storage.url)
+# instead of a SQLite file. stop_postgres ends it (stop_servers does not).
+start_postgres() {
+  local bin="$1" work="$2"
+  PG_TOOL="$bin/usms-pg-test-server"
+  PG_STATE="$work/postgres"
+  PG_ADMIN_URL="$("$PG_TOOL" start --durable "$PG_STATE")"
+  PG_DATABASES=0
+}
+
+stop_postgres() {
+  if [[ -n "${PG_STATE:-}" ]]; then
+    "$PG_TOOL" stop "$PG_STATE" >/dev/null || true
+  fi
+  PG_STATE="" PG_ADMIN_URL=""
+}
+
 # start_gateway BIN_DIR WORK_DIR [--keep-db]: a fresh database (or, with
 # --keep-db, the one a previous gateway left: a restart), USMS = the
-# simulator. The database is a SQLite file in WORK_DIR; the log is
+# simulator. The database is a SQLite file in WORK_DIR, or after
+# start_postgres a database on that server; the log is
 # WORK_DIR/gateway.log (a restart keeps the previous one as
 # gateway.log.1, .2, ...). The bench's settings come from the environment
 # (USMS_GW_*); callers may override any of them.
 start_gateway() {
-  local bin="$1" work="$2" keep="${3:-}" n=1
+  local bin="$1" work="$2" keep="${3:-}" n=1 storage=() db_flag=()
   if [[ "$keep" = --keep-db ]]; then
     while [[ -e "$work/gateway.log.$n" ]]; do n=$((n + 1)); done
     [[ -e "$work/gateway.log" ]] && mv "$work/gateway.log" "$work/gateway.log.$n"
+  elif [[ -n "${PG_ADMIN_URL:-}" ]]; then
+    PG_DATABASES=$((PG_DATABASES + 1))
+    psql -qX "$PG_ADMIN_URL" \
+      -c "CREATE DATABASE bench_$PG_DATABASES TEMPLATE template0" >/dev/null
   else
     rm -f "$work"/gateway.db*
+  fi
+  if [[ -n "${PG_ADMIN_URL:-}" ]]; then
+    storage=("USMS_GW_STORAGE_URL=$(sed "s|/postgres?|/bench_$PG_DATABASES?|" <<<"$PG_ADMIN_URL")")
+  else
+    db_flag=(--db "$work/gateway.db")
   fi
   env USMS_GW_USMS_MAX_IN_FLIGHT="${USMS_GW_USMS_MAX_IN_FLIGHT:-64}" \
       USMS_GW_LOG_LEVEL="${USMS_GW_LOG_LEVEL:-warn}" \
       USMS_GW_OFFLOAD_MAX_ENTRIES="${USMS_GW_OFFLOAD_MAX_ENTRIES:-100000000}" \
-    "$bin/usms-gateway" --listen 127.0.0.1:0 --db "$work/gateway.db" \
+      "${storage[@]}" \
+    "$bin/usms-gateway" --listen 127.0.0.1:0 "${db_flag[@]}" \
       --usms-url "$SIM_URL/usms" --offload-path "$work/offload" \
       >"$work/gateway.log" 2>&1 &
   GW_PID=$!
@@ -107,14 +139,16 @@ gateway_rss_kb() {
 }
 
 # bench_bin ROOT: the build's bin folder (USMS_BUILD_DIR, default build),
-# building the gateway, simulator and usms-storm there if one is missing.
+# building the gateway, simulator, usms-storm and the PostgreSQL starter
+# there if one is missing.
 bench_bin() {
   local root="$1" build_dir="${USMS_BUILD_DIR:-build}"
   [[ "$build_dir" = /* ]] || build_dir="$root/$build_dir"
   if [[ ! -x "$build_dir/bin/usms-gateway" || ! -x "$build_dir/bin/usms-sim" \
-        || ! -x "$build_dir/bin/usms-storm" ]]; then
+        || ! -x "$build_dir/bin/usms-storm" \
+        || ! -x "$build_dir/bin/usms-pg-test-server" ]]; then
     USMS_BUILD_DIR="$build_dir" "$root/scripts/build" \
-      --target usms-gateway usms-sim usms-storm >&2
+      --target usms-gateway usms-sim usms-storm usms-pg-test-server >&2
   fi
   echo "$build_dir/bin"
 }

@@ -11,6 +11,7 @@
 #include "caf/meta/load_callback.hpp"
 #include "caf/meta/type_name.hpp"
 #include "contract/soap_codec.hpp"
+#include "messages/cluster_instance.hpp"
 #include "messages/offload.hpp"
 #include "messages/ops_queries.hpp"
 #include "messages/request.hpp"
@@ -103,7 +104,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_settings& x) {
   return f(caf::meta::type_name("pipeline_settings"), x.retries, x.query_limit, x.backoff_base_ms, x.backoff_max_ms,
            x.jitter, x.max_pending, x.give_up_after_ms, x.has_lookup,
-           x.active_window);
+           x.active_window, x.fence_calls);
 }
 
 /// Holds the password: never log it (no deep_to_string of this type).
@@ -167,6 +168,17 @@ typename Inspector::result_type inspect(Inspector& f, route_list& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, runtime_values& x) {
   return f(caf::meta::type_name("runtime_values"), x.values);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_instance& x) {
+  return f(caf::meta::type_name("cluster_instance"), x.id, x.started_at,
+           x.heartbeat_at, x.owned, x.usms, x.leads);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_view& x) {
+  return f(caf::meta::type_name("cluster_view"), x.instances, x.self);
 }
 
 template <class Inspector>

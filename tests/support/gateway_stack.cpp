@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -32,6 +33,13 @@ std::vector<std::string> merge_env(const std::vector<std::string>& overrides) {
   return env;
 }
 
+bool wants_postgres(stack_storage storage) {
+  if (storage != stack_storage::from_environment)
+    return storage == stack_storage::postgres;
+  const char* env = std::getenv("USMS_TEST_STORAGE");
+  return env && std::string{env} == "postgres";
+}
+
 bool has_header(const usms::http::header_list& headers, const char* name) {
   return !usms::http::find_header(headers, name).empty();
 }
@@ -50,6 +58,24 @@ const std::vector<std::string>& gateway_stack_defaults() {
 
 gateway_stack::gateway_stack(stack_options opts)
     : opts_(std::move(opts)), env_(merge_env(opts_.gateway_env)) {
+  if (wants_postgres(opts_.storage)) {
+    if (!shared_postgres())
+      FAIL("the gateway should run on PostgreSQL, which is not installed");
+    pg_.emplace();
+    // Unless the test names a URL of its own (one with a password, say).
+    bool named = std::any_of(env_.begin(), env_.end(), [](auto& e) {
+      return env_key(e) == "USMS_GW_STORAGE_URL";
+    });
+    if (!named)
+      env_.push_back("USMS_GW_STORAGE_URL=" + pg_->url());
+    // One name across restarts, as a deployment gives each instance: a
+    // restarted gateway takes its requests back at once instead of after
+    // the lease of the instance it was.
+    if (std::none_of(env_.begin(), env_.end(), [](auto& e) {
+          return env_key(e) == "USMS_GW_CLUSTER_INSTANCE_ID";
+        }))
+      env_.push_back("USMS_GW_CLUSTER_INSTANCE_ID=gw-stack");
+  }
   std::vector<std::string> sim_args{"--listen", "127.0.0.1:0", "--api-version",
                                     std::to_string(opts_.api_version)};
   if (!opts_.contract.empty())
@@ -69,10 +95,12 @@ void gateway_stack::start_gateway(const std::vector<std::string>& extra_args) {
   REQUIRE((!gw_ || !gw_->running()));
   std::vector<std::string> args{
       "--listen",       "127.0.0.1:0",
-      "--db",           db_path(),
       "--offload-path", offload_path(),
       "--usms-url",     sim_->base_url() + "/usms",
       "--api-version",  std::to_string(opts_.api_version)};
+  // A --db flag would win over the environment's storage.url.
+  if (!pg_)
+    args.insert(args.end(), {"--db", db_path()});
   if (!opts_.contract.empty())
     args.insert(args.end(), {"--contract", opts_.contract});
   args.insert(args.end(), opts_.gateway_args.begin(), opts_.gateway_args.end());

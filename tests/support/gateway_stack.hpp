@@ -3,7 +3,10 @@
 /// The integration tests' world: a real usms-sim and a real usms-gateway as
 /// child processes on loopback ports, sharing one temporary directory that
 /// holds the gateway's database (so the gateway can be killed, stopped and
-/// started again on the same journal) and its offload folder.
+/// started again on the same journal) and its offload folder. The database
+/// is a SQLite file there, or a fresh database on the test run's
+/// PostgreSQL server (stack_options::storage; USMS_TEST_STORAGE=postgres
+/// makes that every stack's default).
 ///
 /// The gateway runs with test defaults (see `gateway_stack_defaults()`):
 /// fast retries and short timeouts, so that every test stays short. A test
@@ -14,10 +17,12 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/support/json_fields.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace usms::test {
@@ -34,6 +39,13 @@ namespace usms::test {
 ///   of the machine running the tests;
 /// - `USMS_GW_LOG_LEVEL=info`.
 const std::vector<std::string>& gateway_stack_defaults();
+
+/// Which database a stack's gateway uses.
+enum class stack_storage {
+  from_environment, ///< postgres when USMS_TEST_STORAGE=postgres, else sqlite
+  sqlite,           ///< the file db_path()
+  postgres,         ///< a fresh PostgreSQL database (storage.url)
+};
 
 /// How the two processes are started. Everything is optional.
 struct stack_options {
@@ -56,6 +68,8 @@ struct stack_options {
   /// True: the gateway is not started by the constructor; the test prepares
   /// the database first and calls `start_gateway()` itself.
   bool defer_gateway = false;
+  /// The gateway's database.
+  stack_storage storage = stack_storage::from_environment;
 };
 
 /// One answer of the gateway as the tests saw it.
@@ -179,14 +193,22 @@ public:
   // --- the shared directory ------------------------------------------------
 
   const std::string& dir() const { return tmp_.path(); }
-  /// The gateway's database; the same for every start.
+  /// The gateway's SQLite database; the same for every start.
   std::string db_path() const { return tmp_.path() + "/gw.db"; }
+  /// The PostgreSQL database the gateway runs on instead, or nullptr.
+  const postgres_database* postgres() const { return pg_ ? &*pg_ : nullptr; }
+  /// The gateway's database as storage::open_backend takes it: db_path(),
+  /// or the PostgreSQL database's URL.
+  std::string storage_location() const {
+    return pg_ ? pg_->url() : db_path();
+  }
   /// The gateway's offload folder.
   std::string offload_path() const { return tmp_.path() + "/offload"; }
 
 private:
   stack_options opts_;
   temp_dir tmp_;
+  std::optional<postgres_database> pg_;
   std::vector<std::string> env_;
   std::unique_ptr<child_process> sim_;
   std::unique_ptr<child_process> gw_;

@@ -2,6 +2,7 @@
 // server), the Number of Incidents and its trend chart, refreshed live.
 
 import { api, query } from '../api.js';
+import { mountCluster } from '../cluster_section.js';
 import { showRequest } from '../details.js';
 import {
   debounce,
@@ -119,7 +120,8 @@ export function mount(root, params) {
     <span id="page-info" aria-live="polite"></span>
     <button type="button" data-go="next" aria-label="Next page">›</button>
     <button type="button" data-go="last" aria-label="Last page">»</button>
-  </nav>`;
+  </nav>
+  <section class="cluster" id="cluster" aria-label="Cluster"></section>`;
 
   const tbody = root.querySelector('tbody');
   const form = root.querySelector('form.filters');
@@ -263,6 +265,7 @@ export function mount(root, params) {
 
   const table = poller(loadTable, REFRESH_MS);
   const trend = poller(loadTrend, TREND_MS);
+  const cluster = mountCluster(root.querySelector('#cluster'));
 
   const refilter = () => {
     const f = new FormData(form);
@@ -316,6 +319,7 @@ export function mount(root, params) {
       destroyed = true;
       table.stop();
       trend.stop();
+      cluster.stop();
       resize.disconnect();
       chart?.destroy();
     },

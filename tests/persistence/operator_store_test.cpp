@@ -1,22 +1,28 @@
-// ops_db on a temporary database, filled through the journal's own write
-// path (journal_db), so the rows look exactly like the gateway's.
-
-#include "persistence/ops_db.hpp"
+// The operator's store (read side and operator tables) on every backend,
+// filled through the journal's own write path: status pages and filters,
+// free text, trend samples, the queue, reply routes, runtime values.
 
 #include <catch2/catch.hpp>
 
-#include "persistence/journal_db.hpp"
-#include "tests/support/test_support.hpp"
+#include "persistence/filters.hpp"
+#include "tests/persistence/storage_fixture.hpp"
 
 using namespace usms;
 
 namespace {
 
+/// Rows filled through the journal's own write path, so that they look
+/// exactly like the gateway's.
 struct fixture {
-  test::temp_dir dir;
-  std::string path = dir.path() + "/ops.db";
-  db::journal_db journal{path};
-  db::ops_db ops{path};
+  explicit fixture(const test::test_storage& where)
+      : storage(where.open()), journal_store(storage->open_journal()),
+        ops_store(storage->open_operator()) {}
+
+  std::shared_ptr<const storage::backend> storage;
+  std::unique_ptr<storage::journal_store> journal_store;
+  std::unique_ptr<storage::operator_store> ops_store;
+  storage::journal_store& journal = *journal_store;
+  storage::operator_store& ops = *ops_store;
   int next = 0;
 
   ticket_request make(action act, ticket_type type, std::string source) {
@@ -61,11 +67,13 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(fixture, "status pages come newest first with totals",
-                 "[ops_db]") {
+TEST_CASE("status pages come newest first with totals", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
   for (int i = 0; i < 25; ++i)
-    finish(action::create, ticket_type::incident, "mon", 2'000'000 + i * 10,
-           request_state::succeeded);
+    fx.finish(action::create, ticket_type::incident, "mon", 2'000'000 + i * 10,
+              request_state::succeeded);
   status_filter f;
   f.limit = 10;
   auto first = ops.status(f);
@@ -87,29 +95,35 @@ TEST_CASE_METHOD(fixture, "status pages come newest first with totals",
   CHECK(ops.status(f).rows.empty());
 }
 
-TEST_CASE_METHOD(fixture, "same finish time: the later row comes first",
-                 "[ops_db]") {
-  auto a = finish(action::create, ticket_type::incident, "", 5000,
-                  request_state::succeeded);
-  auto b = finish(action::create, ticket_type::incident, "", 5000,
-                  request_state::succeeded);
+TEST_CASE("same finish time: the later row comes first",
+          "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
+  auto a = fx.finish(action::create, ticket_type::incident, "", 5000,
+                     request_state::succeeded);
+  auto b = fx.finish(action::create, ticket_type::incident, "", 5000,
+                     request_state::succeeded);
   auto page = ops.status({});
   REQUIRE(page.rows.size() == 2);
   CHECK(page.rows[0].request_id == b.id);
   CHECK(page.rows[1].request_id == a.id);
 }
 
-TEST_CASE_METHOD(fixture, "status filters combine", "[ops_db]") {
-  finish(action::create, ticket_type::incident, "mon", 100,
-         request_state::succeeded);
-  finish(action::create, ticket_type::change, "mon", 200,
-         request_state::failed, "USMS refused: Summary is required");
-  finish(action::update, ticket_type::incident, "auto", 300,
-         request_state::failed, "connection refused (after 4 attempts)");
-  finish(action::query, ticket_type::problem, "auto", 400,
-         request_state::succeeded);
-  finish(action::create, ticket_type::incident, "mon", 500,
-         request_state::cancelled, "cancelled by an operator");
+TEST_CASE("status filters combine", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
+  fx.finish(action::create, ticket_type::incident, "mon", 100,
+            request_state::succeeded);
+  fx.finish(action::create, ticket_type::change, "mon", 200,
+            request_state::failed, "USMS refused: Summary is required");
+  fx.finish(action::update, ticket_type::incident, "auto", 300,
+            request_state::failed, "connection refused (after 4 attempts)");
+  fx.finish(action::query, ticket_type::problem, "auto", 400,
+            request_state::succeeded);
+  fx.finish(action::create, ticket_type::incident, "mon", 500,
+            request_state::cancelled, "cancelled by an operator");
 
   auto count = [&](status_filter f) { return ops.status(f).total; };
   status_filter f;
@@ -151,17 +165,20 @@ TEST_CASE_METHOD(fixture, "status filters combine", "[ops_db]") {
   CHECK(count(f) == 0);
 }
 
-TEST_CASE_METHOD(fixture, "free text treats % and _ literally", "[ops_db]") {
-  finish(action::create, ticket_type::incident, "", 1, request_state::failed,
-         "disk 100% full");
-  finish(action::create, ticket_type::incident, "", 2, request_state::failed,
-         "disk 1000 full");
-  finish(action::create, ticket_type::incident, "", 3, request_state::failed,
-         "bad field_name");
-  finish(action::create, ticket_type::incident, "", 4, request_state::failed,
-         "bad fieldXname");
-  finish(action::create, ticket_type::incident, "", 5, request_state::failed,
-         "back\\slash");
+TEST_CASE("free text treats % and _ literally", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
+  fx.finish(action::create, ticket_type::incident, "", 1, request_state::failed,
+            "disk 100% full");
+  fx.finish(action::create, ticket_type::incident, "", 2, request_state::failed,
+            "disk 1000 full");
+  fx.finish(action::create, ticket_type::incident, "", 3, request_state::failed,
+            "bad field_name");
+  fx.finish(action::create, ticket_type::incident, "", 4, request_state::failed,
+            "bad fieldXname");
+  fx.finish(action::create, ticket_type::incident, "", 5, request_state::failed,
+            "back\\slash");
   status_filter f;
   f.q = "100%";
   CHECK(ops.status(f).total == 1);
@@ -174,8 +191,10 @@ TEST_CASE_METHOD(fixture, "free text treats % and _ literally", "[ops_db]") {
   CHECK(db::escape_like("a%b_c\\") == "a\\%b\\_c\\\\");
 }
 
-TEST_CASE_METHOD(fixture, "trend samples: range, replace, prune",
-                 "[ops_db]") {
+TEST_CASE("trend samples: range, replace, prune", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
   for (int64_t at = 1000; at <= 10000; at += 1000)
     ops.add_trend_sample(at, at / 1000);
   auto mid = ops.trend(3000, 5000);
@@ -192,21 +211,24 @@ TEST_CASE_METHOD(fixture, "trend samples: range, replace, prune",
   CHECK(rest.front().at == 6000);
 }
 
-TEST_CASE_METHOD(fixture, "queue lists unfinished requests oldest first",
-                 "[ops_db]") {
-  auto a = enqueue(ticket_type::incident, "mon");
-  auto b = enqueue(ticket_type::change, "auto");
-  auto c = enqueue(ticket_type::incident, "auto");
-  finish(action::create, ticket_type::incident, "mon", 10,
-         request_state::failed, "x");
+TEST_CASE("queue lists unfinished requests oldest first",
+          "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
+  auto a = fx.enqueue(ticket_type::incident, "mon");
+  auto b = fx.enqueue(ticket_type::change, "auto");
+  auto c = fx.enqueue(ticket_type::incident, "auto");
+  fx.finish(action::create, ticket_type::incident, "mon", 10,
+            request_state::failed, "x");
   request_progress waiting;
   waiting.state = request_state::waiting_retry;
   waiting.attempts = 2;
   waiting.next_attempt_at = 99999;
   waiting.last_error = "HTTP 503";
-  journal.begin();
-  journal.update_progress(b.id, waiting);
-  journal.commit();
+  fx.journal.begin();
+  fx.journal.update_progress(b.id, waiting);
+  fx.journal.commit();
 
   auto all = ops.queue({});
   CHECK(all.total == 3);
@@ -239,8 +261,10 @@ TEST_CASE_METHOD(fixture, "queue lists unfinished requests oldest first",
   CHECK(page.requests[0].request.id == b.id);
 }
 
-TEST_CASE_METHOD(fixture, "reply routes: CRUD and the default route",
-                 "[ops_db]") {
+TEST_CASE("reply routes: CRUD and the default route", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
   CHECK(ops.routes().empty());
   CHECK(ops.find_route("mon") == "");
   ops.put_route("mon", "http://a/hook");
@@ -264,17 +288,19 @@ TEST_CASE_METHOD(fixture, "reply routes: CRUD and the default route",
   CHECK(ops.find_route("mon") == "");
 
   // Another connection (a restart) sees them.
-  db::ops_db again{path};
-  REQUIRE(again.routes().size() == 1);
-  CHECK(again.routes()[0].source == "auto");
+  auto again = where.open()->open_operator();
+  REQUIRE(again->routes().size() == 1);
+  CHECK(again->routes()[0].source == "auto");
 }
 
-TEST_CASE_METHOD(fixture, "runtime config: upsert, snapshot, replace",
-                 "[ops_db]") {
+TEST_CASE("runtime config: upsert, snapshot, replace", "[storage][operator]") {
+  USMS_ON_EACH_BACKEND(where);
+  fixture fx{where};
+  auto& ops = fx.ops;
   auto before = ops.save_runtime_config({{"soap.retries", "5"}});
   CHECK(before.empty());
   before = ops.save_runtime_config(
-    {{"soap.retries", "7"}, {"usms.max_in_flight", "4"}});
+      {{"soap.retries", "7"}, {"usms.max_in_flight", "4"}});
   CHECK(before == std::map<std::string, std::string>{{"soap.retries", "5"}});
   CHECK(ops.runtime_config()
         == std::map<std::string, std::string>{{"soap.retries", "7"},
