@@ -2,7 +2,9 @@
 // it writes reads back exactly (by a small RFC 4180 reader below); with the
 // guard on, no cell starts like a formula and each reads back as the value,
 // with a `'` before those that would. Whole status rows too: header and row
-// read back as 12 cells each.
+// read back as 14 cells each, and a file from before the last two columns
+// (cause, alarm_key) reads, once upgraded, as the same cells with those two
+// empty.
 
 #include <cstddef>
 #include <cstdint>
@@ -84,7 +86,7 @@ usms::status_row row_of(FuzzedDataProvider& in) {
   row.attempts = in.ConsumeIntegral<std::int32_t>();
   for (auto* text : {&row.request_id, &row.action, &row.type, &row.ticket_id,
                      &row.status, &row.reason, &row.source,
-                     &row.correlation_id})
+                     &row.correlation_id, &row.cause, &row.alarm_key})
     *text = in.ConsumeRandomLengthString(64);
   return row;
 }
@@ -99,13 +101,14 @@ void check_status_row(const usms::status_row& row, bool guard) {
   usms::offload::append_row(text, row, zone, guard);
   rows back;
   require(read_csv(text, back), "a status row is not RFC 4180");
-  require(back.size() == 2 && back[0].size() == 12 && back[1].size() == 12,
-          "a status row is not one record of 12 cells");
+  require(back.size() == 2 && back[0].size() == 14 && back[1].size() == 14,
+          "a status row is not one record of 14 cells");
   auto& cells = back[1];
   std::vector<std::string> texts{row.request_id, row.action, row.type,
                                  row.ticket_id,  row.status, row.reason,
-                                 row.source,     row.correlation_id};
-  std::size_t at[] = {1, 4, 5, 6, 7, 8, 9, 10};
+                                 row.source,     row.correlation_id,
+                                 row.cause,      row.alarm_key};
+  std::size_t at[] = {1, 4, 5, 6, 7, 8, 9, 10, 12, 13};
   for (std::size_t k = 0; k < texts.size(); ++k)
     require(cells[at[k]] == cell_of(texts[k], guard),
             "a status row's text reads back different");
@@ -114,6 +117,25 @@ void check_status_row(const usms::status_row& row, bool guard) {
           "a status row's number reads back different");
   require(cells[2] == usms::offload::iso8601(row.accepted_at, zone),
           "a time reads back different");
+
+  // The same row in a file written before the cause and alarm_key columns.
+  auto header = usms::offload::csv_header();
+  std::string old = header.substr(0, header.find(",cause")) + "\r\n";
+  for (std::size_t c = 0; c < 12; ++c) {
+    if (c)
+      old += ',';
+    usms::offload::append_field(old, back[1][c], false);
+  }
+  old += "\r\n";
+  auto upgraded = usms::offload::upgrade_csv(old);
+  require(upgraded.has_value(), "an older header is not recognised");
+  rows again;
+  require(read_csv(*upgraded, again), "an upgraded file is not RFC 4180");
+  auto expected = back[1];
+  expected[12].clear();
+  expected[13].clear();
+  require(again.size() == 2 && again[0] == back[0] && again[1] == expected,
+          "an upgraded file reads back different");
 }
 
 } // namespace
