@@ -53,12 +53,10 @@ public:
     return live_.load(std::memory_order_relaxed);
   }
 
-  /// The member counted `n` unfinished requests in the whole cluster while
-  /// this instance worked on owned(): the others' backlog is the rest.
-  void set_cluster_unfinished(int64_t n) {
-    auto others = n - owned();
-    others_unfinished_.store(others > 0 ? others : 0,
-                             std::memory_order_relaxed);
+  /// The member counted `n` unfinished requests owned by other instances
+  /// (or by none, handed back and not claimed yet).
+  void set_others_unfinished(int64_t n) {
+    others_unfinished_.store(n > 0 ? n : 0, std::memory_order_relaxed);
   }
   /// The other instances' unfinished requests, as last counted (at most a
   /// second or so old).

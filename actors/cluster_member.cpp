@@ -80,7 +80,8 @@ bool claim(self_ptr self) {
   st.claimed_all = complete;
   // Alone on its storage, the intake's own backlog is the whole of it.
   if (d.store->shared()) {
-    d.board->set_cluster_unfinished(d.store->unfinished());
+    d.board->set_others_unfinished(
+      d.store->unfinished_elsewhere(d.instance_id));
     d.board->set_live_instances(
       static_cast<int64_t>(d.store->instances(now_ms()).size()));
     auto version = d.store->shared_version();

@@ -83,6 +83,10 @@ public:
   /// Unfinished requests of the whole cluster (for intake.max_pending).
   virtual int64_t unfinished() = 0;
 
+  /// Unfinished requests not owned by `instance_id` (the others' backlog,
+  /// counted in one statement so it never races this instance's own).
+  virtual int64_t unfinished_elsewhere(const std::string& instance_id) = 0;
+
   /// Tries to lead (or to stay the leader) until now + lease_ms; true
   /// while `id` leads.
   virtual bool lead(const std::string& id, int64_t token, int64_t now,

@@ -172,6 +172,15 @@ int64_t pg_cluster::unfinished() {
     .int64(0, 0);
 }
 
+int64_t pg_cluster::unfinished_elsewhere(const std::string& instance_id) {
+  return c_
+    .run("SELECT COUNT(*) FROM requests "
+         "WHERE state IN ('queued', 'in_flight', 'waiting_retry') "
+         "AND owner IS DISTINCT FROM $1",
+         {instance_id})
+    .int64(0, 0);
+}
+
 bool pg_cluster::lead(const std::string& id, int64_t token, int64_t now,
                       int64_t lease_ms) {
   // The leader keeps the row while it renews; another takes it only once

@@ -42,6 +42,7 @@ public:
   int64_t leave(const std::string& id, int64_t token) override;
   std::vector<storage::instance_row> instances(int64_t now) override;
   int64_t unfinished() override;
+  int64_t unfinished_elsewhere(const std::string& instance_id) override;
   bool lead(const std::string& id, int64_t token, int64_t now,
             int64_t lease_ms) override;
   std::string leader(int64_t now) override;

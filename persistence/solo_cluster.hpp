@@ -38,6 +38,7 @@ public:
   int64_t leave(const std::string&, int64_t) override { return 0; }
   std::vector<instance_row> instances(int64_t now) override;
   int64_t unfinished() override { return count_unfinished_(); }
+  int64_t unfinished_elsewhere(const std::string&) override { return 0; }
   bool lead(const std::string&, int64_t, int64_t, int64_t) override {
     return true;
   }
