@@ -53,16 +53,13 @@ TEST_CASE("SIGTERM during a burst loses and duplicates nothing",
           std::chrono::seconds(10));
         if (rep.status == 202) {
           // No Catch2 macros here: they are not thread-safe.
-          rapidjson::Document doc;
-          doc.Parse(rep.body.c_str(), rep.body.size());
-          if (doc.HasParseError() || !doc.IsObject()
-              || !doc.HasMember("request_id")
-              || !doc["request_id"].IsString()) {
+          auto id = usms::test::request_id_of(rep.body);
+          if (id.empty()) {
             ++bad_answers;
             continue;
           }
           std::lock_guard<std::mutex> lock{mtx};
-          acked_ids.emplace_back(corr, doc["request_id"].GetString());
+          acked_ids.emplace_back(corr, std::move(id));
           ++acked;
         } else if (rep.status == 503) {
           ++refused_503;

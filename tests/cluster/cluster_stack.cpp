@@ -74,14 +74,8 @@ std::string cluster_stack::try_create(int i, const std::string& summary,
                 5s);
   if (r.status != 202)
     return {};
-  // Parsed without Catch (parse_json reports through it): clients call
-  // this on several threads.
-  rapidjson::Document doc;
-  doc.Parse(r.body.c_str(), r.body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("request_id")
-      || !doc["request_id"].IsString())
-    return {};
-  return doc["request_id"].GetString();
+  // Clients call this on several threads.
+  return request_id_of(r.body);
 }
 
 bool cluster_stack::wait_drained(int i, std::chrono::milliseconds timeout) {

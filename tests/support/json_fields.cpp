@@ -14,6 +14,14 @@ rapidjson::Document parse_json(const std::string& text) {
   return doc;
 }
 
+std::string request_id_of(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError())
+    return {};
+  return json_string(doc, "request_id");
+}
+
 std::string json_string(const rapidjson::Value& doc, const char* key) {
   if (!doc.IsObject())
     return {};

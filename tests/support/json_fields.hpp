@@ -10,8 +10,14 @@
 
 namespace usms::test {
 
-/// Reads a JSON text; fails the test on bad JSON.
+/// Reads a JSON text; fails the test on bad JSON. Main test thread only:
+/// Catch2 v2's assertions and messages are not thread-safe.
 rapidjson::Document parse_json(const std::string& text);
+
+/// The `request_id` of an acceptance answer, or "" when `body` is not a JSON
+/// object with a string `request_id`. Touches no Catch2 macro, so worker
+/// threads of a test use it; the test checks what they got after join().
+std::string request_id_of(const std::string& body);
 
 /// `doc[key]` as a string, or "" when absent / not a string.
 std::string json_string(const rapidjson::Value& doc, const char* key);
