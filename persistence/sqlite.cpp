@@ -15,6 +15,18 @@ namespace {
   throw sqlite_error(msg, db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM);
 }
 
+/// Once per process, before SQLite initializes itself at the first open:
+/// no memory statistics. With them, every sqlite3_malloc and sqlite3_free
+/// takes one global mutex (shared by every connection and thread) to count
+/// bytes the gateway never reads. Should something have initialized SQLite
+/// first, the call is refused and SQLite keeps its defaults.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)configured;
+}
+
 } // namespace
 
 bool is_unwritable(int code) {
@@ -38,6 +50,7 @@ bool is_unwritable(int code) {
 }
 
 database::database(const std::string& path, bool read_only) {
+  configure_sqlite_once();
   int flags = read_only ? SQLITE_OPEN_READONLY
                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // Each connection is used by one thread only (its detached actor).
