@@ -9,6 +9,7 @@
 
 #include "caf/fwd.hpp"
 #include "caf/replies_to.hpp"
+#include "messages/caf/submit_reply.hpp"
 #include "messages/caf/type_ids.hpp"
 
 namespace usms {
@@ -63,6 +64,8 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<usms_atom, probe_atom>::with<usms_status>>;
 
 /// Accepts requests, supervises one actor per request, answers waiters.
+/// `(submit_atom, ticket_request, submit_reply)` journals a request and
+/// answers through the reply's callbacks (messages/caf/submit_reply.hpp).
 /// `(alarm_atom, alarm_commit)` journals an alarm's change with the steps
 /// it causes and queues them like submitted requests; `(listen_atom,
 /// actor)` names the alarm engine, told `(done_atom, request_record)` of
@@ -70,7 +73,7 @@ using dispatcher_actor = caf::typed_actor<
 /// `claimed_atom` brings requests this instance took over in the cluster
 /// (true once the first claims after joining took all there was).
 using intake_actor = caf::typed_actor<
-  caf::replies_to<submit_atom, ticket_request>::with<std::string, bool>,
+  caf::reacts_to<submit_atom, ticket_request, submit_reply>,
   caf::replies_to<wait_atom, std::string, int64_t>::with<bool>,
   caf::replies_to<cancel_atom, std::string>::with<bool>,
   caf::replies_to<retry_atom, std::string>::with<bool>,

@@ -46,27 +46,32 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
     activate(self);
   });
   return {
-    [=](submit_atom, ticket_request& req) -> caf::result<std::string, bool> {
+    [=](submit_atom, ticket_request& req, submit_reply& reply) {
       auto& st = self->state;
       if (backlog(st) >= st.settings->max_pending) {
         metrics().rejected_full();
-        return caf::make_error(gateway_errc::intake_full,
-                               "too many unfinished requests");
+        reply.refused(caf::make_error(gateway_errc::intake_full,
+                                      "too many unfinished requests"));
+        return;
       }
       assign_identity(req);
-      auto rp = self->make_response_promise<std::string, bool>();
+      // The one copy of the request: the journal's message. This one is
+      // kept for the answer and the admission.
       self->request(st.journal, journal_timeout, append_atom_v, req)
         .then(
-          [self, rp, req](std::string& id, bool existed,
-                          int64_t seq) mutable {
+          [self, accepted = std::move(reply.accepted),
+           req = std::move(req)](std::string& id, bool existed,
+                                 int64_t seq) mutable {
+            // Answered first: the client waits for nothing else.
+            accepted(req, id, existed);
             if (!existed) {
               admit(self, std::move(req), seq);
               activate(self);
             }
-            rp.deliver(std::move(id), existed);
           },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
+          [refused = std::move(reply.refused)](caf::error& err) {
+            refused(err);
+          });
     },
     [=](wait_atom, const std::string& id, int64_t wait_ms) -> caf::result<bool> {
       auto& st = self->state;

@@ -12,6 +12,7 @@
 #include "app/bulk_retry.hpp"
 #include "app/route_table.hpp"
 #include "app/url_params.hpp"
+#include "caf/send.hpp"
 #include "transport/url.hpp"
 
 namespace usms::app {
@@ -69,29 +70,34 @@ void wait_then_answer(caf::event_based_actor* self,
       answer_error(self, respond));
 }
 
+/// Sent straight from the I/O thread: no bridge actor, no timer. The
+/// intake answers through the callbacks; only a submit that waits for its
+/// outcome, or repeats an Idempotency-Key, goes on in a bridge.
 void submit(std::shared_ptr<api_context> ctx, ticket_request req,
             double wait_s, http::responder respond) {
-  spawn_bridge(*ctx->sys, [ctx, req = std::move(req), wait_s,
-                           respond](caf::event_based_actor* self) {
-    self->request(ctx->intake, actor_timeout, submit_atom_v, req)
-      .then(
-        [self, ctx, req, wait_s, respond](std::string& id, bool existed) {
-          if (wait_s > 0) {
-            wait_then_answer(self, ctx, id, wait_s, respond);
-            return;
-          }
-          if (existed) {
-            // The same Idempotency-Key again: show the first request.
-            answer_with_record(self, ctx, id, true, respond);
-            return;
-          }
-          auto res = json_response(
-            202, api::accepted_json(req, usms_available(*ctx)));
-          res.headers.push_back({"Location", "/api/v1/requests/" + id});
-          answer(self, respond, std::move(res));
-        },
-        answer_error(self, respond));
-  });
+  submit_reply reply;
+  reply.accepted = [ctx, wait_s, respond](const ticket_request& accepted,
+                                          const std::string& id,
+                                          bool existed) {
+    if (wait_s > 0 || existed) {
+      spawn_bridge(*ctx->sys, [ctx, id, wait_s, existed,
+                               respond](caf::event_based_actor* self) {
+        if (wait_s > 0)
+          wait_then_answer(self, ctx, id, wait_s, respond);
+        else // the same Idempotency-Key again: show the first request
+          answer_with_record(self, ctx, id, true, respond);
+      });
+      return;
+    }
+    auto res = json_response(
+      202, api::accepted_json(accepted, usms_available(*ctx)));
+    res.headers.push_back({"Location", "/api/v1/requests/" + id});
+    respond(std::move(res));
+  };
+  reply.refused = [respond](const caf::error& why) {
+    respond(api::error_response(from_error(why)));
+  };
+  caf::anon_send(ctx->intake, submit_atom_v, std::move(req), std::move(reply));
 }
 
 void get_request(std::shared_ptr<api_context> ctx, std::string id,
