@@ -117,6 +117,7 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
                                "request " + id
                                  + " is being activated; try again in a "
                                    "moment");
+      st.in_hand.erase(id); // its cancel reads the journal's view
       // Waiting in the journal: activate it to journal its cancellation.
       auto rp = self->make_response_promise<bool>();
       st.cancels[id].push_back(rp);
@@ -182,6 +183,7 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       auto& st = self->state;
       forget_supervisor(st, id);
       st.index.finished(id);
+      st.in_hand.erase(id);
       activate(self);
     },
     [=](claimed_atom, std::vector<index_row>& rows, bool complete) {

@@ -17,6 +17,8 @@ void admit(self_ptr self, ticket_request req, int64_t seq) {
   ++st.accepted;
   metrics().accepted(req.act, req.type);
   st.index.add(entry_of(req, seq, req.accepted_at, 0));
+  if (st.in_hand.size() >= in_hand_limit)
+    return; // read back from the journal when its turn comes
   request_record rec;
   rec.seq = seq;
   rec.request = std::move(req);
@@ -59,6 +61,7 @@ void load_and_spawn(self_ptr self, std::vector<picked> picks,
             spdlog::warn("request {}: not in the journal when activated",
                          p.id);
             st.index.finished(p.id);
+            st.in_hand.erase(p.id);
             continue;
           }
           if (f->second->outcome) {
@@ -118,8 +121,10 @@ void activate(self_ptr self) {
   if (s.give_up_after_ms > 0) {
     std::vector<picked> expired;
     for (auto& id : st.index.expired(now, s.give_up_after_ms, give_up_batch))
-      if (st.index.take(id))
+      if (st.index.take(id)) {
+        st.in_hand.erase(id); // its give-up reads the journal's view
         expired.push_back({id, st.index.seq_of(id)});
+      }
     if (!expired.empty())
       load_and_spawn(self, std::move(expired), activation::give_up);
   }
@@ -148,8 +153,6 @@ void activate(self_ptr self) {
       to_load.push_back(std::move(*pick));
     }
   }
-  // What was not activated now is read back when its turn comes.
-  st.in_hand.clear();
   if (!to_load.empty())
     load_and_spawn(self, std::move(to_load), activation::run);
   publish_counts(st);
@@ -169,6 +172,7 @@ void activate(self_ptr self) {
 void retire(self_ptr self, const std::string& id) {
   auto& st = self->state;
   st.index.finished(id);
+  st.in_hand.erase(id);
   if (auto w = st.waiters.find(id); w != st.waiters.end()) {
     for (auto& x : w->second)
       x.promise.deliver(true);

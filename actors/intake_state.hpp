@@ -25,6 +25,12 @@ using intake_impl = intake_actor::extend<
 constexpr int32_t resume_chunk = 10'000;
 /// Requests past their give-up time failed per step.
 constexpr std::size_t give_up_batch = 256;
+/// Accepted requests kept in memory until their first activation, at most:
+/// beyond the active window they would otherwise be read back from the
+/// journal when their turn comes, and in a storm that outruns USMS a
+/// little, reading them back made the drain slower than the intake. A few
+/// MiB at most; the rest of a deep backlog lives in the journal alone.
+constexpr std::size_t in_hand_limit = 4096;
 /// How long a crashed supervisor's request waits before it is activated
 /// again from the journal.
 constexpr int64_t crash_pause_ms = 1'000;
@@ -56,7 +62,9 @@ struct intake_state {
   /// The active ones: a supervisor each.
   std::unordered_map<std::string, supervisor_actor> running;
   std::unordered_map<caf::actor_addr, std::string> by_addr;
-  /// Requests accepted in this step, activated without reading them back.
+  /// Accepted requests not activated yet (at most `in_hand_limit`),
+  /// activated without reading them back. Each leaves at its first
+  /// activation or when it leaves the index.
   std::unordered_map<std::string, request_record> in_hand;
   /// Activations waiting for their records from the journal.
   std::size_t loading = 0;
@@ -77,7 +85,8 @@ struct intake_state {
 using self_ptr = intake_impl::stateful_pointer<intake_state>;
 
 /// A request the journal holds now: counted, indexed, and kept in hand
-/// for its first activation (one a claim brought already stays as it is).
+/// for its first activation while there is room (one a claim brought
+/// already stays as it is).
 void admit(self_ptr self, ticket_request req, int64_t seq);
 
 /// Reads the records of `picks` from the journal and activates them.
