@@ -49,10 +49,14 @@ using journal_actor = caf::typed_actor<
 /// Bounds SOAP calls in flight and per second, performs them, and keeps the
 /// view of USMS health (breaker, probes, ramp, pauses). `acquire` answers
 /// true with a slot, false when the request must wait for USMS (held) or
-/// the gateway is stopping. The listener gets `(usms_atom, usms_status)` on
+/// the gateway is stopping; `(acquire_atom, supervisor)` asks the same for
+/// another actor, which is told `(slot_atom, granted)` (the intake asks so
+/// for each supervisor it spawns, in drain order). Slots go in the order
+/// they were asked for. The listener gets `(usms_atom, usms_status)` on
 /// every change.
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<acquire_atom>::with<bool>,
+  caf::reacts_to<acquire_atom, caf::actor>,
   caf::replies_to<dispatch_atom, soap::call>::with<call_result>,
   caf::reacts_to<release_atom>,
   caf::reacts_to<settings_atom, dispatcher_settings>,
@@ -106,9 +110,11 @@ using cluster_member_actor
   = caf::typed_actor<caf::replies_to<leave_atom>::with<int64_t>,
                      caf::replies_to<cluster_atom>::with<cluster_view>>;
 
-/// One request from intake to outcome.
+/// One request from intake to outcome. `(slot_atom, granted)` answers the
+/// slot the intake asked for it when it spawned it.
 using supervisor_actor
-  = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>>;
+  = caf::typed_actor<caf::replies_to<cancel_atom>::with<bool>,
+                     caf::reacts_to<slot_atom, bool>>;
 
 /// Request lookups on a read connection of its own, which also runs the
 /// storage's housekeeping.

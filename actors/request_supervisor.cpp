@@ -3,92 +3,23 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/call_outcome.hpp"
 #include "actors/request_outcomes.hpp"
-#include "actors/retry_log.hpp"
-#include "actors/retry_policy.hpp"
 #include "actors/soap_calls.hpp"
+#include "actors/supervisor_state.hpp"
 #include "caf/actor_system.hpp"
-#include "caf/stateful_actor.hpp"
-#include "caf/typed_event_based_actor.hpp"
 #include "metrics/gateway_metrics.hpp"
 
-namespace usms {
+// A supervised request around its attempts (supervisor_attempt.cpp): the
+// outcome, retries, passivation, the behaviour.
+
+namespace usms::supervisor_detail {
 
 namespace {
-
-using supervisor_impl = supervisor_actor::extend<caf::reacts_to<retry_atom>>;
-
-/// How long to wait before trying a journal write again after it failed.
-constexpr auto storage_retry_delay = std::chrono::seconds(1);
-/// No timeout on journal writes: the journal is in this process and answers
-/// every request (with an error if it must). A timeout would only add a
-/// timer entry per write, which CAF 0.17 keeps until it expires.
-constexpr auto journal_timeout = caf::infinite;
-
-/// Where a supervisor is in one activation. The transitions:
-/// - starting → awaiting_slot: attempt() asks the dispatcher for a slot.
-/// - awaiting_slot → in_call: the slot came.
-/// - awaiting_slot → passivating: no slot (USMS is not available): the
-///   request waits in the journal, held.
-/// - in_call → awaiting_slot: a lookup showed a create must be sent again.
-/// - in_call → passivating: the call must be repeated later (a retry, a
-///   lookup after an ambiguous create, USMS refusing the credentials).
-/// - in_call, starting → finishing: an outcome is decided (an answer, a
-///   permanent failure, retries used up, the give-up time reached).
-/// - awaiting_slot → finishing: a cancel; the slot goes back when it comes.
-/// - finishing, passivating → done: journaled and the intake told.
-/// A failed journal write stays in its phase and is written again.
-enum class phase : uint8_t {
-  starting,
-  awaiting_slot,
-  /// Holds a slot: journaling that a create is being sent, then the SOAP
-  /// call. Bytes may be leaving, so it cannot be cancelled.
-  in_call,
-  finishing,
-  passivating,
-  done,
-};
-
-struct supervisor_state {
-  request_record rec;
-  supervisor_deps deps;
-  retry_policy policy;
-  phase now = phase::starting;
-  /// An acquire is unanswered: the actor must live until the slot arrives
-  /// (and give it back), or the dispatcher would count it taken forever.
-  bool slot_requested = false;
-  /// When passivating: when the request is due again (0 = when USMS is).
-  int64_t ready_at = 0;
-  /// Answered once a cancellation is journaled; pending only meanwhile.
-  caf::typed_response_promise<bool> cancel_promise;
-  retry_log journal_retries; ///< journal writes failed in a row
-  static inline const char* name = "request-supervisor";
-
-  bool outcome_decided() const {
-    return now == phase::finishing || now == phase::done;
-  }
-  ticket_request& req() { return rec.request; }
-  request_progress& progress() { return rec.progress; }
-  bool is_create() const { return rec.request.act == action::create; }
-
-  /// When this request's give-up clock started: at acceptance, or at an
-  /// operator's last retry.
-  int64_t clock_start() const {
-    return rec.progress.retried_at > 0 ? rec.progress.retried_at
-                                       : rec.request.accepted_at;
-  }
-
-  bool past_give_up(int64_t at) const {
-    auto limit = deps.settings->give_up_after_ms;
-    return limit > 0 && at - clock_start() >= limit;
-  }
-};
-
-using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
 
 /// Jitter source: one generator per scheduler thread, seeded once. A
 /// generator per request would cost 2.5 KB and a random_device read each.
@@ -97,7 +28,7 @@ std::mt19937_64& jitter_rng() {
   return rng;
 }
 
-void attempt(self_ptr self);
+} // namespace
 
 /// A journal write of `what` failed: written again in a second.
 void journal_failed(self_ptr self, const char* what, const caf::error& err) {
@@ -349,107 +280,6 @@ void on_result(self_ptr self, call_result r) {
   }
 }
 
-void dispatch(self_ptr self, soap::call c, bool lookup) {
-  auto& st = self->state;
-  metrics().enter(queue_slot::in_flight);
-  self->request(st.deps.dispatcher, caf::infinite, dispatch_atom_v, std::move(c))
-    .then(
-      [self, lookup](call_result& r) {
-        metrics().leave(queue_slot::in_flight);
-        if (lookup)
-          on_lookup(self, std::move(r));
-        else
-          on_result(self, std::move(r));
-      },
-      [self](caf::error& err) {
-        // Only when the dispatcher is gone, i.e. during shutdown: the
-        // request stays journaled as it was and resumes at the next start.
-        metrics().leave(queue_slot::in_flight);
-        spdlog::warn("request {}: dispatcher unavailable: {}",
-                     self->state.req().id, to_string(err));
-        self->quit();
-      });
-}
-
-void on_slot(self_ptr self) {
-  auto& st = self->state;
-  st.now = phase::in_call;
-  auto& p = st.progress();
-  auto& settings = *st.deps.settings;
-  bool lookup = p.lookup_first;
-  soap::call c = lookup ? make_lookup_call(st.req(), settings.query_limit)
-                        : make_call(st.req(), settings.query_limit);
-  if (lookup)
-    metrics().lookup_made();
-  p.state = request_state::in_flight;
-  p.next_attempt_at = 0;
-  // A create is marked as sending, durably, before its bytes leave: after a
-  // crash the restart knows the outcome is unknown and looks up first.
-  // Other calls need no write before they go (a crash re-sends them),
-  // except in a cluster: the mark is written only while this instance owns
-  // the request, so one taken over meanwhile is never sent from here.
-  p.sending = !lookup && (st.is_create() || settings.fence_calls);
-  if (!p.sending) {
-    dispatch(self, std::move(c), lookup);
-    return;
-  }
-  self->request(st.deps.journal, journal_timeout, progress_atom_v, st.req().id,
-                p)
-    .then([self, c, lookup](bool owned) mutable {
-            if (!owned) {
-              // Fenced: another instance took the request over; its bytes
-              // must not leave from here.
-              self->send(self->state.deps.dispatcher, release_atom_v);
-              lost(self);
-              return;
-            }
-            dispatch(self, std::move(c), lookup);
-          },
-          [self](caf::error& err) {
-            auto& st = self->state;
-            st.progress().sending = false;
-            st.now = phase::starting;
-            self->send(st.deps.dispatcher, release_atom_v);
-            journal_failed(self, "the send", err);
-          });
-}
-
-void attempt(self_ptr self) {
-  auto& st = self->state;
-  if (st.outcome_decided()) {
-    if (st.now == phase::finishing && st.rec.outcome)
-      finish(self, *st.rec.outcome); // the journal write failed: again
-    return;
-  }
-  if (st.now == phase::passivating) {
-    passivate(self, st.ready_at); // the journal write failed: again
-    return;
-  }
-  st.now = phase::awaiting_slot;
-  st.slot_requested = true;
-  self->request(st.deps.dispatcher, caf::infinite, acquire_atom_v)
-    .then(
-      [self](bool granted) {
-        auto& st = self->state;
-        st.slot_requested = false;
-        if (st.now != phase::awaiting_slot) {
-          // Cancelled while waiting: the slot goes straight back.
-          if (granted)
-            self->send(st.deps.dispatcher, release_atom_v);
-          if (st.now == phase::done)
-            self->quit();
-          return;
-        }
-        if (!granted) {
-          // USMS is not available (or the gateway is stopping): wait in
-          // the journal, not in memory.
-          passivate(self, 0);
-          return;
-        }
-        on_slot(self);
-      },
-      [self](caf::error&) { self->quit(); });
-}
 
 /// The first step of an activation.
 void start(self_ptr self, activation mode) {
@@ -498,9 +328,12 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps,
   st.policy.base = std::chrono::milliseconds(s.backoff_base_ms);
   st.policy.cap = std::chrono::milliseconds(s.backoff_max_ms);
   st.policy.jitter = s.jitter;
+  // The intake asked for its first slot when it spawned it.
+  st.slot_requested = mode == activation::run;
   start(self, mode);
   return {
     [=](retry_atom) { attempt(self); },
+    [=](slot_atom, bool granted) { on_grant(self, granted); },
     [=](cancel_atom) -> caf::result<bool> {
       auto& st = self->state;
       if (st.now != phase::starting && st.now != phase::awaiting_slot)
@@ -517,13 +350,16 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps,
   };
 }
 
-} // namespace
+} // namespace usms::supervisor_detail
+
+namespace usms {
 
 supervisor_actor spawn_request_supervisor(caf::actor_system& sys,
                                           request_record rec,
                                           supervisor_deps deps,
                                           activation mode) {
-  return sys.spawn(request_supervisor, std::move(rec), std::move(deps), mode);
+  return sys.spawn(supervisor_detail::request_supervisor, std::move(rec),
+                   std::move(deps), mode);
 }
 
 } // namespace usms

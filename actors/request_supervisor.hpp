@@ -36,7 +36,10 @@ enum class activation : uint8_t {
 /// available), journals where it stands and hands it back to the intake
 /// (`passivate_atom`) — the request then lives only in the journal until
 /// the intake activates it again, exactly as after a restart. `rec` is read
-/// from the journal, or the one just accepted.
+/// from the journal, or the one just accepted. With `activation::run` the
+/// caller asks the dispatcher for the supervisor's first slot itself
+/// (`(acquire_atom, supervisor)`), in the order it activates requests; the
+/// supervisor waits for that `(slot_atom, granted)` instead of asking.
 supervisor_actor spawn_request_supervisor(caf::actor_system& sys,
                                           request_record rec,
                                           supervisor_deps deps,

@@ -58,7 +58,13 @@ struct dispatcher_state {
   /// Told of every change of USMS status (the intake).
   caf::actor listener;
   int in_flight = 0;
-  std::deque<caf::typed_response_promise<bool>> waiting;
+  /// Asked for a slot, in the order asked: by a request (its promise), or
+  /// for a supervisor by the intake (told by message).
+  struct slot_waiter {
+    caf::typed_response_promise<bool> promise;
+    caf::actor supervisor;
+  };
+  std::deque<slot_waiter> waiting;
   struct pending_call {
     caf::typed_response_promise<call_result> promise; ///< none for probes
     bool probe = false;
@@ -192,6 +198,18 @@ void send_probe(self_ptr self) {
   send_call(self, c, {}, true);
 }
 
+/// Grants (or refuses) the slot to the one asking longest.
+void answer_first_waiter(self_ptr self, bool granted) {
+  auto& st = self->state;
+  auto w = std::move(st.waiting.front());
+  st.waiting.pop_front();
+  if (w.supervisor)
+    self->send(caf::actor_cast<supervisor_actor>(w.supervisor), slot_atom_v,
+               granted);
+  else
+    w.promise.deliver(granted);
+}
+
 /// What to do now: probes, pauses ending, ramp steps, and granting slots to
 /// waiting supervisors within the limits (or telling them they are held).
 void step(self_ptr self) {
@@ -219,18 +237,13 @@ void step(self_ptr self) {
       st.probe_slot_granted = true;
       ++st.in_flight;
       metrics().usms_probe_sent();
-      auto rp = std::move(st.waiting.front());
-      st.waiting.pop_front();
-      rp.deliver(true);
+      answer_first_waiter(self, true);
       st.publish(false);
     }
     // Nothing else may be sent: the waiting supervisors hand their
     // requests back to the intake until USMS is available again.
-    while (!st.waiting.empty()) {
-      auto rp = std::move(st.waiting.front());
-      st.waiting.pop_front();
-      rp.deliver(false);
-    }
+    while (!st.waiting.empty())
+      answer_first_waiter(self, false);
   } else {
     auto limit = st.health.in_flight_limit(now);
     while (!st.waiting.empty() && st.in_flight < limit) {
@@ -239,9 +252,7 @@ void step(self_ptr self) {
         break;
       }
       ++st.in_flight;
-      auto rp = std::move(st.waiting.front());
-      st.waiting.pop_front();
-      rp.deliver(true);
+      answer_first_waiter(self, true);
     }
   }
   // The next moment something changes on its own.
@@ -277,9 +288,13 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
   return {
     [=](acquire_atom) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
-      self->state.waiting.push_back(rp);
+      self->state.waiting.push_back({rp, nullptr});
       step(self);
       return rp;
+    },
+    [=](acquire_atom, caf::actor& supervisor) {
+      self->state.waiting.push_back({{}, std::move(supervisor)});
+      step(self);
     },
     [=](release_atom) {
       auto& st = self->state;
@@ -342,11 +357,8 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
       auto& st = self->state;
       st.draining = true;
       // Nothing new starts: waiting supervisors hand their requests back.
-      while (!st.waiting.empty()) {
-        auto rp = std::move(st.waiting.front());
-        st.waiting.pop_front();
-        rp.deliver(false);
-      }
+      while (!st.waiting.empty())
+        answer_first_waiter(self, false);
     },
     [=](settings_atom, dispatcher_settings& s) {
       self->state.apply(std::move(s));

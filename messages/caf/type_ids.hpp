@@ -42,6 +42,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(usms_gateway, caf::first_custom_type_id)
   // dispatch
   CAF_ADD_ATOM(usms_gateway, usms, acquire_atom, "acquire")
   CAF_ADD_ATOM(usms_gateway, usms, release_atom, "release")
+  CAF_ADD_ATOM(usms_gateway, usms, slot_atom, "slot")
   CAF_ADD_ATOM(usms_gateway, usms, dispatch_atom, "dispatch")
   CAF_ADD_ATOM(usms_gateway, usms, call_done_atom, "call_done")
   CAF_ADD_ATOM(usms_gateway, usms, tick_atom, "tick")
