@@ -28,9 +28,10 @@ constexpr std::size_t give_up_batch = 256;
 /// Accepted requests kept in memory until their first activation, at most:
 /// beyond the active window they would otherwise be read back from the
 /// journal when their turn comes, and in a storm that outruns USMS a
-/// little, reading them back made the drain slower than the intake. A few
-/// MiB at most; the rest of a deep backlog lives in the journal alone.
-constexpr std::size_t in_hand_limit = 4096;
+/// little, reading them back made the drain slower still. About 1.5 MiB at
+/// most (a closed-loop storm's queue stays under 300); the rest of a deep
+/// backlog lives in the journal alone.
+constexpr std::size_t in_hand_limit = 1024;
 /// How long a crashed supervisor's request waits before it is activated
 /// again from the journal.
 constexpr int64_t crash_pause_ms = 1'000;
