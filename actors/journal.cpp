@@ -112,8 +112,8 @@ journal_impl::behavior_type journal(self_ptr self,
   // Group commit: every write joins the open transaction; a flush message
   // sent to ourselves queues behind the writes already in the mailbox, so
   // one COMMIT (one fsync) makes all of them durable before anyone is told.
-  // Each write sits in a savepoint of its own: one that fails half-way is
-  // taken back whole, and the group's other writes go on.
+  // Each write is atomic on its own (journal_store::begin_write): one that
+  // fails half-way is taken back whole, and the group's other writes go on.
   auto drop_group = [self, db](const caf::error& err) {
     try {
       db->rollback();

@@ -1,6 +1,7 @@
 #include "persistence/journal_db.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <variant>
 
 #include "persistence/record_json.hpp"
@@ -129,21 +130,47 @@ void journal_db::rollback() {
     st_->rollback_group.reset().run();
 }
 
+// A write of one statement needs no savepoint: SQLite takes a failed
+// statement back by itself and leaves the transaction open (or rolls the
+// whole group back, which in_transaction() then shows). A write of more
+// than one statement runs in_savepoint(). (A savepoint around every write
+// cost two more statements per write and a copy of every page the write
+// touched into the savepoint's journal.)
 void journal_db::begin_write() {
   begin();
-  st_->begin_write.reset().run();
 }
 
 void journal_db::end_write() {
-  st_->end_write.reset().run();
 }
 
 bool journal_db::undo_write() {
-  if (!db_.in_transaction())
-    return false;
-  st_->undo_write.reset().run();
-  st_->end_write.reset().run();
-  return true;
+  // What failed is taken back already (by SQLite, or by in_savepoint()).
+  return db_.in_transaction();
+}
+
+template <class Write>
+auto journal_db::in_savepoint(Write&& write) -> decltype(write()) {
+  st_->begin_write.reset().run();
+  try {
+    if constexpr (std::is_void_v<decltype(write())>) {
+      write();
+      st_->end_write.reset().run();
+    } else {
+      auto result = write();
+      st_->end_write.reset().run();
+      return result;
+    }
+  } catch (...) {
+    try {
+      if (db_.in_transaction()) {
+        st_->undo_write.reset().run();
+        st_->end_write.reset().run();
+      }
+    } catch (...) {
+      // the group is lost then; the caller's error says so
+    }
+    throw;
+  }
 }
 
 void journal_db::check_writable() {
@@ -208,39 +235,42 @@ bool journal_db::update_progress(const std::string& id,
 std::optional<status_row> journal_db::finish(const ticket_request& req,
                                              const request_outcome& out,
                                              const std::string& reply_state) {
-  auto& s = st_->finish.reset();
-  s.bind(1, req.id)
-    .bind(2, to_string(out.state))
-    .bind_int(3, out.attempts)
-    .bind(4, out.finished_at)
-    .bind(5, encode_result(out))
-    .bind(6, out.reason)
-    .bind(7, reply_state);
-  s.run();
-  auto row = finished_row(req, out);
-  auto& r = st_->insert_status.reset();
-  r.bind(1, row.request_id)
-    .bind(2, row.accepted_at)
-    .bind(3, row.finished_at)
-    .bind(4, row.action)
-    .bind(5, row.type)
-    .bind(6, row.ticket_id)
-    .bind(7, row.status)
-    .bind(8, row.reason)
-    .bind(9, row.source)
-    .bind(10, row.correlation_id)
-    .bind_int(11, row.attempts)
-    .bind(12, row.cause);
-  bind_text_or_null(r, 13, row.alarm_key);
-  r.run();
-  row.row_id = db_.last_insert_rowid();
-  if (req.act == action::create && out.state == request_state::succeeded
-      && !req.external_reference.empty()) {
-    auto& b = st_->bump_reference.reset();
-    b.bind(1, req.external_reference);
-    b.run();
-  }
-  return row;
+  // Three statements (outcome, status row, confirmed create): one unit.
+  return in_savepoint([&]() -> std::optional<status_row> {
+    auto& s = st_->finish.reset();
+    s.bind(1, req.id)
+      .bind(2, to_string(out.state))
+      .bind_int(3, out.attempts)
+      .bind(4, out.finished_at)
+      .bind(5, encode_result(out))
+      .bind(6, out.reason)
+      .bind(7, reply_state);
+    s.run();
+    auto row = finished_row(req, out);
+    auto& r = st_->insert_status.reset();
+    r.bind(1, row.request_id)
+      .bind(2, row.accepted_at)
+      .bind(3, row.finished_at)
+      .bind(4, row.action)
+      .bind(5, row.type)
+      .bind(6, row.ticket_id)
+      .bind(7, row.status)
+      .bind(8, row.reason)
+      .bind(9, row.source)
+      .bind(10, row.correlation_id)
+      .bind_int(11, row.attempts)
+      .bind(12, row.cause);
+    bind_text_or_null(r, 13, row.alarm_key);
+    r.run();
+    row.row_id = db_.last_insert_rowid();
+    if (req.act == action::create && out.state == request_state::succeeded
+        && !req.external_reference.empty()) {
+      auto& b = st_->bump_reference.reset();
+      b.bind(1, req.external_reference);
+      b.run();
+    }
+    return row;
+  });
 }
 
 int64_t journal_db::confirmed_creates(const std::string& external_reference) {
@@ -331,15 +361,17 @@ std::vector<request_record> journal_db::pending_replies() {
 
 void journal_db::save_reply_states(
   const std::vector<reply_state_update>& updates) {
-  auto& s = st_->reply_state;
-  for (const auto& u : updates) {
-    s.reset()
-      .bind(1, u.request_id)
-      .bind(2, u.state)
-      .bind_int(3, u.attempts)
-      .bind(4, u.error);
-    s.run();
-  }
+  in_savepoint([&] {
+    auto& s = st_->reply_state;
+    for (const auto& u : updates) {
+      s.reset()
+        .bind(1, u.request_id)
+        .bind(2, u.state)
+        .bind_int(3, u.attempts)
+        .bind(4, u.error);
+      s.run();
+    }
+  });
 }
 
 alarm_commit_result journal_db::write_alarm(const alarm_commit& c) {

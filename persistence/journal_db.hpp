@@ -61,6 +61,11 @@ public:
   int64_t prune_alarm_events(int64_t before) override;
 
 private:
+  /// Runs a write of more than one statement as one unit: taken back whole
+  /// when it fails half-way, the group's other writes kept.
+  template <class Write>
+  auto in_savepoint(Write&& write) -> decltype(write());
+
   database db_;
   /// begin() opened a group that commit() or rollback() has not ended.
   bool in_group_ = false;

@@ -32,11 +32,12 @@ public:
   virtual bool in_transaction() const = 0;
 
   /// One write of a group, atomic on its own: begin_write() opens the
-  /// group when none is open and marks where this write starts;
-  /// end_write() keeps what it did in the group; undo_write() takes back
-  /// all of it and leaves the group's earlier writes as they were. After
-  /// a write that failed, undo_write() returns false when the group itself
-  /// is gone: its earlier writes are lost with it.
+  /// group when none is open; end_write() keeps what the write did in the
+  /// group; after a write that failed, undo_write() makes sure none of it
+  /// stays and the group's earlier writes do (how is the backend's affair:
+  /// SQLite takes a failed statement back by itself and runs a write of
+  /// several statements in a savepoint). undo_write() returns false when
+  /// the group itself is gone: its earlier writes are lost with it.
   virtual void begin_write() = 0;
   virtual void end_write() = 0;
   virtual bool undo_write() = 0;
