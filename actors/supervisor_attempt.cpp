@@ -121,9 +121,9 @@ void mark_settled(self_ptr self, bool durable) {
 /// the mark is the fence and is written with the slot held, right before
 /// the call (on_slot()).
 void mark_and_acquire(self_ptr self) {
-  // The slot first: the dispatcher grants slots in the order it is asked,
-  // which is the drain order only if nothing comes between a supervisor's
-  // start and its acquire. Its answer cannot come before this handler ends.
+  // The slot first (on a first attempt the intake has asked for it
+  // already): nothing delays the request for it, and its answer cannot
+  // come before this handler ends, so the mark is pending by then.
   acquire(self);
   auto& st = self->state;
   auto p = st.progress();
