@@ -183,7 +183,6 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       auto& st = self->state;
       forget_supervisor(st, id);
       st.index.finished(id);
-      st.in_hand.erase(id);
       activate(self);
     },
     [=](claimed_atom, std::vector<index_row>& rows, bool complete) {

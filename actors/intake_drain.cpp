@@ -66,7 +66,6 @@ void load_and_spawn(self_ptr self, std::vector<picked> picks,
             spdlog::warn("request {}: not in the journal when activated",
                          p.id);
             st.index.finished(p.id);
-            st.in_hand.erase(p.id);
             continue;
           }
           if (f->second->outcome) {
@@ -177,7 +176,6 @@ void activate(self_ptr self) {
 void retire(self_ptr self, const std::string& id) {
   auto& st = self->state;
   st.index.finished(id);
-  st.in_hand.erase(id);
   if (auto w = st.waiters.find(id); w != st.waiters.end()) {
     for (auto& x : w->second)
       x.promise.deliver(true);

@@ -65,7 +65,10 @@ struct intake_state {
   std::unordered_map<caf::actor_addr, std::string> by_addr;
   /// Accepted requests not activated yet (at most `in_hand_limit`),
   /// activated without reading them back. Each leaves at its first
-  /// activation or when it leaves the index.
+  /// activation; the only ways out of the index without one, a cancel
+  /// while it waits and its give-up time, take it out too (and a drain
+  /// clears them all). A request that finishes or is lost was activated,
+  /// so it is never here.
   std::unordered_map<std::string, request_record> in_hand;
   /// Activations waiting for their records from the journal.
   std::size_t loading = 0;
