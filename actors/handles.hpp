@@ -19,7 +19,9 @@ namespace usms {
 /// wrote nothing because this instance no longer owns the request (see
 /// `owner_atom`: the instance and fencing token it writes under). `append`
 /// answers the id, whether its idempotency
-/// key was known already, and its journal sequence number; `requeue` puts
+/// key was known already, and its journal sequence number; `(append_atom,
+/// progress_atom, req)` journals a create that runs at once already in
+/// flight with its sending mark; `requeue` puts
 /// failed requests back (one by id, or all failed ones matching a filter)
 /// and answers their index rows. `pending_replies_atom` lists the finished
 /// requests whose reply is still due; `reply_state_atom` records delivery
@@ -30,6 +32,8 @@ namespace usms {
 using journal_actor = caf::typed_actor<
   caf::replies_to<append_atom, ticket_request>::with<std::string, bool,
                                                      int64_t>,
+  caf::replies_to<append_atom, progress_atom, ticket_request>::with<
+    std::string, bool, int64_t>,
   caf::replies_to<progress_atom, std::string, request_progress>::with<bool>,
   caf::replies_to<finish_atom, ticket_request, request_outcome,
                   std::string>::with<bool>,

@@ -57,21 +57,37 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       assign_identity(req);
       // The one copy of the request: the journal's message. This one is
       // kept for the answer and the admission.
-      self->request(st.journal, journal_timeout, append_atom_v, req)
-        .then(
-          [self, accepted = std::move(reply.accepted),
-           req = std::move(req)](std::string& id, bool existed,
-                                 int64_t seq) mutable {
-            // Answered first: the client waits for nothing else.
-            accepted(req, id, existed);
-            if (!existed) {
-              admit(self, std::move(req), seq);
-              activate(self);
-            }
-          },
-          [refused = std::move(reply.refused)](caf::error& err) {
-            refused(err);
-          });
+      bool with_mark = runs_at_once(st, req);
+      auto appended
+        = with_mark ? self->request(st.journal, journal_timeout, append_atom_v,
+                                    progress_atom_v, req)
+                    : self->request(st.journal, journal_timeout, append_atom_v,
+                                    req);
+      if (with_mark)
+        ++st.marking;
+      appended.then(
+        [self, with_mark, accepted = std::move(reply.accepted),
+         req = std::move(req)](std::string& id, bool existed,
+                               int64_t seq) mutable {
+          auto& st = self->state;
+          if (with_mark)
+            --st.marking;
+          // Answered first: the client waits for nothing else.
+          accepted(req, id, existed);
+          if (existed)
+            return;
+          // (A request a claim brought already stays as it was.)
+          if (with_mark && !st.index.contains(id))
+            st.marked.insert(id);
+          admit(self, std::move(req), seq);
+          activate(self);
+        },
+        [self, with_mark,
+         refused = std::move(reply.refused)](caf::error& err) {
+          if (with_mark)
+            --self->state.marking;
+          refused(err);
+        });
     },
     [=](wait_atom, const std::string& id, int64_t wait_ms) -> caf::result<bool> {
       auto& st = self->state;
@@ -231,6 +247,7 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       st.running.clear();
       st.index.clear();
       st.in_hand.clear();
+      st.marked.clear();
       return true;
     },
     [=](alarm_atom, alarm_commit& c) -> caf::result<alarm_commit_result> {

@@ -25,8 +25,25 @@ void admit(self_ptr self, ticket_request req, int64_t seq) {
   st.in_hand.emplace(rec.request.id, std::move(rec));
 }
 
+bool runs_at_once(const intake_state& st, const ticket_request& req) {
+  auto& s = *st.settings;
+  // In a cluster the mark is the fence, written with the slot held.
+  if (req.act != action::create || s.fence_calls || st.draining
+      || !st.resumed || !st.usms.available)
+    return false;
+  auto window = static_cast<std::size_t>(std::max(1, s.active_window));
+  auto busy = st.running.size() + st.loading + st.marking + st.marked.size();
+  // Anything ready, or anything ahead of it with its serial key, would go
+  // first, and the create would wait marked.
+  return busy < window && st.index.inactive() == st.index.delayed()
+         && st.index.key_free(serial_key(req));
+}
+
 void spawn_supervisor(self_ptr self, request_record rec, activation mode) {
   auto& st = self->state;
+  // Whichever way it leaves the wait, it no longer holds a marked place.
+  if (st.marked.erase(rec.request.id) > 0 && mode == activation::run)
+    mode = activation::run_marked;
   supervisor_deps deps{st.journal, st.dispatcher,
                        caf::actor_cast<intake_actor>(self), st.settings,
                        st.routes_configured, st.board};
@@ -37,7 +54,7 @@ void spawn_supervisor(self_ptr self, request_record rec, activation mode) {
   // Its first slot is asked for here, not by the supervisor once it runs:
   // supervisors start on either scheduler thread, so the order of their
   // own requests would not be the drain order (writes first, oldest first).
-  if (mode == activation::run)
+  if (mode == activation::run || mode == activation::run_marked)
     self->send(st.dispatcher, acquire_atom_v, caf::actor_cast<caf::actor>(sup));
   st.by_addr.emplace(sup.address(), id);
   st.running.emplace(std::move(id), std::move(sup));
@@ -132,7 +149,8 @@ void activate(self_ptr self) {
     if (!expired.empty())
       load_and_spawn(self, std::move(expired), activation::give_up);
   }
-  std::size_t busy = st.running.size() + st.loading;
+  // Creates on their way to the journal with their mark keep their places.
+  std::size_t busy = st.running.size() + st.loading + st.marking;
   std::size_t room = 0;
   if (st.usms.available) {
     auto window = static_cast<std::size_t>(std::max(1, s.active_window));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/intake.hpp"
@@ -72,6 +73,11 @@ struct intake_state {
   std::unordered_map<std::string, request_record> in_hand;
   /// Activations waiting for their records from the journal.
   std::size_t loading = 0;
+  /// Creates on their way to the journal with their sending mark
+  /// (runs_at_once()), and those journaled so but not activated yet: both
+  /// hold a place in the active window.
+  std::size_t marking = 0;
+  std::unordered_set<std::string> marked;
   std::unordered_map<std::string, std::vector<waiter>> waiters;
   /// Cancels of waiting requests, answered once the cancel is journaled.
   std::unordered_map<std::string, std::vector<caf::typed_response_promise<bool>>>
@@ -92,6 +98,12 @@ using self_ptr = intake_impl::stateful_pointer<intake_state>;
 /// for its first activation while there is room (one a claim brought
 /// already stays as it is).
 void admit(self_ptr self, ticket_request req, int64_t seq);
+
+/// Whether a new request will be activated as soon as it is journaled (a
+/// create on a solo instance while USMS is available, the active window has
+/// room and nothing waits ahead of it): then its sending mark is journaled
+/// with it, and its first attempt writes none.
+bool runs_at_once(const intake_state& st, const ticket_request& req);
 
 /// Reads the records of `picks` from the journal and activates them.
 void load_and_spawn(self_ptr self, std::vector<picked> picks,

@@ -172,17 +172,21 @@ journal_impl::behavior_type journal(self_ptr self,
   auto promise_sink = [](auto rp) {
     return [rp](const caf::error& err) mutable { rp.deliver(err); };
   };
+  auto append = [=](const ticket_request& req, bool sending) {
+    auto rp = self->make_response_promise<std::string, bool, int64_t>();
+    write(
+      [&](auto& d) { return sending ? d.append_sending(req) : d.append(req); },
+      [rp](const storage::journal_store::append_result& res) mutable {
+        rp.deliver(res.id, res.existed, res.seq);
+      },
+      promise_sink(rp));
+    return rp;
+  };
   return {
     [=](append_atom, ticket_request& req) mutable
-    -> caf::result<std::string, bool, int64_t> {
-      auto rp = self->make_response_promise<std::string, bool, int64_t>();
-      write([&](auto& d) { return d.append(req); },
-            [rp](const storage::journal_store::append_result& res) mutable {
-              rp.deliver(res.id, res.existed, res.seq);
-            },
-            promise_sink(rp));
-      return rp;
-    },
+    -> caf::result<std::string, bool, int64_t> { return append(req, false); },
+    [=](append_atom, progress_atom, ticket_request& req) mutable
+    -> caf::result<std::string, bool, int64_t> { return append(req, true); },
     [=](progress_atom, const std::string& id,
         const request_progress& p) mutable -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();

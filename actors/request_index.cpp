@@ -66,6 +66,11 @@ bool request_index::contains(const std::string& id) const {
   return by_id_.count(id) > 0;
 }
 
+bool request_index::key_free(const std::string& serial_key) const {
+  return serial_key.empty()
+         || keys_.count(std::hash<std::string>{}(serial_key)) == 0;
+}
+
 int64_t request_index::seq_of(const std::string& id) const {
   auto i = by_id_.find(id);
   return i == by_id_.end() ? 0 : i->second;

@@ -58,6 +58,9 @@ public:
   bool contains(const std::string& id) const;
   /// The journal sequence number of `id`, or 0.
   int64_t seq_of(const std::string& id) const;
+  /// No request with `serial_key` is in the index: one added now with that
+  /// key waits for nothing (an empty key never waits).
+  bool key_free(const std::string& serial_key) const;
 
   /// The next request to activate in drain order, marked active; nullopt
   /// when none is ready at `now`. With `writes_only`, queries are left.

@@ -298,6 +298,12 @@ void start(self_ptr self, activation mode) {
       return;
     case activation::run:
       break;
+    case activation::run_marked:
+      // The mark is the intake's, journaled with the request: nothing has
+      // been sent, so no lookup (read back, the record shows the mark).
+      p.sending = false;
+      st.marked = true;
+      break;
   }
   // A create that was being sent when the gateway stopped (or when its
   // instance lost it): its outcome is unknown, so look it up first.
@@ -329,7 +335,8 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps,
   st.policy.cap = std::chrono::milliseconds(s.backoff_max_ms);
   st.policy.jitter = s.jitter;
   // The intake asked for its first slot when it spawned it.
-  st.slot_requested = mode == activation::run;
+  st.slot_requested
+    = mode == activation::run || mode == activation::run_marked;
   start(self, mode);
   return {
     [=](retry_atom) { attempt(self); },

@@ -25,6 +25,10 @@ struct supervisor_deps {
 /// Why a request is activated.
 enum class activation : uint8_t {
   run,     ///< its turn came: try to perform it
+  /// A create whose turn came as it was accepted: the journal holds it in
+  /// flight with its first sending mark already (journal_store::
+  /// append_sending), so its first attempt writes none of its own.
+  run_marked,
   cancel,  ///< an operator cancels it while it waits
   give_up, ///< it waited longer than soap.give_up_after
 };

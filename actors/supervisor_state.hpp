@@ -31,7 +31,8 @@ constexpr auto journal_timeout = caf::infinite;
 /// Where a supervisor is in one activation. The transitions:
 /// - starting → awaiting_slot: attempt() asks the dispatcher for a slot (a
 ///   create on a solo instance sends its sending mark to the journal at the
-///   same time: mark_and_acquire()).
+///   same time, mark_and_acquire(), unless the intake journaled the mark
+///   with the request: activation::run_marked).
 /// - awaiting_slot → in_call: the slot came.
 /// - awaiting_slot → passivating: no slot (USMS is not available): the
 ///   request waits in the journal, held.
@@ -64,8 +65,9 @@ struct supervisor_state {
   /// back), or the dispatcher would count it taken forever.
   bool slot_requested = false;
   /// The early sending mark (mark_and_acquire()) is on its way to the
-  /// journal; `marked` once it is durable: the slot goes straight to the
-  /// call. A slot that came first waits for it (`slot_waits_for_mark`).
+  /// journal; `marked` once it is durable (or from the start with
+  /// activation::run_marked): the slot goes straight to the call. A slot
+  /// that came first waits for it (`slot_waits_for_mark`).
   bool mark_pending = false;
   bool marked = false;
   bool slot_waits_for_mark = false;

@@ -56,9 +56,9 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare(
       "INSERT INTO requests (id, action, type, payload, source, "
       "correlation_id, reply_to, idempotency_key, external_reference, state, "
-      "accepted_at, updated_at, serial_key, cause, alarm_key) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, "
-      "?12, ?13)"),
+      "accepted_at, updated_at, serial_key, cause, alarm_key, sending) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?14, ?10, ?10, ?11, "
+      "?12, ?13, ?15)"),
     db_.prepare("UPDATE requests SET state = ?2, attempts = ?3, "
                 "next_attempt_at = ?4, last_error = ?5, sending = ?6, "
                 "lookup_first = ?7, updated_at = ?8 WHERE id = ?1"),
@@ -186,6 +186,16 @@ void journal_db::check_writable() {
 }
 
 journal_db::append_result journal_db::append(const ticket_request& req) {
+  return insert_request(req, false);
+}
+
+journal_db::append_result
+journal_db::append_sending(const ticket_request& req) {
+  return insert_request(req, true);
+}
+
+journal_db::append_result
+journal_db::insert_request(const ticket_request& req, bool sending) {
   if (!req.idempotency_key.empty()) {
     auto& q = st_->find_key.reset();
     q.bind(1, req.idempotency_key);
@@ -213,6 +223,9 @@ journal_db::append_result journal_db::append(const ticket_request& req) {
     .bind(11, serial_key(req))
     .bind(12, to_string(req.cause));
   bind_text_or_null(s, 13, req.alarm_key);
+  s.bind(14, to_string(sending ? request_state::in_flight
+                               : request_state::queued))
+    .bind_int(15, sending ? 1 : 0);
   s.run();
   return {req.id, false, db_.last_insert_rowid()};
 }

@@ -20,7 +20,8 @@ namespace usms::db {
 
 /// The journal on SQLite: one write connection, its statements prepared
 /// once. Statements on the per-request path: append (one INSERT, plus a
-/// lookup with an idempotency key), progress (one UPDATE), finish (UPDATE,
+/// lookup with an idempotency key; a create that runs at once is inserted
+/// with its sending mark), progress (one UPDATE), finish (UPDATE,
 /// INSERT into the status table, and for a succeeded create one upsert).
 class journal_db : public storage::journal_store {
 public:
@@ -40,6 +41,7 @@ public:
   /// A SQLite file has one instance: nothing to fence.
   void set_owner(const std::string&, int64_t) override {}
   append_result append(const ticket_request& req) override;
+  append_result append_sending(const ticket_request& req) override;
   bool update_progress(const std::string& id,
                        const request_progress& p) override;
   std::optional<status_row> finish(const ticket_request& req,
@@ -65,6 +67,8 @@ private:
   /// when it fails half-way, the group's other writes kept.
   template <class Write>
   auto in_savepoint(Write&& write) -> decltype(write());
+  /// append() and append_sending(): the INSERT, with or without the mark.
+  append_result insert_request(const ticket_request& req, bool sending);
 
   database db_;
   /// begin() opened a group that commit() or rollback() has not ended.

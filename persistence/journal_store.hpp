@@ -63,6 +63,12 @@ public:
   /// already known, journals nothing and returns the existing id.
   virtual append_result append(const ticket_request& req) = 0;
 
+  /// Journals a new create like append(), but in flight with its sending
+  /// mark already (as update_progress() would write it before the first
+  /// call): for a create that runs at once, so that the mark costs no
+  /// write of its own.
+  virtual append_result append_sending(const ticket_request& req) = 0;
+
   /// Records where an unfinished request stands; false (nothing written)
   /// when this instance no longer owns it.
   virtual bool update_progress(const std::string& id,

@@ -233,16 +233,26 @@ int64_t pg_journal::next_row_id() {
 }
 
 pg_journal::append_result pg_journal::append(const ticket_request& req) {
+  return insert_request(req, false);
+}
+
+pg_journal::append_result
+pg_journal::append_sending(const ticket_request& req) {
+  return insert_request(req, true);
+}
+
+pg_journal::append_result
+pg_journal::insert_request(const ticket_request& req, bool sending) {
   return alone_or_in_group([&]() -> append_result {
     auto seq = next_seq();
     if (req.idempotency_key.empty()) {
-      new_requests_.add(request_values(seq, req));
+      new_requests_.add(request_values(seq, req, sending));
       return {req.id, false, seq};
     }
     // The unique index decides, also against another gateway journaling
     // the same key at this moment (its row is waited for).
     row_batch one{"requests", request_row};
-    one.add(request_values(seq, req));
+    one.add(request_values(seq, req, sending));
     auto keys = one.array_of(serial_key_column);
     auto args = one.take_args();
     static const auto sql = routed_insert(

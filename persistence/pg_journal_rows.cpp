@@ -13,13 +13,15 @@ const std::vector<row_batch::column> request_row{
     {"idempotency_key", "text"}, {"external_reference", "text"},
     {"state", "text"},           {"accepted_at", "bigint"},
     {"updated_at", "bigint"},    {"serial_key", "text"},
-    {"cause", "text"},           {"alarm_key", "text"}};
+    {"cause", "text"},           {"alarm_key", "text"},
+    {"sending", "integer"}};
 
 value text_or_null(const std::string& text) {
   return text.empty() ? value{std::nullopt} : value{text};
 }
 
-std::vector<value> request_values(int64_t seq, const ticket_request& req) {
+std::vector<value> request_values(int64_t seq, const ticket_request& req,
+                                  bool sending) {
   return {seq,
           req.id,
           to_string(req.act),
@@ -30,12 +32,13 @@ std::vector<value> request_values(int64_t seq, const ticket_request& req) {
           req.reply_to,
           text_or_null(req.idempotency_key),
           req.external_reference,
-          "queued",
+          to_string(sending ? request_state::in_flight : request_state::queued),
           req.accepted_at,
           req.accepted_at,
           serial_key(req),
           to_string(req.cause),
-          text_or_null(req.alarm_key)};
+          text_or_null(req.alarm_key),
+          sending ? 1 : 0};
 }
 
 const std::vector<row_batch::column> status_row_columns{

@@ -24,8 +24,10 @@ constexpr size_t serial_key_column = 13;
 /// NULL for an empty text (columns where NULL means none).
 value text_or_null(const std::string& text);
 
-/// A new request's values: journaled as `seq`, state queued.
-std::vector<value> request_values(int64_t seq, const ticket_request& req);
+/// A new request's values: journaled as `seq`, state queued, or with
+/// `sending` in flight with its sending mark (journal_store::append_sending).
+std::vector<value> request_values(int64_t seq, const ticket_request& req,
+                                  bool sending);
 
 /// A status row's columns, in status_values order.
 extern const std::vector<row_batch::column> status_row_columns;

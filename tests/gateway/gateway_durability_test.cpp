@@ -141,6 +141,55 @@ TEST_CASE("SIGKILL while requests are queued and in flight loses and "
   CHECK(env.gateway().output().find("resuming") != std::string::npos);
 }
 
+TEST_CASE("a create that runs at once is journaled with its sending mark: "
+          "killed in its call it is looked up, not made twice",
+          "[gateway][durability]") {
+  // One call at a time: the first create is in its call, the others wait
+  // for the slot. Each was accepted while the window had room, so each was
+  // journaled in flight with its sending mark, and none writes a mark of
+  // its own before its call.
+  stack_options opts;
+  opts.gateway_env = {"USMS_GW_USMS_MAX_IN_FLIGHT=1",
+                      "USMS_GW_USMS_REQUEST_TIMEOUT=30s"};
+  gateway_stack env{opts};
+  // The first create is stored by USMS and its answer withheld.
+  env.set_faults(R"({"hang_after_create_next": 1, "hang_for_s": 30})");
+  std::vector<accepted> all;
+  for (int i = 0; i < 4; ++i) {
+    auto corr = "marked-" + std::to_string(i);
+    auto doc = env.submit_create("incident", "marked " + std::to_string(i),
+                                 corr);
+    auto id = json_string(doc, "request_id");
+    REQUIRE_FALSE(id.empty());
+    all.push_back({id, corr});
+  }
+  REQUIRE(wait_until([&] { return injected(env, "hang_after_create") >= 1; },
+                     20s));
+  env.kill_gateway();
+  REQUIRE(env.sim_calls("CreateTicket") == 1);
+
+  env.set_faults(R"({"hang_after_create_next": 0})");
+  env.start_gateway();
+  // The one USMS holds is found by its lookup; the waiting ones, marked as
+  // well, are looked up too and then made: one ticket each.
+  require_all_succeeded_once(env, all, "INC");
+  CHECK(env.sim_calls("QueryTickets") >= 1);
+
+  // Running normally, a create journaled with its mark is sent at once,
+  // never looked up first.
+  auto lookups_before = env.sim_calls("QueryTickets");
+  std::vector<accepted> more;
+  for (int i = 0; i < 20; ++i) {
+    auto corr = "running-" + std::to_string(i);
+    auto doc = env.submit_create("incident", "running", corr);
+    more.push_back({json_string(doc, "request_id"), corr});
+  }
+  for (auto& a : more)
+    CHECK(json_string(env.wait_finished(a.request_id, 30s), "state")
+          == "succeeded");
+  CHECK(env.sim_calls("QueryTickets") == lookups_before);
+}
+
 TEST_CASE("SIGKILL right after acknowledging: every 202 is journaled",
           "[gateway][durability]") {
   stack_options opts;

@@ -1,5 +1,6 @@
 // The journal store on every backend: requests journaled in groups survive
-// a reopen in journal order, an idempotency key journals one request,
+// a reopen in journal order, a create journaled with its sending mark reads
+// back marked, an idempotency key journals one request,
 // finishing writes one status row and counts confirmed creates, failed
 // requests go back to the queue, reply states are recorded in order.
 
@@ -90,6 +91,37 @@ TEST_CASE("journaled requests survive reopening and resume in order",
   REQUIRE(by_seq.size() == 2);
   CHECK(by_seq[0].request.id == "r2");
   CHECK(by_seq[1].request.id == "r1");
+}
+
+TEST_CASE("a create journaled with its sending mark reads back in flight, "
+          "marked, like one marked by a progress write",
+          "[storage][journal]") {
+  USMS_ON_EACH_BACKEND(where);
+  {
+    auto j = where.open()->open_journal();
+    j->begin();
+    auto plain = j->append(create_request("r1", "a"));
+    auto marked = j->append_sending(create_request("r2", "b"));
+    j->commit();
+    CHECK_FALSE(marked.existed);
+    CHECK(plain.seq < marked.seq);
+  }
+  auto reader = where.open()->open_reader();
+  auto recs = unfinished(*reader);
+  REQUIRE(recs.size() == 2);
+  CHECK(recs[0].request.id == "r1");
+  CHECK(recs[0].progress.state == request_state::queued);
+  CHECK_FALSE(recs[0].progress.sending);
+  CHECK(recs[1].request.id == "r2");
+  CHECK(recs[1].progress.state == request_state::in_flight);
+  CHECK(recs[1].progress.sending);
+  CHECK(recs[1].progress.attempts == 0);
+  CHECK(recs[1].request.fields.at("Summary") == "x, \"quoted\" <tag> é");
+  // A restart indexes it among the in-flight ones (it looks it up first).
+  auto in_flight = reader->unfinished_index(request_state::in_flight, 0, 10);
+  REQUIRE(in_flight.size() == 1);
+  CHECK(in_flight[0].id == "r2");
+  CHECK(in_flight[0].serial_key == "x:b");
 }
 
 TEST_CASE("an idempotency key journals one request", "[storage][journal]") {

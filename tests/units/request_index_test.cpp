@@ -78,6 +78,22 @@ TEST_CASE("index: requests with one serial key run one at a time, in order") {
   CHECK(drain(ix, 5000) == std::vector<std::string>{"a5"});
 }
 
+TEST_CASE("index: key_free() tells whether a new request would wait for "
+          "its serial key") {
+  request_index ix;
+  CHECK(ix.key_free("ref-A"));
+  CHECK(ix.key_free(""));
+  ix.add(write("a1", 1, "ref-A"));
+  ix.add(write("n2", 2));
+  CHECK_FALSE(ix.key_free("ref-A")); // waiting
+  CHECK(ix.key_free("ref-B"));
+  CHECK(ix.key_free(""));
+  CHECK(drain(ix, 0) == std::vector<std::string>{"a1", "n2"});
+  CHECK_FALSE(ix.key_free("ref-A")); // active
+  ix.finished("a1");
+  CHECK(ix.key_free("ref-A"));
+}
+
 TEST_CASE("index: a held request goes back in its place") {
   request_index ix;
   ix.add(write("w1", 1));
