@@ -324,8 +324,11 @@ bool connection::still_usable(steady::time_point now) {
     return false;
   // Peek without blocking: EOF or any unasked byte means the server is done
   // with this connection (or confused); would_block means all is quiet.
+  // Set once per connection (each set is an ioctl); it changes nothing for
+  // the asynchronous operations, the only others on this socket.
   error_code ec;
-  socket.non_blocking(true, ec);
+  if (!socket.non_blocking())
+    socket.non_blocking(true, ec);
   if (ec)
     return false;
   char probe = 0;
