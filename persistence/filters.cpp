@@ -6,18 +6,23 @@ namespace usms::db {
 
 namespace {
 
-/// `(a LIKE ? ESCAPE '\' OR b LIKE ? ...)` over `columns`, each `?` taking
-/// the pattern for `text` anywhere in the column.
-void add_any_column(where_clause& w, const std::vector<const char*>& columns,
-                    const std::string& text, const char* like) {
+/// `column LIKE ? ESCAPE '\'` (its `?` takes add_any()'s pattern).
+std::string matches(const std::string& column, const char* like) {
+  return column + " " + like + " ? ESCAPE '\\'";
+}
+
+/// `(c1 OR c2 ...)`: `conditions` each with one `?`, all taking the pattern
+/// for `text` anywhere in a column.
+void add_any(where_clause& w, const std::vector<std::string>& conditions,
+             const std::string& text) {
   auto pattern = "%" + escape_like(text) + "%";
-  std::string any_column;
-  for (auto column : columns) {
-    any_column += any_column.empty() ? "(" : " OR ";
-    any_column += std::string{column} + " " + like + " ? ESCAPE '\\'";
+  std::string any;
+  for (auto& condition : conditions) {
+    any += any.empty() ? "(" : " OR ";
+    any += condition;
     w.values.emplace_back(pattern);
   }
-  w.add(any_column + ")");
+  w.add(any + ")");
 }
 
 /// The filter's action, type, source, cause and finish-time bounds, which
@@ -56,8 +61,10 @@ where_clause status_where(const status_filter& f, const char* like) {
   add_request_fields(w, f);
   // What an operator pastes from an alarm or a ticket: any of these.
   if (!f.q.empty())
-    add_any_column(w, {"reason", "ticket_id", "correlation_id", "request_id"},
-                   f.q, like);
+    add_any(w,
+            {matches("reason", like), matches("ticket_id", like),
+             matches("correlation_id", like), matches("request_id", like)},
+            f.q);
   return w;
 }
 
@@ -65,8 +72,15 @@ where_clause failed_requests_where(const status_filter& f, const char* like) {
   where_clause w;
   w.add("state = 'failed'");
   add_request_fields(w, f);
+  // The status table's free text matches a ticket id too; a request has
+  // none of its own (a failed update's is in its status rows).
   if (!f.q.empty())
-    add_any_column(w, {"reason", "correlation_id", "id"}, f.q, like);
+    add_any(w,
+            {matches("reason", like), matches("correlation_id", like),
+             matches("id", like),
+             "id IN (SELECT request_id FROM status_rows WHERE "
+               + matches("ticket_id", like) + ")"},
+            f.q);
   return w;
 }
 

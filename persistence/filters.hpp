@@ -36,7 +36,8 @@ where_clause status_where(const status_filter& f, const char* like);
 
 /// Failed requests matching `f` (its status, limit and offset unused), as
 /// an operator's "retry all failed" selects them: on the requests
-/// themselves, whose status rows may be offloaded already.
+/// themselves, whose status rows may be offloaded already (the free text
+/// matches a ticket id in the status rows still held).
 where_clause failed_requests_where(const status_filter& f, const char* like);
 
 /// Requests in the queue page's states (unfinished ones when none are

@@ -338,11 +338,16 @@ TEST_CASE("bulk retry: only failed requests, by the status table's filters, "
   CHECK(retried("?q=needle") == 1);
   CHECK(json_string(env.wait_finished(inc_beta), "state") == "failed");
   CHECK(rows_of(inc_beta) == 2);
+  // The free text finds a failed update by its ticket, as the status table
+  // does (the request itself has no ticket column).
+  CHECK(retried("?q=inc9999901") == 1);
+  CHECK(json_string(env.wait_finished(inc_alpha), "state") == "failed");
+  CHECK(rows_of(inc_alpha) == 3);
   // No filter: every request failed now (the query succeeded meanwhile).
   CHECK(retried("") == 3);
   for (auto& id : {inc_alpha, chg_alpha, inc_beta})
     CHECK(json_string(env.wait_finished(id), "state") == "failed");
-  CHECK(rows_of(inc_alpha) == 3);
+  CHECK(rows_of(inc_alpha) == 4);
   CHECK(rows_of(json_string(ok, "request_id")) == 1);
   CHECK(rows_of(failed_query) == 2);
 }

@@ -226,6 +226,23 @@ TEST_CASE("failed requests matching a filter go back to the queue",
   CHECK(back[0].id == "f2"); // in journal order
   CHECK(back[1].id == "f3");
   CHECK(j->load("s1")->progress.state == request_state::succeeded);
+
+  // The free text finds a failed update by its ticket, which only its
+  // status row holds; the succeeded create's ticket retries nothing.
+  auto update = create_request("u1", "");
+  update.act = action::update;
+  update.ticket_id = "INC0042";
+  j->begin();
+  j->append(update);
+  j->finish(update, outcome(request_state::failed, "", "NOT_FOUND"), "");
+  j->commit();
+  status_filter by_ticket;
+  by_ticket.q = "inc0042";
+  back = j->requeue_failed(by_ticket);
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].id == "u1");
+  by_ticket.q = "INC9";
+  CHECK(j->requeue_failed(by_ticket).empty());
 }
 
 TEST_CASE("a group rolled back leaves nothing, and the next one commits",
