@@ -185,15 +185,6 @@ void journal_db::check_writable() {
   });
 }
 
-journal_db::append_result journal_db::append(const ticket_request& req) {
-  return insert_request(req, false);
-}
-
-journal_db::append_result
-journal_db::append_sending(const ticket_request& req) {
-  return insert_request(req, true);
-}
-
 journal_db::append_result
 journal_db::insert_request(const ticket_request& req, bool sending) {
   if (!req.idempotency_key.empty()) {

@@ -40,8 +40,6 @@ public:
 
   /// A SQLite file has one instance: nothing to fence.
   void set_owner(const std::string&, int64_t) override {}
-  append_result append(const ticket_request& req) override;
-  append_result append_sending(const ticket_request& req) override;
   bool update_progress(const std::string& id,
                        const request_progress& p) override;
   std::optional<status_row> finish(const ticket_request& req,
@@ -67,8 +65,8 @@ private:
   /// when it fails half-way, the group's other writes kept.
   template <class Write>
   auto in_savepoint(Write&& write) -> decltype(write());
-  /// append() and append_sending(): the INSERT, with or without the mark.
-  append_result insert_request(const ticket_request& req, bool sending);
+  append_result insert_request(const ticket_request& req,
+                               bool sending) override;
 
   database db_;
   /// begin() opened a group that commit() or rollback() has not ended.

@@ -61,13 +61,17 @@ public:
 
   /// Journals a new request (state queued). With an idempotency key that is
   /// already known, journals nothing and returns the existing id.
-  virtual append_result append(const ticket_request& req) = 0;
+  append_result append(const ticket_request& req) {
+    return insert_request(req, false);
+  }
 
   /// Journals a new create like append(), but in flight with its sending
   /// mark already (as update_progress() would write it before the first
   /// call): for a create that runs at once, so that the mark costs no
   /// write of its own.
-  virtual append_result append_sending(const ticket_request& req) = 0;
+  append_result append_sending(const ticket_request& req) {
+    return insert_request(req, true);
+  }
 
   /// Records where an unfinished request stands; false (nothing written)
   /// when this instance no longer owns it.
@@ -128,6 +132,12 @@ public:
 
   /// Deletes alarm events that happened before `before`; returns how many.
   virtual int64_t prune_alarm_events(int64_t before) = 0;
+
+protected:
+  /// append() (`sending` false) and append_sending().
+  virtual append_result insert_request(const ticket_request& req,
+                                       bool sending)
+    = 0;
 };
 
 } // namespace usms::storage

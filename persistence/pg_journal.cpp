@@ -232,15 +232,6 @@ int64_t pg_journal::next_row_id() {
   return row_ids_.take();
 }
 
-pg_journal::append_result pg_journal::append(const ticket_request& req) {
-  return insert_request(req, false);
-}
-
-pg_journal::append_result
-pg_journal::append_sending(const ticket_request& req) {
-  return insert_request(req, true);
-}
-
 pg_journal::append_result
 pg_journal::insert_request(const ticket_request& req, bool sending) {
   return alone_or_in_group([&]() -> append_result {

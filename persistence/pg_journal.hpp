@@ -65,8 +65,6 @@ public:
   void check_writable() override;
 
   void set_owner(const std::string& instance_id, int64_t token) override;
-  append_result append(const ticket_request& req) override;
-  append_result append_sending(const ticket_request& req) override;
   bool update_progress(const std::string& id,
                        const request_progress& p) override;
   std::optional<status_row> finish(const ticket_request& req,
@@ -90,8 +88,8 @@ private:
   /// A write outside begin()/commit() is a group of its own.
   template <class F>
   auto alone_or_in_group(F&& fn);
-  /// append() and append_sending(): the row, with or without the mark.
-  append_result insert_request(const ticket_request& req, bool sending);
+  append_result insert_request(const ticket_request& req,
+                               bool sending) override;
   int64_t next_seq();
   int64_t next_row_id();
   void take_ids(int seqs, int row_ids);
