@@ -54,7 +54,7 @@ void spawn_supervisor(self_ptr self, request_record rec, activation mode) {
   // Its first slot is asked for here, not by the supervisor once it runs:
   // supervisors start on either scheduler thread, so the order of their
   // own requests would not be the drain order (writes first, oldest first).
-  if (mode == activation::run || mode == activation::run_marked)
+  if (tries_it(mode))
     self->send(st.dispatcher, acquire_atom_v, caf::actor_cast<caf::actor>(sup));
   st.by_addr.emplace(sup.address(), id);
   st.running.emplace(std::move(id), std::move(sup));

@@ -335,8 +335,7 @@ request_supervisor(self_ptr self, request_record rec, supervisor_deps deps,
   st.policy.cap = std::chrono::milliseconds(s.backoff_max_ms);
   st.policy.jitter = s.jitter;
   // The intake asked for its first slot when it spawned it.
-  st.slot_requested
-    = mode == activation::run || mode == activation::run_marked;
+  st.slot_requested = tries_it(mode);
   start(self, mode);
   return {
     [=](retry_atom) { attempt(self); },

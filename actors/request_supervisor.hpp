@@ -33,6 +33,12 @@ enum class activation : uint8_t {
   give_up, ///< it waited longer than soap.give_up_after
 };
 
+/// An activation that tries the request, and so needs a slot (the intake
+/// asks for its first one when it spawns the supervisor).
+constexpr bool tries_it(activation mode) {
+  return mode == activation::run || mode == activation::run_marked;
+}
+
 /// Spawns the actor that carries one request through one activation: it
 /// asks for a slot, makes the call (or the duplicate-safe lookup after an
 /// ambiguous create), and either journals the outcome and tells the intake

@@ -214,9 +214,7 @@ journal_db::insert_request(const ticket_request& req, bool sending) {
     .bind(11, serial_key(req))
     .bind(12, to_string(req.cause));
   bind_text_or_null(s, 13, req.alarm_key);
-  s.bind(14, to_string(sending ? request_state::in_flight
-                               : request_state::queued))
-    .bind_int(15, sending ? 1 : 0);
+  s.bind(14, to_string(appended_state(sending))).bind_int(15, sending ? 1 : 0);
   s.run();
   return {req.id, false, db_.last_insert_rowid()};
 }

@@ -26,6 +26,10 @@ std::string status_text(request_state s) {
   return s == request_state::succeeded ? "Succeeded" : "Failed";
 }
 
+request_state appended_state(bool sending) {
+  return sending ? request_state::in_flight : request_state::queued;
+}
+
 std::string requeue_assignments(const std::string& moment) {
   return "state = 'queued', attempts = 0, next_attempt_at = 0, "
          "last_error = '', sending = 0, lookup_first = 0, finished_at = 0, "

@@ -29,6 +29,10 @@ extern const char* const batch_columns;
 /// "Succeeded" / "Failed" (cancelled counts as Failed) for the status table.
 std::string status_text(request_state s);
 
+/// The state a new request is journaled in: queued, or in flight when it
+/// is journaled with its sending mark (journal_store::append_sending).
+request_state appended_state(bool sending);
+
 /// The status-table row that finishing `req` with `out` writes (its
 /// row_id not yet known).
 status_row finished_row(const ticket_request& req, const request_outcome& out);
