@@ -92,6 +92,7 @@ journal_db::journal_db(const std::string& path) : db_(path) {
     db_.prepare("ROLLBACK TO journal_write"),
   });
   alarms_ = std::make_unique<alarm_writer>(db_);
+  headroom_ = std::make_unique<wal_headroom>(db_);
 }
 
 journal_db::~journal_db() {
@@ -120,6 +121,7 @@ void journal_db::commit() {
   if (!db_.in_transaction())
     throw sqlite_error("the group's transaction was rolled back after a "
                        "failed write");
+  headroom_->before_commit();
   st_->commit_group.reset().run();
 }
 

@@ -15,6 +15,7 @@
 #include "persistence/journal_store.hpp"
 #include "persistence/rows.hpp"
 #include "persistence/sqlite.hpp"
+#include "persistence/wal_headroom.hpp"
 
 namespace usms::db {
 
@@ -74,6 +75,8 @@ private:
   struct statements;
   std::unique_ptr<statements> st_;
   std::unique_ptr<alarm_writer> alarms_;
+  /// Room ahead of the log's last frame, written before each COMMIT.
+  std::unique_ptr<wal_headroom> headroom_;
 };
 
 /// Binds the values of `w` to `s` from index `first` on; returns the next

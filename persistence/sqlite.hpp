@@ -81,6 +81,10 @@ public:
   /// it fails for another reason.
   checkpoint_result checkpoint(checkpoint_mode mode);
 
+  /// The connection, for the SQLite features this layer does not wrap
+  /// (wal_headroom).
+  sqlite3* handle() const { return db_; }
+
 private:
   sqlite3* db_ = nullptr;
 };
