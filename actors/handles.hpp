@@ -56,13 +56,16 @@ using journal_actor = caf::typed_actor<
 /// the gateway is stopping; `(acquire_atom, supervisor)` asks the same for
 /// another actor, which is told `(slot_atom, granted)` (the intake asks so
 /// for each supervisor it spawns, in drain order). Slots go in the order
-/// they were asked for. The listener gets `(usms_atom, usms_status)` on
-/// every change.
+/// they were asked for. `(release_atom, address)` says a supervisor ended
+/// without handing its request back: its place in the queue, or the slot
+/// it held, goes to the others. The listener gets `(usms_atom,
+/// usms_status)` on every change.
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<acquire_atom>::with<bool>,
   caf::reacts_to<acquire_atom, caf::actor>,
   caf::replies_to<dispatch_atom, soap::call>::with<call_result>,
   caf::reacts_to<release_atom>,
+  caf::reacts_to<release_atom, caf::actor_addr>,
   caf::reacts_to<settings_atom, dispatcher_settings>,
   caf::reacts_to<drain_atom>,
   caf::reacts_to<listen_atom, caf::actor>,

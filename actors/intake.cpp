@@ -35,6 +35,9 @@ intake(self_ptr self, intake_deps deps, pipeline_settings settings) {
       return;
     auto id = i->second;
     forget_supervisor(st, id);
+    // Ended without handing its request back: whatever slot it asked for
+    // or held is not coming back from it.
+    self->send(st.dispatcher, release_atom_v, dm.source);
     if (!st.index.contains(id) || st.draining)
       return;
     // A supervisor that ended without handing its request back crashed:

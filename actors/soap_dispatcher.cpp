@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -63,8 +64,15 @@ struct dispatcher_state {
   struct slot_waiter {
     caf::typed_response_promise<bool> promise;
     caf::actor supervisor;
+    caf::actor_addr asker; ///< the supervisor, or whoever sent the request
   };
   std::deque<slot_waiter> waiting;
+  /// Granted a slot they have neither dispatched in nor released: what to
+  /// take back should one end before it does (release_atom with its
+  /// address, from the intake that watches them).
+  std::unordered_set<caf::actor_addr> holders;
+  /// The holder of the probe slot while probe_slot_granted.
+  caf::actor_addr probe_holder;
   struct pending_call {
     caf::typed_response_promise<call_result> promise; ///< none for probes
     bool probe = false;
@@ -198,16 +206,26 @@ void send_probe(self_ptr self) {
   send_call(self, c, {}, true);
 }
 
-/// Grants (or refuses) the slot to the one asking longest.
-void answer_first_waiter(self_ptr self, bool granted) {
+/// Grants (or refuses) the slot to the one asking longest; returns who.
+caf::actor_addr answer_first_waiter(self_ptr self, bool granted) {
   auto& st = self->state;
   auto w = std::move(st.waiting.front());
   st.waiting.pop_front();
+  auto who = w.asker;
+  if (granted && who) // (std::hash of an empty address would crash)
+    st.holders.insert(who);
   if (w.supervisor)
     self->send(caf::actor_cast<supervisor_actor>(w.supervisor), slot_atom_v,
                granted);
   else
     w.promise.deliver(granted);
+  return who;
+}
+
+/// `who` holds no slot any more (it dispatched its call, or gave it back).
+void holds_none(dispatcher_state& st, const caf::strong_actor_ptr& who) {
+  if (who)
+    st.holders.erase(caf::actor_cast<caf::actor_addr>(who));
 }
 
 /// What to do now: probes, pauses ending, ramp steps, and granting slots to
@@ -237,7 +255,7 @@ void step(self_ptr self) {
       st.probe_slot_granted = true;
       ++st.in_flight;
       metrics().usms_probe_sent();
-      answer_first_waiter(self, true);
+      st.probe_holder = answer_first_waiter(self, true);
       st.publish(false);
     }
     // Nothing else may be sent: the waiting supervisors hand their
@@ -287,17 +305,21 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
   st.publish(false);
   return {
     [=](acquire_atom) -> caf::result<bool> {
+      // Before the promise: making it takes the sender from the message.
+      auto who = caf::actor_cast<caf::actor_addr>(self->current_sender());
       auto rp = self->make_response_promise<bool>();
-      self->state.waiting.push_back({rp, nullptr});
+      self->state.waiting.push_back({rp, nullptr, std::move(who)});
       step(self);
       return rp;
     },
     [=](acquire_atom, caf::actor& supervisor) {
-      self->state.waiting.push_back({{}, std::move(supervisor)});
+      auto who = supervisor.address();
+      self->state.waiting.push_back({{}, std::move(supervisor), who});
       step(self);
     },
     [=](release_atom) {
       auto& st = self->state;
+      holds_none(st, self->current_sender());
       st.in_flight = std::max(0, st.in_flight - 1);
       if (st.probe_slot_granted) {
         // The request lent as the probe was not sent after all.
@@ -307,8 +329,28 @@ soap_dispatcher(self_ptr self, dispatcher_settings settings,
       }
       step(self);
     },
+    [=](release_atom, const caf::actor_addr& ended) {
+      // A supervisor ended without handing its request back (it crashed):
+      // what it waited for or held goes to the others.
+      auto& st = self->state;
+      auto& w = st.waiting;
+      w.erase(std::remove_if(w.begin(), w.end(),
+                             [&](const auto& x) { return x.asker == ended; }),
+              w.end());
+      if (!ended || st.holders.erase(ended) == 0)
+        return;
+      spdlog::warn("a supervisor ended holding a SOAP slot: taken back");
+      st.in_flight = std::max(0, st.in_flight - 1);
+      if (st.probe_slot_granted && st.probe_holder == ended) {
+        st.probe_slot_granted = false;
+        st.health.probe_abandoned(now_ms());
+        st.publish(true);
+      }
+      step(self);
+    },
     [=](dispatch_atom, const soap::call& c) -> caf::result<call_result> {
       auto& st = self->state;
+      holds_none(st, self->current_sender());
       bool probe = st.probe_slot_granted;
       st.probe_slot_granted = false;
       // The last check before the bytes leave: an instance whose lease ran
