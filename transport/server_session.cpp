@@ -1,7 +1,6 @@
 #include "transport/server_session.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -17,6 +16,7 @@
 
 #include "common/ascii.hpp"
 #include "transport/beast_text.hpp"
+#include "transport/request_parser.hpp"
 #include "transport/server_context.hpp"
 #include "transport/server_reply.hpp"
 
@@ -34,9 +34,6 @@ namespace {
 /// close_notify exchange, or reading what the client still sends after our
 /// last answer (lingering close, so the client sees the answer, not a reset).
 constexpr std::chrono::seconds close_timeout{2};
-
-/// Larger than Beast's 8 KiB default: SOAP and proxy headers can be long.
-constexpr std::uint32_t header_limit = 64 * 1024;
 
 /// What one read takes while a kept-alive connection waits for its next
 /// request.
@@ -163,13 +160,8 @@ private:
   }
 
   void read_header(std::chrono::milliseconds deadline) {
-    // A fresh parser per request. No body limit yet: the head guard speaks
-    // first (a body without a token is refused as such, whatever its size).
     parser_.emplace();
-    // (Not boost::none: Beast 1.74 compares a declared length against it
-    // as against an optional, and "none" is less than any length.)
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    parser_->header_limit(header_limit);
+    limit_head(*parser_);
     // One deadline for the whole head: a client trickling it byte by byte
     // (slow loris) cannot hold the connection longer.
     lowest().expires_after(deadline);
@@ -185,7 +177,7 @@ private:
     if (!ec && !closed_ && ctx_->on_head && refused_by_guard())
       return;
     if (!ec && !closed_)
-      ec = limit_body();
+      ec = ready_for_body(*parser_, ctx_->max_body);
     if (!ec && !closed_)
       ec = parse_buffered_body();
     if (ec || closed_ || parser_->is_done())
@@ -232,16 +224,6 @@ private:
     return true;
   }
 
-  // The body limit, once the head was let through: a declared length over
-  // it is refused before any body is read, a chunked body as it grows.
-  beast::error_code limit_body() {
-    auto declared = parser_->content_length();
-    if (declared && *declared > ctx_->max_body)
-      return bhttp::error::body_limit;
-    parser_->body_limit(ctx_->max_body);
-    return {};
-  }
-
   // What the application sees of a request, its body aside.
   request head_of(const bhttp::request<bhttp::string_body>& msg) const {
     request req;
@@ -257,7 +239,6 @@ private:
   // The body of a small request usually arrived with its header: parsing
   // it here saves an asynchronous round through the io_context.
   beast::error_code parse_buffered_body() {
-    parser_->eager(true);
     beast::error_code ec;
     while (!parser_->is_done() && buffer_.size() != 0) {
       auto used = parser_->put(buffer_.data(), ec);
@@ -444,7 +425,7 @@ private:
   std::shared_ptr<const server_context> ctx_;
   std::string remote_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<request_parser> parser_;
   std::optional<bhttp::response<bhttp::string_body>> res_;
   std::uint64_t seq_ = 0;
   unsigned version_ = 11;

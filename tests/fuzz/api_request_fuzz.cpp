@@ -1,7 +1,9 @@
 // The API's request decoders (JSON body or query string → ticket request;
 // alarm events and Alertmanager payloads → alarm events) on any bytes. A
 // ticket request they accept must be sendable: the SOAP codec builds the
-// call without complaint, and the journal's JSON gives the request back. An
+// calls the request supervisor makes of it (actors/soap_calls.cpp, compiled
+// into this target: the actors' library is not built for fuzzing) without
+// complaint, and the journal's JSON gives the request back. An
 // alarm event keeps its documented key and field rules, and a firing can
 // create its ticket.
 //
@@ -19,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/soap_calls.hpp"
 #include "alarms/alarm_key.hpp"
 #include "api/alarm_json.hpp"
 #include "api/alertmanager_json.hpp"
@@ -42,43 +45,6 @@ std::string ticket_id_of(unsigned bits) {
   case 2: return std::string(300, 'x');
   default: return "a\x01<b>&";
   }
-}
-
-/// The SOAP calls the request supervisor makes of an accepted request (as
-/// actors/soap_calls.cpp does; the actors' library is not built for
-/// fuzzing): the call itself, and the lookup by ExternalReference when the
-/// contract uses one.
-usms::soap::call call_of(const usms::ticket_request& req, int query_limit) {
-  usms::soap::call c;
-  c.act = req.act;
-  c.type = req.type;
-  switch (req.act) {
-  case usms::action::create:
-    c.fields = req.fields;
-    if (!req.external_reference.empty())
-      c.fields["ExternalReference"] = req.external_reference;
-    break;
-  case usms::action::update:
-    c.ticket_id = req.ticket_id;
-    c.fields = req.fields;
-    c.work_note = req.work_note;
-    break;
-  case usms::action::query:
-    c.filter = req.filter;
-    c.max_results = req.limit > 0 ? std::min(req.limit, query_limit)
-                                  : query_limit;
-    break;
-  }
-  return c;
-}
-
-usms::soap::call lookup_of(const usms::ticket_request& req, int query_limit) {
-  usms::soap::call c;
-  c.act = usms::action::query;
-  c.type = req.type;
-  c.filter["ExternalReference"] = req.external_reference;
-  c.max_results = query_limit;
-  return c;
 }
 
 /// The codec builds `c`'s envelope in `k`.
@@ -120,7 +86,7 @@ void check_alarm(const usms::alarm_event& event,
   req.fields = event.fields;
   req.external_reference = usms::alarms::external_reference(
     event.key, std::numeric_limits<std::int32_t>::max());
-  require_buildable(k, call_of(req, 100));
+  require_buildable(k, usms::make_call(req, 100));
 }
 
 /// The alarm decoders: our own alarm events and Alertmanager's payloads.
@@ -188,10 +154,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                                          : "r-0001";
 
   const auto& k = rules.usms();
-  require_buildable(k, call_of(req, rules.query_limit));
+  require_buildable(k, usms::make_call(req, rules.query_limit));
   if (req.act == usms::action::create && k.lookup_by_external_reference
       && !req.external_reference.empty())
-    require_buildable(k, lookup_of(req, rules.query_limit));
+    require_buildable(k, usms::make_lookup_call(req, rules.query_limit));
 
   usms::ticket_request back;
   require(usms::db::decode_payload(usms::db::encode_payload(req), back),

@@ -1,5 +1,6 @@
 // HTTP requests through Beast's parser as the gateway's server sets it up
-// (a fresh request parser per message, 64 KiB of head at most and no body
+// (transport/request_parser.hpp, the steps the server itself takes: a
+// fresh request parser per message, 64 KiB of head at most and no body
 // limit while the head is read; once the head guard let it through, a
 // declared length over the body limit is refused, the limit set for a
 // chunked body and the body parsed eagerly), on any bytes. However
@@ -11,17 +12,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "tests/fuzz/fuzz_check.hpp"
+#include "transport/request_parser.hpp"
 
 namespace {
 
@@ -29,9 +28,7 @@ using usms::fuzz::require;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-// As in transport/server_session.cpp (the server's header_limit) and the
-// default of server.max_body.
-constexpr std::uint32_t header_limit = 64 * 1024;
+// The default of server.max_body.
 constexpr std::uint64_t body_limit = 1024 * 1024;
 
 /// What the server would see of one message: the error, or the request
@@ -63,11 +60,8 @@ std::string text(beast::string_view s) {
 /// Parses the first message of `bytes`, handed over `piece` bytes at a
 /// time; the end of `bytes` is the client closing its side.
 outcome parse(std::string_view bytes, std::size_t piece) {
-  bhttp::request_parser<bhttp::string_body> parser;
-  // No body limit until the head guard has spoken (not boost::none, which
-  // Beast 1.74 takes for less than any declared length).
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  parser.header_limit(header_limit);
+  usms::http::request_parser parser;
+  usms::http::limit_head(parser);
   bool limited = false;
   std::string pending;
   std::size_t given = 0;
@@ -97,13 +91,9 @@ outcome parse(std::string_view bytes, std::size_t piece) {
       if (parser.is_header_done() && !limited) {
         // Where the server asks the head guard, which lets this one pass.
         limited = true;
-        auto declared = parser.content_length();
-        if (declared && *declared > body_limit) {
-          ec = bhttp::error::body_limit;
+        ec = usms::http::ready_for_body(parser, body_limit);
+        if (ec)
           return out;
-        }
-        parser.body_limit(body_limit);
-        parser.eager(true);
       }
       if (used == 0)
         break;
