@@ -54,7 +54,6 @@ void wal_headroom::before_commit() {
                               static_cast<int>(zeros.size()), size + off)
         != SQLITE_OK)
       return;
-    zeros_written_ += int64_t{zeros.size()};
   }
 }
 

@@ -46,9 +46,6 @@ public:
   /// not on its own.
   void before_commit();
 
-  /// Bytes of zeros written so far (for tests).
-  int64_t zeros_written() const { return zeros_written_; }
-
 private:
   static int on_commit(void* self, sqlite3* db, const char* schema,
                        int frames);
@@ -57,7 +54,6 @@ private:
   int64_t frame_bytes_;
   /// Frames in the log after the last commit, as the WAL hook said.
   int64_t frames_ = 0;
-  int64_t zeros_written_ = 0;
 };
 
 } // namespace usms::db

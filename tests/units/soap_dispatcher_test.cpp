@@ -64,14 +64,19 @@ struct dispatcher_fixture {
     self->send_exit(dispatcher, caf::exit_reason::user_shutdown);
   }
 
+  /// Kills `a` (a supervisor crashing) and waits until it has ended.
+  void end(const caf::actor& a) {
+    self->monitor(a);
+    self->send_exit(a, caf::exit_reason::kill);
+    self->receive([](caf::down_msg&) {});
+  }
+
   /// A supervisor that has ended (killed), and its address.
   caf::actor ended_supervisor() {
     auto a = sys.spawn([]() -> caf::behavior {
       return {[](slot_atom, bool) {}};
     });
-    self->monitor(a);
-    self->send_exit(a, caf::exit_reason::kill);
-    self->receive([](caf::down_msg&) {});
+    end(a);
     return a;
   }
 
@@ -136,9 +141,7 @@ TEST_CASE_METHOD(dispatcher_fixture,
   });
   acquire_for(releasing);
   REQUIRE(granted_soon(*released));
-  self->monitor(releasing);
-  self->send_exit(releasing, caf::exit_reason::kill);
-  self->receive([](caf::down_msg&) {});
+  end(releasing);
 
   auto holder = std::make_shared<std::atomic<int>>(0);
   acquire_for(counting_supervisor(sys, holder));
@@ -164,9 +167,7 @@ TEST_CASE_METHOD(dispatcher_fixture,
     return {[](slot_atom, bool) {}};
   });
   std::this_thread::sleep_for(100ms); // its request is queued
-  self->monitor(asking);
-  self->send_exit(asking, caf::exit_reason::kill);
-  self->receive([](caf::down_msg&) {});
+  end(asking);
   auto next = std::make_shared<std::atomic<int>>(0);
   acquire_for(counting_supervisor(sys, next));
 
