@@ -133,7 +133,6 @@ TEST_CASE_METHOD(dispatcher_fixture,
                  "[dispatcher]") {
   // It releases its slot as soon as it gets it, and then ends.
   auto released = std::make_shared<std::atomic<int>>(0);
-  auto d = dispatcher;
   auto releasing = sys.spawn(
     [](caf::event_based_actor* me, dispatcher_actor d,
        std::shared_ptr<std::atomic<int>> released) -> caf::behavior {
@@ -144,7 +143,7 @@ TEST_CASE_METHOD(dispatcher_fixture,
         }
       }};
     },
-    d, released);
+    dispatcher, released);
   acquire_for(releasing);
   REQUIRE(granted_soon(*released));
   end(releasing);
@@ -167,13 +166,12 @@ TEST_CASE_METHOD(dispatcher_fixture,
   acquire_for(counting_supervisor(sys, first));
   REQUIRE(granted_soon(*first));
   // A retry's supervisor asks by request (acquire_atom alone), then ends.
-  auto d = dispatcher;
   auto asking = sys.spawn(
     [](caf::event_based_actor* me, dispatcher_actor d) -> caf::behavior {
       me->request(d, caf::infinite, acquire_atom_v).then([](bool) {});
       return {[](slot_atom, bool) {}};
     },
-    d);
+    dispatcher);
   std::this_thread::sleep_for(100ms); // its request is queued
   end(asking);
   auto next = std::make_shared<std::atomic<int>>(0);
